@@ -1,0 +1,243 @@
+"""The course format: what authors write in YAML, and what the engine plays.
+
+The same immutable models serve as the source schema (validated with pydantic,
+exported as JSON Schema for editors) and as the compiled runtime course. The
+compiler adds what it derives (content hash, maximum scores, source locations)
+on the `Course` object.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from elearning.course.conditions import parse as parse_condition
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", min_length=1, max_length=64),
+    Field(description="Lower-case letters, digits, - and _; starts with a letter or digit."),
+]
+Condition = Annotated[
+    str,
+    Field(
+        description="A condition such as: visited(bakkerij) and count(signaal) >= 3. "
+        "See docs/authoring.md, 'Conditions'."
+    ),
+]
+Markdown = Annotated[str, Field(description="Text in Markdown.")]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Image(Model):
+    src: str = Field(description="Path of the image inside the course folder, e.g. media/bakkerij.svg.")
+    alt: str = Field(min_length=1, description="Text alternative: what the image shows, for people who cannot see it.")
+
+
+class Block(Model):
+    """A piece of text shown only when its condition holds."""
+
+    when: Condition | None = None
+    text: Markdown
+
+
+class Effects(Model):
+    flags: dict[Id, bool] = Field(default_factory=dict, description="Flags to set (true) or clear (false).")
+    set: dict[Id, int] = Field(default_factory=dict, description="Variables to set to a value.")
+    add: dict[Id, int] = Field(default_factory=dict, description="Numbers to add to variables (may be negative).")
+    notebook: list[Id] = Field(default_factory=list, description="Notebook entries the learner collects.")
+
+
+class Choice(Effects):
+    id: Id | None = Field(default=None, description="Optional id; needed only to refer to the choice elsewhere.")
+    label: str = Field(min_length=1)
+    goto: Id = Field(description="The scene this choice leads to.")
+    feedback: Markdown | None = Field(default=None, description="Shown on the next page, after choosing.")
+    points: int = 0
+    when: Condition | None = Field(default=None, description="The choice is available only when this holds.")
+    once: bool = Field(default=False, description="The choice can be taken only once per attempt.")
+    unavailable: Literal["hide", "show"] = Field(
+        default="hide", description="When not available: hide it, or show it disabled with the reason."
+    )
+    reason: str | None = Field(default=None, description="Why the choice is not available yet (with unavailable: show).")
+
+
+class Location(Model):
+    id: Id
+    label: str = Field(min_length=1)
+    goto: Id = Field(description="The first scene at this place.")
+    x: float = Field(ge=0, description="Horizontal position of the marker on the map, in map units.")
+    y: float = Field(ge=0, description="Vertical position of the marker on the map, in map units.")
+    description: str | None = Field(default=None, description="One line about the place, shown in the list.")
+    when: Condition | None = Field(default=None, description="The place is locked until this holds.")
+    reason: str | None = Field(default=None, description="Why the place is still locked.")
+    done_when: Condition | None = Field(
+        default=None, description="When the place counts as done; by default: its first scene was visited."
+    )
+
+
+class Map(Image):
+    width: float = Field(gt=0, description="Width of the map in map units (the SVG viewBox width).")
+    height: float = Field(gt=0, description="Height of the map in map units.")
+
+
+class Answer(Model):
+    id: Id | None = None
+    text: str = Field(min_length=1)
+    correct: bool = False
+    points: int | None = Field(default=None, description="Points for this answer; default 1 if correct, else 0.")
+    feedback: Markdown | None = None
+
+    @property
+    def score(self) -> int:
+        if self.points is not None:
+            return self.points
+        return 1 if self.correct else 0
+
+
+class Scene(Model):
+    id: Id
+    type: Literal["scene", "hub", "question", "end"] = "scene"
+    title: str | None = None
+    text: Markdown = ""
+    image: Image | None = None
+    blocks: list[Block] = Field(default_factory=list, description="Extra text shown only when a condition holds.")
+    choices: list[Choice] = Field(default_factory=list)
+    # hub
+    map: Map | None = Field(default=None, description="Hub only: the map of the neighbourhood.")
+    locations: list[Location] = Field(default_factory=list, description="Hub only: the places to visit.")
+    # question
+    multiple: bool = Field(default=False, description="Question only: more than one answer may be chosen.")
+    answers: list[Answer] = Field(default_factory=list, description="Question only: the answers.")
+    feedback: Markdown | None = Field(default=None, description="Question only: shown after any answer.")
+    goto: Id | None = Field(default=None, description="Question only: the scene after answering.")
+    minutes: float | None = Field(default=None, ge=0, description="Extra study time for this scene (a video, an exercise).")
+
+
+class Module(Model):
+    id: Id
+    title: str = Field(min_length=1)
+    description: Markdown = ""
+    start: Id = Field(description="The first scene of the module.")
+    pass_percentage: float | None = Field(
+        default=None, ge=0, le=100, description="Share of the module's maximum score needed to pass."
+    )
+    retake: bool = Field(default=False, description="The learner may do this module again from its start after finishing it.")
+    assessment: bool = Field(default=False, description="This module is the (final) assessment.")
+    scenes: list[Scene] = Field(min_length=1)
+
+
+class NotebookKind(Model):
+    id: Id
+    label: str
+    description: str | None = None
+
+
+class NotebookEntry(Model):
+    id: Id
+    kind: Id
+    title: str = Field(min_length=1)
+    text: Markdown = ""
+
+
+class Notebook(Model):
+    title: str = "Notitieboek"
+    kinds: list[NotebookKind] = Field(default_factory=list)
+    entries: list[NotebookEntry] = Field(default_factory=list)
+
+
+class PE(Model):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
+
+    points: float = Field(ge=0, description="Permanent-education points earned by passing the course.")
+    register_name: str = Field(
+        alias="register", min_length=1, description="The register the points count for, e.g. Registerplein."
+    )
+    activity_id: str = Field(
+        min_length=1, description="The accreditation id of this activity, given by the register to the provider."
+    )
+
+
+class PassRules(Model):
+    percentage: float = Field(default=0, ge=0, le=100, description="Share of the whole course's maximum score needed.")
+    modules: list[Id] | None = Field(
+        default=None, description="Modules that must each be passed; default: every module with a pass_percentage."
+    )
+
+
+class CourseMeta(Model):
+    id: Id
+    title: str = Field(min_length=1)
+    language: Literal["nl", "en"] = "nl"
+    description: Markdown = ""
+    version: str = "1"
+    study_load_minutes: int = Field(gt=0)
+    pe: PE | None = None
+    passing: PassRules = Field(default_factory=PassRules, alias="pass")
+    modules: list[Id] = Field(min_length=1, description="The modules in the order learners take them (file names without .yaml).")
+    certificate: str = Field(default="standaard", description="The folder in certificates/ with the certificate template.")
+    notebook: Notebook = Field(default_factory=Notebook)
+    variables: dict[Id, int] = Field(default_factory=dict, description="Variables with their starting value.")
+    seconds_per_decision: float = Field(default=15, ge=0, description="Estimated thinking time per choice, for study time estimates.")
+    words_per_minute: float = Field(default=200, gt=0)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
+
+
+class Course(Model):
+    """A compiled course: metadata, modules in order, and what the compiler derived."""
+
+    meta: CourseMeta
+    modules: list[Module]
+    content_hash: str
+    max_scores: dict[str, int] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict, description="scene id -> file:line")
+    _idx: tuple | None = PrivateAttr(default=None)  # type: ignore[type-arg]
+    _conds: dict[str, tuple] = PrivateAttr(default_factory=dict)  # type: ignore[type-arg]
+
+    def condition(self, text: str | None) -> tuple | None:  # type: ignore[type-arg]
+        """The parsed form of a condition (cached); None when there is none."""
+        if text is None:
+            return None
+        node = self._conds.get(text)
+        if node is None:
+            node = parse_condition(text)
+            self._conds[text] = node
+        return node
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    def module(self, module_id: str) -> Module:
+        return self._index()[0][module_id]
+
+    def scene(self, scene_id: str) -> Scene:
+        return self._index()[1][scene_id]
+
+    def module_of(self, scene_id: str) -> Module:
+        return self._index()[2][scene_id]
+
+    def entry(self, entry_id: str) -> NotebookEntry:
+        return self._index()[3][entry_id]
+
+    def location(self, location_id: str) -> tuple[Scene, Location]:
+        """The hub a location belongs to, and the location."""
+        return self._index()[4][location_id]
+
+    def _index(self) -> tuple[  # type: ignore[type-arg]
+        dict[str, Module], dict[str, Scene], dict[str, Module], dict[str, NotebookEntry], dict[str, tuple]
+    ]:
+        cached = self._idx
+        if cached is None:
+            mods = {m.id: m for m in self.modules}
+            scenes = {s.id: s for m in self.modules for s in m.scenes}
+            owner = {s.id: m for m in self.modules for s in m.scenes}
+            entries = {e.id: e for e in self.meta.notebook.entries}
+            locs = {loc.id: (s, loc) for s in scenes.values() for loc in s.locations}
+            cached = (mods, scenes, owner, entries, locs)
+            self._idx = cached
+        return cached

@@ -1,0 +1,386 @@
+"""The rules of play: pure functions over (Course, State) -> (State, events).
+
+    state, events = start(course)
+    page = view(course, state)               # what to show: text, choices, map, answers
+    state, events = choose(course, state, page.choices[0].id)
+    state, events = answer(course, state, ["a", "c"])   # on a question scene
+
+Choice ids are local to the current scene: an author's `id`, or `c1`, `c2`, ...
+by position; a hub location is `loc-<location id>`; an end scene offers
+`next` (onward, or finish the course) and `retake` (where the module allows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from elearning.course import conditions
+from elearning.course.model import Answer, Choice, Course, Location, Scene
+from elearning.engine.state import ModuleResult, State, with_item
+
+Event = dict[str, Any]
+
+
+class EngineError(Exception):
+    """Base of the engine's typed errors."""
+
+
+class ChoiceUnavailable(EngineError):
+    def __init__(self, scene: str, choice: str, reason: str) -> None:
+        super().__init__(f"Choice {choice!r} is not available on scene {scene!r}: {reason}")
+        self.scene, self.choice, self.reason = scene, choice, reason
+
+
+class WrongCourse(EngineError):
+    pass
+
+
+# -- facts: conditions read the state through this -------------------------------
+class StateFacts:
+    __slots__ = ("course", "state")
+
+    def __init__(self, course: Course, state: State) -> None:
+        self.course, self.state = course, state
+
+    def visited(self, scene: str) -> int:
+        return self.state.visit_count(scene)
+
+    def flag(self, name: str) -> bool:
+        return name in self.state.flags
+
+    def var(self, name: str) -> int:
+        return self.state.var(name)
+
+    def has(self, entry: str) -> bool:
+        return entry in self.state.notebook
+
+    def count(self, kind: str | None) -> int:
+        if kind is None:
+            return len(self.state.notebook)
+        entry = self.course.entry
+        return sum(1 for e in self.state.notebook if entry(e).kind == kind)
+
+    def done(self, location: str) -> bool:
+        return location_done(self.course, self.state, self.course.location(location)[1])
+
+    def done_count(self, hub: str | None) -> int:
+        if hub is None:
+            hubs = [s for s in self.course.module(self.state.module).scenes if s.type == "hub"]
+        else:
+            hubs = [self.course.scene(hub)]
+        return sum(1 for h in hubs for loc in h.locations if location_done(self.course, self.state, loc))
+
+    def score(self) -> int:
+        return self.state.score
+
+    def percentage(self) -> int:
+        top = self.course.max_scores.get(self.state.module, 0)
+        return (self.state.score * 100) // top if top > 0 else 0
+
+
+def holds(course: Course, state: State, text: str | None) -> bool:
+    return conditions.holds(course.condition(text), StateFacts(course, state))
+
+
+def location_done(course: Course, state: State, loc: Location) -> bool:
+    if loc.done_when is not None:
+        return holds(course, state, loc.done_when)
+    return state.visit_count(loc.goto) > 0
+
+
+# -- what a page shows ------------------------------------------------------------
+@dataclass(frozen=True)
+class ChoiceView:
+    id: str
+    label: str
+    available: bool
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class LocationView:
+    id: str
+    choice_id: str
+    label: str
+    x: float
+    y: float
+    description: str | None
+    available: bool
+    done: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Page:
+    scene: Scene
+    module: str
+    texts: list[str]  # Markdown: the scene text, then the blocks whose condition holds
+    choices: list[ChoiceView] = field(default_factory=list)
+    locations: list[LocationView] = field(default_factory=list)
+    answers: list[AnswerView] = field(default_factory=list)
+    feedback: tuple[str, ...] = ()
+    result: ModuleResult | None = None  # on an end scene: this module's result
+    finished: bool = False
+    passed: bool = False
+
+
+def choice_id(choice: Choice, index: int) -> str:
+    return choice.id or f"c{index + 1}"
+
+
+def answer_id(ans: Answer, index: int) -> str:
+    if ans.id:
+        return ans.id
+    return chr(ord("a") + index) if index < 26 else f"a{index + 1}"
+
+
+def _scene_choices(course: Course, state: State, scene: Scene) -> list[tuple[str, Any, bool, str | None]]:
+    """(id, choice-or-location-or-keyword, available, reason) for every choice of the scene."""
+    out: list[tuple[str, Any, bool, str | None]] = []
+    if scene.type == "hub":
+        for loc in scene.locations:
+            ok = holds(course, state, loc.when)
+            out.append((f"loc-{loc.id}", loc, ok, None if ok else loc.reason))
+    for i, ch in enumerate(scene.choices):
+        cid = choice_id(ch, i)
+        if ch.once and f"{scene.id}/{cid}" in state.once:
+            out.append((cid, ch, False, "al gekozen"))
+            continue
+        ok = holds(course, state, ch.when)
+        out.append((cid, ch, ok, None if ok else ch.reason))
+    if scene.type == "end":
+        module = course.module(state.module)
+        if module.retake:
+            out.append(("retake", "retake", True, None))
+        if not _is_last_module(course, state.module):
+            out.append(("next", "next", True, None))
+    return out
+
+
+def view(course: Course, state: State) -> Page:
+    _check(course, state)
+    scene = course.scene(state.scene)
+    texts = [scene.text] if scene.text else []
+    texts += [b.text for b in scene.blocks if holds(course, state, b.when)]
+    choices: list[ChoiceView] = []
+    locations: list[LocationView] = []
+    for cid, item, ok, reason in _scene_choices(course, state, scene):
+        if isinstance(item, Location):
+            locations.append(
+                LocationView(
+                    item.id, cid, item.label, item.x, item.y, item.description, ok,
+                    location_done(course, state, item), reason,
+                )
+            )
+        elif isinstance(item, Choice):
+            if ok or item.unavailable == "show":
+                choices.append(ChoiceView(cid, item.label, ok, reason))
+        else:
+            choices.append(ChoiceView(cid, item, True))
+    answers = [AnswerView(answer_id(a, i), a.text) for i, a in enumerate(scene.answers)]
+    return Page(
+        scene=scene,
+        module=state.module,
+        texts=texts,
+        choices=choices,
+        locations=locations,
+        answers=answers,
+        feedback=state.feedback,
+        result=state.result(state.module) if scene.type == "end" else None,
+        finished=state.finished,
+        passed=state.passed,
+    )
+
+
+# -- playing -------------------------------------------------------------------------
+def start(course: Course) -> tuple[State, list[Event]]:
+    first = course.modules[0]
+    state = State(course_hash=course.content_hash, module=first.id, scene=first.start)
+    state = state.evolve(vars=tuple(sorted(course.meta.variables.items())))
+    return _enter(course, state, first.start, [{"type": "course_started", "course": course.id}])
+
+
+def choose(course: Course, state: State, choice: str) -> tuple[State, list[Event]]:
+    _check(course, state)
+    scene = course.scene(state.scene)
+    for cid, item, ok, reason in _scene_choices(course, state, scene):
+        if cid != choice:
+            continue
+        if not ok:
+            raise ChoiceUnavailable(scene.id, choice, reason or "its condition does not hold")
+        if item == "next":
+            return _next_module(course, state)
+        if item == "retake":
+            return _retake(course, state)
+        if isinstance(item, Location):
+            ev: Event = {"type": "location_chosen", "scene": scene.id, "location": item.id}
+            return _enter(course, state.evolve(feedback=()), item.goto, [ev])
+        return _take(course, state, scene, cid, item)
+    raise ChoiceUnavailable(scene.id, choice, "there is no such choice here")
+
+
+def answer(course: Course, state: State, answer_ids: list[str]) -> tuple[State, list[Event]]:
+    _check(course, state)
+    scene = course.scene(state.scene)
+    if scene.type != "question":
+        raise ChoiceUnavailable(scene.id, ",".join(answer_ids), "this scene is not a question")
+    by_id = {answer_id(a, i): a for i, a in enumerate(scene.answers)}
+    picked = list(dict.fromkeys(answer_ids))
+    unknown = [a for a in picked if a not in by_id]
+    if unknown or not picked or (len(picked) > 1 and not scene.multiple):
+        why = "pick exactly one answer" if not scene.multiple else "pick one or more of the answers"
+        if unknown:
+            why = f"unknown answer {unknown[0]!r}"
+        raise ChoiceUnavailable(scene.id, ",".join(answer_ids), why)
+    chosen = [by_id[a] for a in picked]
+    points = max(0, sum(a.score for a in chosen)) if scene.multiple else chosen[0].score
+    correct_ids = {k for k, a in by_id.items() if a.correct}
+    correct = set(picked) == correct_ids if scene.multiple else chosen[0].correct
+    feedback = tuple(a.feedback for a in chosen if a.feedback)
+    if scene.feedback:
+        feedback += (scene.feedback,)
+    ev: Event = {
+        "type": "question_answered", "scene": scene.id, "answers": picked,
+        "points": points, "correct": correct,
+    }
+    state = state.evolve(score=state.score + points, feedback=feedback)
+    assert scene.goto is not None  # noqa: S101 - the compiler requires goto on questions
+    return _enter(course, state, scene.goto, [ev])
+
+
+def _take(course: Course, state: State, scene: Scene, cid: str, ch: Choice) -> tuple[State, list[Event]]:
+    events: list[Event] = [{
+        "type": "choice_made", "scene": scene.id, "choice": cid, "label": ch.label, "points": ch.points,
+    }]
+    flags = set(state.flags)
+    for name, on in ch.flags.items():
+        (flags.add if on else flags.discard)(name)
+    variables = dict(state.vars)
+    variables.update(ch.set)
+    for name, delta in ch.add.items():
+        variables[name] = variables.get(name, 0) + delta
+    new_entries = [e for e in ch.notebook if e not in state.notebook]
+    events += [{"type": "notebook_entry_added", "entry": e} for e in new_entries]
+    once = state.once | {f"{scene.id}/{cid}"} if ch.once else state.once
+    state = state.evolve(
+        score=state.score + ch.points,
+        flags=frozenset(flags),
+        vars=tuple(sorted(variables.items())) if (ch.set or ch.add) else state.vars,
+        notebook=state.notebook | frozenset(new_entries) if new_entries else state.notebook,
+        once=once,
+        feedback=(ch.feedback,) if ch.feedback else (),
+    )
+    return _enter(course, state, ch.goto, events)
+
+
+def _enter(course: Course, state: State, scene_id: str, events: list[Event]) -> tuple[State, list[Event]]:
+    module = course.module_of(scene_id)
+    state = state.evolve(
+        scene=scene_id,
+        module=module.id,
+        step=state.step + 1,
+        visits=with_item(state.visits, scene_id, state.visit_count(scene_id) + 1),
+    )
+    events.append({"type": "scene_entered", "scene": scene_id, "module": module.id})
+    if course.scene(scene_id).type == "end":
+        state, more = _finish_module(course, state)
+        events += more
+    return state, events
+
+
+def _finish_module(course: Course, state: State) -> tuple[State, list[Event]]:
+    module = course.module(state.module)
+    top = course.max_scores.get(module.id, 0)
+    passed = module.pass_percentage is None or state.score * 100 >= module.pass_percentage * top
+    before = state.result(module.id)
+    tries = before.tries + 1 if before else 1
+    result = ModuleResult(score=state.score, max=top, passed=passed, tries=tries)
+    if before and (before.passed, before.score) > (result.passed, result.score):
+        result = ModuleResult(before.score, before.max, before.passed, tries)  # keep the best try
+    state = state.evolve(results=with_item(state.results, module.id, result))
+    events: list[Event] = [{
+        "type": "module_finished", "module": module.id, "score": state.score, "max": top,
+        "passed": passed, "try": tries,
+    }]
+    if _is_last_module(course, module.id):
+        ok = course_passed(course, state)
+        state = state.evolve(finished=True, passed=ok)
+        total, top_total = course_score(course, state)
+        events.append({"type": "course_finished", "score": total, "max": top_total, "passed": ok})
+    return state, events
+
+
+def _next_module(course: Course, state: State) -> tuple[State, list[Event]]:
+    ids = course.meta.modules
+    nxt = course.module(ids[ids.index(state.module) + 1])
+    state = state.evolve(score=0, feedback=())
+    return _enter(course, state, nxt.start, [{"type": "module_started", "module": nxt.id}])
+
+
+def _retake(course: Course, state: State) -> tuple[State, list[Event]]:
+    module = course.module(state.module)
+    own = {s.id for s in module.scenes}
+    state = state.evolve(
+        score=0,
+        feedback=(),
+        visits=tuple(p for p in state.visits if p[0] not in own),
+        once=frozenset(o for o in state.once if o.split("/", 1)[0] not in own),
+        finished=False,
+        passed=False,
+    )
+    return _enter(course, state, module.start, [{"type": "module_retaken", "module": module.id}])
+
+
+def _is_last_module(course: Course, module_id: str) -> bool:
+    return course.meta.modules[-1] == module_id
+
+
+def _check(course: Course, state: State) -> None:
+    if state.course_hash != course.content_hash:
+        raise WrongCourse(
+            f"This attempt belongs to course version {state.course_hash[:12]}, not {course.content_hash[:12]}."
+        )
+
+
+# -- results ----------------------------------------------------------------------------
+def course_score(course: Course, state: State) -> tuple[int, int]:
+    total = sum(r.score for _, r in state.results)
+    top = sum(course.max_scores.get(m, 0) for m in course.meta.modules)
+    return total, top
+
+
+def required_modules(course: Course) -> list[str]:
+    rules = course.meta.passing
+    if rules.modules is not None:
+        return list(rules.modules)
+    return [m.id for m in course.modules if m.pass_percentage is not None]
+
+
+def course_passed(course: Course, state: State) -> bool:
+    for mid in required_modules(course):
+        r = state.result(mid)
+        if r is None or not r.passed:
+            return False
+    total, top = course_score(course, state)
+    return total * 100 >= course.meta.passing.percentage * top
+
+
+def progress(course: Course, state: State) -> dict[str, str]:
+    """Per module: 'done', 'current' or 'todo'."""
+    out: dict[str, str] = {}
+    for m in course.meta.modules:
+        if state.result(m) is not None and not (m == state.module and not state.finished and
+                                                 course.scene(state.scene).type != "end"):
+            out[m] = "done"
+        elif m == state.module:
+            out[m] = "current"
+        else:
+            out[m] = "todo"
+    return out

@@ -1,0 +1,119 @@
+"""The learner's state in one attempt: immutable, hashable, and JSON round-trippable."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+STATE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class ModuleResult:
+    score: int
+    max: int
+    passed: bool
+    tries: int = 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"score": self.score, "max": self.max, "passed": self.passed, "tries": self.tries}
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything the engine needs to continue an attempt.
+
+    Collections are stored as sorted tuples so that two states that mean the same
+    thing are equal and hash alike (the explorer relies on that).
+    """
+
+    course_hash: str
+    module: str
+    scene: str
+    step: int = 0
+    score: int = 0  # points in the current module (this try)
+    flags: frozenset[str] = frozenset()
+    vars: tuple[tuple[str, int], ...] = ()
+    notebook: frozenset[str] = frozenset()
+    visits: tuple[tuple[str, int], ...] = ()
+    once: frozenset[str] = frozenset()  # "scene/choice" of once-only choices taken
+    results: tuple[tuple[str, ModuleResult], ...] = ()  # best result per finished module
+    feedback: tuple[str, ...] = ()  # Markdown shown on the current page, from the last action
+    finished: bool = False
+    passed: bool = False
+    _lookup: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    # -- reading ---------------------------------------------------------
+    def visit_count(self, scene: str) -> int:
+        return self._dict("visits").get(scene, 0)
+
+    def var(self, name: str) -> int:
+        return self._dict("vars").get(name, 0)
+
+    def result(self, module: str) -> ModuleResult | None:
+        return self._dict("results").get(module)
+
+    def _dict(self, name: str) -> dict[str, Any]:
+        cached = self._lookup.get(name)
+        if cached is None:
+            cached = dict(getattr(self, name))
+            self._lookup[name] = cached
+        return cached
+
+    # -- changing (returns new states) -------------------------------------
+    def evolve(self, **changes: Any) -> State:
+        return replace(self, _lookup={}, **changes)
+
+    # -- JSON --------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format": STATE_FORMAT,
+            "course_hash": self.course_hash,
+            "module": self.module,
+            "scene": self.scene,
+            "step": self.step,
+            "score": self.score,
+            "flags": sorted(self.flags),
+            "vars": dict(self.vars),
+            "notebook": sorted(self.notebook),
+            "visits": dict(self.visits),
+            "once": sorted(self.once),
+            "results": {k: r.to_json() for k, r in self.results},
+            "feedback": list(self.feedback),
+            "finished": self.finished,
+            "passed": self.passed,
+        }
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any] | str) -> State:
+        if isinstance(data, str):
+            data = json.loads(data)
+        if data.get("format") != STATE_FORMAT:
+            raise ValueError(f"Unknown state format {data.get('format')!r}; expected {STATE_FORMAT}.")
+        return cls(
+            course_hash=data["course_hash"],
+            module=data["module"],
+            scene=data["scene"],
+            step=int(data["step"]),
+            score=int(data["score"]),
+            flags=frozenset(data["flags"]),
+            vars=tuple(sorted((k, int(v)) for k, v in data["vars"].items())),
+            notebook=frozenset(data["notebook"]),
+            visits=tuple(sorted((k, int(v)) for k, v in data["visits"].items())),
+            once=frozenset(data["once"]),
+            results=tuple(sorted((k, ModuleResult(**r)) for k, r in data["results"].items())),
+            feedback=tuple(data["feedback"]),
+            finished=bool(data["finished"]),
+            passed=bool(data["passed"]),
+        )
+
+
+def with_item(pairs: tuple[tuple[str, Any], ...], key: str, value: Any) -> tuple[tuple[str, Any], ...]:
+    """A sorted pairs-tuple with key set to value."""
+    d = dict(pairs)
+    d[key] = value
+    return tuple(sorted(d.items()))
