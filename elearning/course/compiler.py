@@ -1,12 +1,26 @@
-"""Placeholder while the compiler is written; replaced in the next commit."""
+"""load_course: a course folder -> (Course | None, every problem found, in one pass).
+
+Phases: read every YAML file (syntax), validate each against the format (shape),
+check references and rules across files (meaning), then explore the real state
+space (reachability, dead ends, scores). A phase that depends on a sound course
+runs only when the earlier phases found no errors, so an author is never shown
+problems that are only echoes of an earlier one.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from elearning.course.model import Course
+from pydantic import ValidationError
+
+from elearning.course.loader import Document, Located, PathKey, read_yaml
+from elearning.course.messages import friendly
+from elearning.course.model import Course, CourseMeta, Module, Scene
+
+Level = Literal["error", "warning"]
 
 
 @dataclass(frozen=True, order=True)
@@ -14,12 +28,168 @@ class Problem:
     file: str
     line: int
     col: int
-    level: Literal["error", "warning"]
+    level: Level
     message: str
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}: {self.level}: {self.message}"
 
+    def to_json(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "col": self.col, "level": self.level, "message": self.message}
+
+
+class Compilation:
+    """The state of one load: documents read so far and problems found."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.course_doc: Document | None = None
+        self.module_docs: dict[str, Document] = {}
+
+    def add(self, doc: Document | None, path: PathKey, message: str, level: Level = "error", *,
+            key: bool = False, offset: int = 0) -> None:
+        if doc is None:
+            self.problems.append(Problem(str(self.root), 1, 1, level, message))
+            return
+        where = doc.locate(path, key=key)
+        self.problems.append(Problem(doc.display, where.line, where.col + offset, level, message))
+
+    def add_at(self, doc: Document, where: Located, message: str, level: Level = "error") -> None:
+        self.problems.append(Problem(doc.display, where.line, where.col, level, message))
+
+    def read(self, rel: str) -> Document:
+        doc = read_yaml(self.root / rel, str(self.root / rel))
+        for where, message in doc.problems:
+            self.add_at(doc, where, message)
+        return doc
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.level == "error")
+
 
 def load_course(path: str | Path) -> tuple[Course | None, list[Problem]]:
-    raise NotImplementedError
+    """Compile the course folder at path. The course is None when any problem is an error."""
+    from elearning.course.checks import check_course
+    from elearning.course.explore import explore_checks
+
+    comp = Compilation(Path(path))
+    if not comp.root.is_dir():
+        comp.add(None, (), f"there is no course folder at '{path}'")
+        return None, comp.problems
+    if not (comp.root / "course.yaml").is_file():
+        comp.add(None, (), "this folder has no course.yaml; a course folder holds course.yaml and modules/*.yaml")
+        return None, comp.problems
+
+    meta, raw_meta = _read_meta(comp)
+    modules = _read_modules(comp, meta, raw_meta)
+    course = Course.model_construct(
+        meta=meta, modules=modules, content_hash=_content_hash(comp.root), max_scores={}, sources=_sources(comp, modules)
+    )
+    if meta is not None:
+        check_course(comp, course)
+    if comp.errors == 0 and meta is not None:
+        course = Course(
+            meta=meta, modules=modules, content_hash=course.content_hash, max_scores={}, sources=course.sources
+        )
+        course = explore_checks(comp, course)
+    problems = sorted(set(comp.problems))
+    if any(p.level == "error" for p in problems):
+        return None, problems
+    return course, problems
+
+
+def _read_meta(comp: Compilation) -> tuple[CourseMeta | None, dict[str, Any]]:
+    doc = comp.read("course.yaml")
+    comp.course_doc = doc
+    if doc.root is None:
+        return None, {}
+    if not isinstance(doc.data, dict):
+        comp.add(doc, (), "course.yaml must be a mapping of keys such as id, title and modules")
+        return None, {}
+    try:
+        return CourseMeta.model_validate(doc.data), doc.data
+    except ValidationError as exc:
+        for err in exc.errors():
+            path, key, message = friendly(err, CourseMeta, doc.data)  # type: ignore[arg-type]
+            comp.add(doc, path, message, key=key)
+        return None, doc.data
+
+
+def _read_modules(comp: Compilation, meta: CourseMeta | None, raw_meta: dict[str, Any]) -> list[Module]:
+    listed = meta.modules if meta else [m for m in raw_meta.get("modules") or [] if isinstance(m, str)]
+    modules: list[Module] = []
+    for index, module_id in enumerate(listed):
+        rel = f"modules/{module_id}.yaml"
+        if not (comp.root / rel).is_file():
+            comp.add(comp.course_doc, ("modules", index), f"module '{module_id}' is listed, but there is no file {rel}")
+            continue
+        module = _read_module(comp, rel, module_id)
+        if module is not None:
+            modules.append(module)
+    folder = comp.root / "modules"
+    if folder.is_dir():
+        for file in sorted(folder.iterdir()):
+            if file.suffix in (".yaml", ".yml") and file.stem not in listed:
+                level: Level = "warning" if file.suffix == ".yaml" else "error"
+                hint = "add it to 'modules' in course.yaml" if file.suffix == ".yaml" else "rename it to .yaml"
+                comp.add(comp.course_doc, ("modules",), f"the file modules/{file.name} is not used: {hint}", level)
+    return modules
+
+
+def _read_module(comp: Compilation, rel: str, module_id: str) -> Module | None:
+    doc = comp.read(rel)
+    comp.module_docs[module_id] = doc
+    if doc.root is None:
+        return None
+    data = doc.data
+    if not isinstance(data, dict):
+        comp.add(doc, (), "a module file must be a mapping of keys such as id, title, start and scenes")
+        return None
+    if isinstance(data.get("id"), str) and data["id"] != module_id:
+        comp.add(doc, ("id",), f"the module id '{data['id']}' differs from its file name '{module_id}'; make them equal")
+    try:
+        return Module.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            path, key, message = friendly(err, Module, data)  # type: ignore[arg-type]
+            comp.add(doc, path, message, key=key)
+    # Keep what is sound, so later checks do not report echoes of these errors.
+    scenes = []
+    for raw in data.get("scenes") or []:
+        try:
+            scenes.append(Scene.model_validate(raw))
+        except ValidationError:
+            continue
+    fields = {k: v for k, v in data.items() if k in Module.model_fields and k != "scenes"}
+    fields.setdefault("id", module_id)
+    return Module.model_construct(**fields, scenes=scenes)
+
+
+def _sources(comp: Compilation, modules: list[Module]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for module in modules:
+        doc = comp.module_docs.get(module.id)
+        if doc is None or not isinstance(doc.data, dict):
+            continue
+        rel = f"modules/{module.id}.yaml"
+        for i, scene in enumerate(doc.data.get("scenes") or []):
+            if isinstance(scene, dict) and isinstance(scene.get("id"), str):
+                out.setdefault(scene["id"], f"{rel}:{doc.locate(('scenes', i)).line}")
+    return out
+
+
+def _content_hash(root: Path) -> str:
+    """sha256 over every file of the course that shapes what learners see."""
+    digest = hashlib.sha256()
+    files = [root / "course.yaml"]
+    for sub in ("modules", "media"):
+        if (root / sub).is_dir():
+            files += sorted(p for p in (root / sub).rglob("*") if p.is_file())
+    for file in files:
+        digest.update(file.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(file.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()

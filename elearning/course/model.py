@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from elearning.course.conditions import parse as parse_condition
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+
+from elearning.course.conditions import parse as parse_condition
 
 Id = Annotated[
     str,

@@ -1,0 +1,316 @@
+"""Checks across files: references, ids, scene rules, conditions, media."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from elearning.course import conditions
+from elearning.course.loader import Document, PathKey
+from elearning.course.messages import suggest
+from elearning.course.model import Course, Image, Module, Scene
+
+if TYPE_CHECKING:
+    from elearning.course.compiler import Compilation
+
+RESERVED_CHOICE_IDS = {"next", "retake"}
+MAX_MULTIPLE_ANSWERS = 10
+
+
+class _Ctx:
+    """What the checks need to know about the whole course, gathered once."""
+
+    def __init__(self, comp: Compilation, course: Course) -> None:
+        self.comp = comp
+        self.course = course
+        self.meta = course.meta
+        self.scene_home: dict[str, tuple[str, int]] = {}  # scene id -> (module id, raw index)
+        self.scene_type: dict[str, str] = {}
+        for module_id, doc in comp.module_docs.items():
+            raw = doc.data.get("scenes") if isinstance(doc.data, dict) else None
+            for i, scene in enumerate(raw if isinstance(raw, list) else []):
+                if isinstance(scene, dict) and isinstance(scene.get("id"), str):
+                    sid = scene["id"]
+                    if sid in self.scene_home:
+                        first_mod, first_i = self.scene_home[sid]
+                        first = comp.module_docs[first_mod]
+                        line = first.locate(("scenes", first_i, "id")).line
+                        comp.add(doc, ("scenes", i, "id"),
+                                 f"the scene id '{sid}' is used twice; it is also used at {first.display}:{line}")
+                        continue
+                    self.scene_home[sid] = (module_id, i)
+                    self.scene_type[sid] = str(scene.get("type", "scene"))
+        self.entries = {e.id for e in self.meta.notebook.entries}
+        self.kinds = {k.id for k in self.meta.notebook.kinds}
+        self.variables = set(self.meta.variables)
+        self.locations: dict[str, str] = {}  # location id -> hub scene id
+        self.flags_set: set[str] = set()
+        self.entries_collected: set[str] = set()
+        self.flag_reads: list[tuple[Document, PathKey, int, str]] = []
+        # From the raw files, so that a scene with a typo elsewhere still counts as setting its flags.
+        for doc in comp.module_docs.values():
+            for raw_scene in _raw_list(doc.data, "scenes"):
+                for raw_choice in _raw_list(raw_scene, "choices"):
+                    flags = raw_choice.get("flags")
+                    if isinstance(flags, dict):
+                        self.flags_set.update(str(f) for f, on in flags.items() if on)
+                    self.entries_collected.update(str(e) for e in _raw_list(raw_choice, "notebook", dict_only=False))
+
+    def doc(self, module_id: str) -> Document:
+        return self.comp.module_docs[module_id]
+
+    def scene_path(self, scene_id: str) -> PathKey:
+        return ("scenes", self.scene_home[scene_id][1])
+
+
+def _raw_list(data: Any, key: str, *, dict_only: bool = True) -> list[Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, dict)] if dict_only else value
+
+
+def scene_homes(comp: Compilation) -> dict[str, tuple[str, int]]:
+    """scene id -> (module id, index in the module file's scenes), first occurrence."""
+    homes: dict[str, tuple[str, int]] = {}
+    for module_id, doc in comp.module_docs.items():
+        for i, scene in enumerate(_raw_list(doc.data, "scenes", dict_only=False)):
+            if isinstance(scene, dict) and isinstance(scene.get("id"), str):
+                homes.setdefault(scene["id"], (module_id, i))
+    return homes
+
+
+def check_course(comp: Compilation, course: Course) -> None:
+    ctx = _Ctx(comp, course)
+    _check_meta(ctx)
+    for module in course.modules:
+        for scene in module.scenes:
+            if scene.id in ctx.scene_home:
+                for loc in scene.locations:
+                    if loc.id in ctx.locations:
+                        _add_scene(ctx, module, scene, ("locations", scene.locations.index(loc), "id"),
+                                   f"the location id '{loc.id}' is used twice")
+                    ctx.locations[loc.id] = scene.id
+    for module in course.modules:
+        _check_module(ctx, module)
+    for doc, path, offset, name in ctx.flag_reads:
+        if name not in ctx.flags_set:
+            comp.add(doc, path, f"the flag '{name}' is read here but no choice ever sets it"
+                     f"{suggest(name, ctx.flags_set)}", "warning", offset=offset)
+    for i, entry in enumerate(ctx.meta.notebook.entries):
+        if entry.id not in ctx.entries_collected:
+            comp.add(comp.course_doc, ("notebook", "entries", i, "id"),
+                     f"the notebook entry '{entry.id}' can never be collected: no choice adds it", "warning")
+
+
+def _check_meta(ctx: _Ctx) -> None:
+    comp, meta, doc = ctx.comp, ctx.meta, ctx.comp.course_doc
+    seen: set[str] = set()
+    for i, mid in enumerate(meta.modules):
+        if mid in seen:
+            comp.add(doc, ("modules", i), f"the module '{mid}' is listed twice")
+        seen.add(mid)
+    for what, items in (("notebook kind", meta.notebook.kinds), ("notebook entry", meta.notebook.entries)):
+        ids: set[str] = set()
+        key = "kinds" if what == "notebook kind" else "entries"
+        for i, item in enumerate(items):
+            if item.id in ids:
+                comp.add(doc, ("notebook", key, i, "id"), f"the {what} id '{item.id}' is used twice")
+            ids.add(item.id)
+    for i, entry in enumerate(meta.notebook.entries):
+        if entry.kind not in ctx.kinds:
+            comp.add(doc, ("notebook", "entries", i, "kind"),
+                     f"notebook entry '{entry.id}' has the unknown kind '{entry.kind}'{suggest(entry.kind, ctx.kinds)}; "
+                     "declare it under notebook: kinds:")
+    for i, mid in enumerate(meta.passing.modules or []):
+        if mid not in meta.modules:
+            comp.add(doc, ("pass", "modules", i), f"'pass' names the unknown module '{mid}'{suggest(mid, meta.modules)}")
+
+
+def _add_scene(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, message: str,
+               level: str = "error", *, key: bool = False) -> None:
+    ctx.comp.add(ctx.doc(module.id), ctx.scene_path(scene.id) + sub, message, level, key=key)  # type: ignore[arg-type]
+
+
+def _check_module(ctx: _Ctx, module: Module) -> None:
+    doc = ctx.doc(module.id)
+    start = module.start if isinstance(module.start, str) else None
+    if start is not None and ctx.scene_home.get(start, (None,))[0] != module.id:
+        if start in ctx.scene_home:
+            ctx.comp.add(doc, ("start",), f"the start scene '{start}' belongs to another module; start with a scene of this module")
+        else:
+            ctx.comp.add(doc, ("start",), f"the start scene '{start}' does not exist{suggest(start, _own(ctx, module))}")
+    if not any(s.type == "end" for s in module.scenes) and not any(
+        t == "end" for sid, t in ctx.scene_type.items() if ctx.scene_home[sid][0] == module.id
+    ):
+        ctx.comp.add(doc, ("scenes",), f"module '{module.id}' has no end scene (type: end); learners could never finish it")
+    for scene in module.scenes:
+        if ctx.scene_home.get(scene.id, (None,))[0] == module.id:
+            _check_scene(ctx, module, scene)
+
+
+def _own(ctx: _Ctx, module: Module) -> list[str]:
+    return [sid for sid, (mid, _) in ctx.scene_home.items() if mid == module.id]
+
+
+def _check_target(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, target: str) -> None:
+    home = ctx.scene_home.get(target)
+    if home is None:
+        _add_scene(ctx, module, scene, sub,
+                   f"scene '{scene.id}' leads to '{target}', but there is no scene with that id{suggest(target, _own(ctx, module))}")
+    elif home[0] != module.id:
+        _add_scene(ctx, module, scene, sub,
+                   f"scene '{scene.id}' leads to '{target}' in module '{home[0]}'; a choice can only lead to a scene "
+                   "of its own module (modules follow each other after their end scene)")
+
+
+def _check_scene(ctx: _Ctx, module: Module, scene: Scene) -> None:
+    kind = scene.type
+    wrong_keys = {
+        "scene": ("map", "locations", "answers", "goto", "multiple"),
+        "hub": ("answers", "goto", "multiple"),
+        "question": ("map", "locations", "choices"),
+        "end": ("map", "locations", "answers", "goto", "multiple", "choices"),
+    }[kind]
+    for name in wrong_keys:
+        if name in scene.model_fields_set and getattr(scene, name):
+            extra = " (an end scene offers 'next' and 'retake' by itself)" if kind == "end" and name == "choices" else ""
+            _add_scene(ctx, module, scene, (name,), f"a scene of type '{kind}' cannot have '{name}'{extra}", key=True)
+    if kind == "scene" and not scene.choices:
+        _add_scene(ctx, module, scene, ("id",),
+                   f"scene '{scene.id}' has no choices, so learners get stuck; add a choice or make it an end scene (type: end)")
+    if kind == "hub":
+        if scene.map is None:
+            _add_scene(ctx, module, scene, ("id",), f"hub '{scene.id}' needs a map (map: src, alt, width, height)")
+        if not scene.locations:
+            _add_scene(ctx, module, scene, ("id",), f"hub '{scene.id}' needs at least one location")
+    if kind == "question":
+        _check_question(ctx, module, scene)
+
+    seen_ids: set[str] = set()
+    for i, ch in enumerate(scene.choices):
+        cid = ch.id or f"c{i + 1}"
+        if ch.id in RESERVED_CHOICE_IDS or (ch.id or "").startswith("loc-"):
+            _add_scene(ctx, module, scene, ("choices", i, "id"), f"the choice id '{ch.id}' is reserved; pick another")
+        if cid in seen_ids:
+            _add_scene(ctx, module, scene, ("choices", i, "id"), f"the choice id '{cid}' is used twice in scene '{scene.id}'")
+        seen_ids.add(cid)
+        _check_target(ctx, module, scene, ("choices", i, "goto"), ch.goto)
+        _check_effects(ctx, module, scene, ("choices", i), ch)
+        _check_condition(ctx, module, scene, ("choices", i, "when"), ch.when)
+        if ch.unavailable == "show" and not ch.reason and (ch.when or ch.once):
+            _add_scene(ctx, module, scene, ("choices", i, "unavailable"),
+                       f"choice '{ch.label}' is shown when unavailable, but has no 'reason' telling the learner why", "warning")
+    for i, block in enumerate(scene.blocks):
+        _check_condition(ctx, module, scene, ("blocks", i, "when"), block.when)
+    for i, loc in enumerate(scene.locations):
+        _check_target(ctx, module, scene, ("locations", i, "goto"), loc.goto)
+        _check_condition(ctx, module, scene, ("locations", i, "when"), loc.when)
+        _check_condition(ctx, module, scene, ("locations", i, "done_when"), loc.done_when)
+        if scene.map and (loc.x > scene.map.width or loc.y > scene.map.height):
+            _add_scene(ctx, module, scene, ("locations", i, "x"),
+                       f"location '{loc.id}' at ({loc.x:g}, {loc.y:g}) lies outside the map "
+                       f"({scene.map.width:g} x {scene.map.height:g})", "warning")
+    if scene.image:
+        _check_image(ctx, module, scene, ("image",), scene.image)
+    if scene.map:
+        _check_image(ctx, module, scene, ("map",), scene.map)
+
+
+def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
+    if len(scene.answers) < 2:
+        _add_scene(ctx, module, scene, ("answers",), f"question '{scene.id}' needs at least two answers")
+    if scene.answers and not any(a.correct for a in scene.answers):
+        _add_scene(ctx, module, scene, ("answers",), f"question '{scene.id}' has no answer marked 'correct: true'")
+    if scene.multiple and len(scene.answers) > MAX_MULTIPLE_ANSWERS:
+        _add_scene(ctx, module, scene, ("answers",),
+                   f"question '{scene.id}' has {len(scene.answers)} answers; a multiple-answer question has at most {MAX_MULTIPLE_ANSWERS}")
+    if not scene.multiple and sum(1 for a in scene.answers if a.correct) > 1:
+        _add_scene(ctx, module, scene, ("answers",),
+                   f"question '{scene.id}' has several correct answers; add 'multiple: true' or keep one correct", "warning")
+    ids = [a.id or chr(ord("a") + i) for i, a in enumerate(scene.answers)]
+    for i, aid in enumerate(ids):
+        if aid in ids[:i]:
+            _add_scene(ctx, module, scene, ("answers", i, "id"), f"the answer id '{aid}' is used twice in question '{scene.id}'")
+    if scene.goto is None:
+        _add_scene(ctx, module, scene, ("id",), f"question '{scene.id}' needs 'goto': the scene after answering")
+    else:
+        _check_target(ctx, module, scene, ("goto",), scene.goto)
+
+
+def _check_effects(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, ch: Any) -> None:
+    for key in ("set", "add"):
+        for name in getattr(ch, key):
+            if name not in ctx.variables:
+                _add_scene(ctx, module, scene, sub + (key, name),
+                           f"the variable '{name}' is not declared{suggest(name, ctx.variables)}; "
+                           "declare it under 'variables:' in course.yaml", key=True)
+    for i, entry in enumerate(ch.notebook):
+        if entry not in ctx.entries:
+            _add_scene(ctx, module, scene, sub + ("notebook", i),
+                       f"the notebook entry '{entry}' does not exist{suggest(entry, ctx.entries)}; "
+                       "declare it under notebook: entries: in course.yaml")
+
+
+def _check_condition(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, text: str | None) -> None:
+    if text is None:
+        return
+    doc = ctx.doc(module.id)
+    path = ctx.scene_path(scene.id) + sub
+    _, quote = doc.scalar_start(path)
+    try:
+        node = conditions.parse(text)
+    except conditions.ConditionError as exc:
+        ctx.comp.add(doc, path, f"cannot read the condition '{text}': {exc.message}", offset=quote + exc.column)
+        return
+    for fn, arg, col in conditions.references(node):
+        problem = _reference_problem(ctx, fn, arg)
+        if fn == "flag":
+            ctx.flag_reads.append((doc, path, quote + col, arg))
+        if problem:
+            ctx.comp.add(doc, path, problem, offset=quote + col)
+
+
+def _reference_problem(ctx: _Ctx, fn: str, arg: str) -> str | None:
+    known: dict[str, tuple[str, Any]] = {
+        "visited": ("scene", ctx.scene_home),
+        "var": ("variable", ctx.variables),
+        "has": ("notebook entry", ctx.entries),
+        "count": ("notebook kind", ctx.kinds),
+        "done": ("location", ctx.locations),
+        "done_count": ("hub", {s for s, t in ctx.scene_type.items() if t == "hub"}),
+    }
+    if fn not in known:
+        return None
+    noun, ids = known[fn]
+    if arg not in ids:
+        return f"{fn}({arg}): there is no {noun} '{arg}'{suggest(arg, ids)}"
+    return None
+
+
+def _check_image(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, image: Image) -> None:
+    path = PurePosixPath(image.src)
+    if path.is_absolute() or ".." in path.parts or "://" in image.src:
+        _add_scene(ctx, module, scene, sub + ("src",),
+                   f"the image '{image.src}' must be a path inside the course folder, such as media/map.svg")
+        return
+    if not (ctx.comp.root / path).is_file():
+        _add_scene(ctx, module, scene, sub + ("src",), f"the image '{image.src}' does not exist in the course folder")
+
+
+def iter_conditions(course: Course) -> Iterator[tuple[Scene, str]]:
+    """Every condition text in the course with the scene it belongs to."""
+    for module in course.modules:
+        for scene in module.scenes:
+            for block in scene.blocks:
+                if block.when:
+                    yield scene, block.when
+            for ch in scene.choices:
+                if ch.when:
+                    yield scene, ch.when
+            for loc in scene.locations:
+                if loc.when:
+                    yield scene, loc.when
+                if loc.done_when:
+                    yield scene, loc.done_when

@@ -1,0 +1,184 @@
+"""Reading YAML files while keeping the line and column of every value.
+
+`read_yaml` parses with libyaml's composer (fast, and every node keeps its marks)
+and turns the node tree into plain Python data. The node tree is kept so that a
+problem found later, at a path like ("scenes", 3, "choices", 0, "goto"), can be
+pointed at its exact line and column with `Document.locate`.
+
+Hostile input is refused with a located message, never an exception: anchors and
+aliases (the YAML bomb), duplicate keys, files that are too large, too deeply
+nested or not UTF-8.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+MAX_FILE_BYTES = 5_000_000
+MAX_DEPTH = 40
+_constructor = yaml.constructor.SafeConstructor()
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Located:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass
+class Document:
+    """One YAML file: its data, its node tree, and the problems met while reading it."""
+
+    path: Path
+    display: str  # the path as shown in messages
+    data: Any = None
+    root: yaml.Node | None = None
+    problems: list[tuple[Located, str]] = field(default_factory=list)
+
+    def locate(self, path: PathKey, *, key: bool = False) -> Located:
+        """Line and column of the value at `path` (of its key when key=True).
+
+        Walks as deep as the path exists; a missing tail points at the nearest
+        existing parent, which is where the author has to add something.
+        """
+        node = self.root
+        if node is None:
+            return Located(1, 1)
+        target: yaml.Node = node
+        key_node: yaml.Node | None = None
+        for part in path:
+            nxt, nxt_key = _child(target, part)
+            if nxt is None:
+                break
+            target, key_node = nxt, nxt_key
+        chosen = key_node if key and key_node is not None else target
+        return Located(chosen.start_mark.line + 1, chosen.start_mark.column + 1)
+
+    def scalar_start(self, path: PathKey) -> tuple[Located, int]:
+        """Where the text of a scalar starts, and how many quote characters precede it."""
+        loc = self.locate(path)
+        node = self.root
+        for part in path:
+            node, _ = _child(node, part) if node is not None else (None, None)
+        style = getattr(node, "style", None)
+        return loc, (1 if style in ("'", '"') else 0)
+
+
+def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:
+    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == part:
+                return v, k
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+        if 0 <= part < len(node.value):
+            return node.value[part], None
+    return None, None
+
+
+def read_yaml(path: Path, display: str) -> Document:
+    doc = Document(path=path, display=display)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        doc.problems.append((Located(1, 1), f"cannot read the file: {exc.strerror}"))
+        return doc
+    if len(raw) > MAX_FILE_BYTES:
+        doc.problems.append(
+            (Located(1, 1), f"the file is {len(raw):,} bytes; files larger than {MAX_FILE_BYTES:,} bytes are refused")
+        )
+        return doc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        doc.problems.append((Located(line, 1), "the file is not UTF-8 text; save it as UTF-8"))
+        return doc
+    if "\x00" in text:
+        doc.problems.append((Located(1, 1), "the file contains binary data, not YAML text"))
+        return doc
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = Located(mark.line + 1, mark.column + 1) if mark else Located(1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        doc.problems.append((where, f"YAML syntax error: {what}"))
+        return doc
+    except (yaml.YAMLError, RecursionError) as exc:
+        doc.problems.append((Located(1, 1), f"YAML syntax error: {exc}"))
+        return doc
+    if not nodes or nodes[0] is None:
+        doc.problems.append((Located(1, 1), "the file is empty"))
+        return doc
+    if len(nodes) > 1:
+        second = nodes[1]
+        doc.problems.append((Located(second.start_mark.line + 1, 1), "a file holds one YAML document; remove the '---'"))
+    doc.root = nodes[0]
+    doc.data = _to_python(nodes[0], doc)
+    return doc
+
+
+def _to_python(root: yaml.Node, doc: Document) -> Any:
+    """Iterative conversion (no recursion limit to hit), refusing aliases and duplicate keys."""
+    seen: set[int] = set()
+    result: list[Any] = [None]
+    # work items: (node, container, key-in-container, depth)
+    stack: list[tuple[yaml.Node, Any, Any, int]] = [(root, result, 0, 0)]
+    while stack:
+        node, container, slot, depth = stack.pop()
+        if id(node) in seen:
+            mark = node.start_mark
+            doc.problems.append(
+                (Located(mark.line + 1, mark.column + 1), "anchors and aliases (& and *) are not supported; write the value out")
+            )
+            container[slot] = None
+            continue
+        seen.add(id(node))
+        if depth > MAX_DEPTH:
+            mark = node.start_mark
+            doc.problems.append((Located(mark.line + 1, mark.column + 1), f"nested more than {MAX_DEPTH} levels deep"))
+            container[slot] = None
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                container[slot] = _constructor.construct_object(node)
+            except (yaml.YAMLError, ValueError, OverflowError):
+                container[slot] = node.value
+        elif isinstance(node, yaml.SequenceNode):
+            items: list[Any] = [None] * len(node.value)
+            container[slot] = items
+            for i, child in enumerate(node.value):
+                stack.append((child, items, i, depth + 1))
+        elif isinstance(node, yaml.MappingNode):
+            mapping: dict[Any, Any] = {}
+            container[slot] = mapping
+            for knode, vnode in node.value:
+                if not isinstance(knode, yaml.ScalarNode):
+                    mark = knode.start_mark
+                    doc.problems.append((Located(mark.line + 1, mark.column + 1), "a key must be a plain word"))
+                    continue
+                key = knode.value
+                if key == "<<":
+                    mark = knode.start_mark
+                    doc.problems.append((Located(mark.line + 1, mark.column + 1), "merge keys (<<) are not supported"))
+                    continue
+                if key in mapping:
+                    mark = knode.start_mark
+                    doc.problems.append(
+                        (Located(mark.line + 1, mark.column + 1), f"the key '{key}' appears twice here; keep one")
+                    )
+                    continue
+                mapping[key] = None
+                stack.append((vnode, mapping, key, depth + 1))
+    return result[0]
