@@ -41,6 +41,7 @@ class _Ctx:
                         continue
                     self.scene_home[sid] = (module_id, i)
                     self.scene_type[sid] = str(scene.get("type", "scene"))
+        self.hubs = {sid for sid, kind in self.scene_type.items() if kind == "hub"}
         self.entries = {e.id for e in self.meta.notebook.entries}
         self.kinds = {k.id for k in self.meta.notebook.kinds}
         self.variables = set(self.meta.variables)
@@ -141,9 +142,8 @@ def _check_module(ctx: _Ctx, module: Module) -> None:
             ctx.comp.add(doc, ("start",), f"the start scene '{start}' belongs to another module; start with a scene of this module")
         else:
             ctx.comp.add(doc, ("start",), f"the start scene '{start}' does not exist{suggest(start, _own(ctx, module))}")
-    if not any(s.type == "end" for s in module.scenes) and not any(
-        t == "end" for sid, t in ctx.scene_type.items() if ctx.scene_home[sid][0] == module.id
-    ):
+    raw_types = [str(raw.get("type", "scene")) for raw in _raw_list(doc.data, "scenes")]
+    if not any(s.type == "end" for s in module.scenes) and "end" not in raw_types:
         ctx.comp.add(doc, ("scenes",), f"module '{module.id}' has no end scene (type: end); learners could never finish it")
     for scene in module.scenes:
         if ctx.scene_home.get(scene.id, (None,))[0] == module.id:
@@ -279,7 +279,7 @@ def _reference_problem(ctx: _Ctx, fn: str, arg: str) -> str | None:
         "has": ("notebook entry", ctx.entries),
         "count": ("notebook kind", ctx.kinds),
         "done": ("location", ctx.locations),
-        "done_count": ("hub", {s for s, t in ctx.scene_type.items() if t == "hub"}),
+        "done_count": ("hub", ctx.hubs),
     }
     if fn not in known:
         return None
@@ -299,13 +299,15 @@ def _check_image(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, image: I
         _add_scene(ctx, module, scene, sub + ("src",), f"the image '{image.src}' does not exist in the course folder")
 
 
-def iter_conditions(course: Course) -> Iterator[tuple[Scene, str]]:
-    """Every condition text in the course with the scene it belongs to."""
+def iter_conditions(course: Course, *, blocks: bool = True) -> Iterator[tuple[Scene, str]]:
+    """Every condition text in the course with its scene; blocks=False leaves out the conditions
+    of text blocks (those change what a page says, never where a learner can go)."""
     for module in course.modules:
         for scene in module.scenes:
-            for block in scene.blocks:
-                if block.when:
-                    yield scene, block.when
+            if blocks:
+                for block in scene.blocks:
+                    if block.when:
+                        yield scene, block.when
             for ch in scene.choices:
                 if ch.when:
                     yield scene, ch.when

@@ -17,6 +17,7 @@ changes nothing is not a new path).
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections import deque
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
     from elearning.course.compiler import Compilation
 
 DEFAULT_MAX_STATES = 300_000
-_SAMPLES = 401
+_SAMPLES = 301
 
 
 @dataclass(frozen=True)
@@ -85,12 +86,26 @@ class _Observed:
     percentage_in_choices: bool = False
 
 
-def _observe(course: Course, scenes: set[str] | None = None) -> _Observed:
-    """What conditions read: of the whole course, or only of the given scenes (and later ones)."""
+def _merge(parts: list[_Observed]) -> _Observed:
     obs = _Observed()
-    for scene, text in iter_conditions(course):
-        if scenes is not None and scene.id not in scenes:
-            continue
+    for part in parts:
+        for scene, cap in part.visit_caps.items():
+            obs.visit_caps[scene] = max(obs.visit_caps.get(scene, 1), cap)
+        obs.flags |= part.flags
+        obs.variables |= part.variables
+        obs.entries |= part.entries
+        obs.kinds |= part.kinds
+        obs.score_in_choices |= part.score_in_choices
+        obs.percentage_in_choices |= part.percentage_in_choices
+    return obs
+
+
+def _observe(course: Course, module: Module | None = None) -> _Observed:
+    """What the conditions that decide where a learner can go read (text-block conditions only
+    change a page's text, so they are left out): of the whole course, or of one module."""
+    obs = _Observed()
+    source = course if module is None else Course.model_construct(meta=course.meta, modules=[module])
+    for scene, text in iter_conditions(source, blocks=False):
         node = course.condition(text)
         assert node is not None  # noqa: S101 - iter_conditions yields only present conditions
         top = _max_constant(node)
@@ -107,28 +122,40 @@ def _observe(course: Course, scenes: set[str] | None = None) -> _Observed:
                 obs.kinds.add(arg)
             elif fn in ("done", "done_count"):
                 pass  # resolved below through the locations
-        if conditions.uses(node, "count") and not any(fn == "count" for fn, *_ in conditions.references(node)):
+        if _calls_without_argument(node, "count"):
             obs.kinds.add(None)  # count() of all entries
-        is_transition = any(text in (c.when,) for c in scene.choices) or any(text == loc.when for loc in scene.locations)
-        if is_transition:
-            obs.score_in_choices |= conditions.uses(node, "score")
-            obs.percentage_in_choices |= conditions.uses(node, "percentage")
-        if conditions.uses(node, "done") or conditions.uses(node, "done_count"):
-            _observe_locations(course, obs)
-    for module in course.modules:
-        for scene in module.scenes:
-            for loc in scene.locations:
-                if loc.done_when is None and (scenes is None or scene.id in scenes):
-                    obs.visit_caps.setdefault(loc.goto, 1)
+        obs.score_in_choices |= conditions.uses(node, "score")
+        obs.percentage_in_choices |= conditions.uses(node, "percentage")
+        _observe_locations(course, obs, node, scene.id)
     return obs
 
 
-def _observe_locations(course: Course, obs: _Observed) -> None:
-    for module in course.modules:
-        for scene in module.scenes:
+def _observe_locations(course: Course, obs: _Observed, node: Any, scene_id: str) -> None:
+    """done(x) reads x's first scene; done_count(hub) the hub's places; done_count() the module's."""
+    def mark(loc: Any) -> None:
+        if loc.done_when is None:
+            obs.visit_caps.setdefault(loc.goto, 1)
+
+    for fn, arg, _ in conditions.references(node):
+        if fn == "done":
+            mark(course.location(arg)[1])
+        elif fn == "done_count":
+            for loc in course.scene(arg).locations:
+                mark(loc)
+    if _calls_without_argument(node, "done_count"):
+        for scene in course.module_of(scene_id).scenes:
             for loc in scene.locations:
-                if loc.done_when is None:
-                    obs.visit_caps.setdefault(loc.goto, 1)
+                mark(loc)
+
+
+def _calls_without_argument(node: Any, fn: str) -> bool:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n[0] == "call" and n[1] == fn and n[2] is None:
+            return True
+        stack.extend(x for x in n[1:] if isinstance(x, tuple))
+    return False
 
 
 def _max_constant(node: Any) -> int:
@@ -184,6 +211,7 @@ class _Graph:
     ends: list[int] = field(default_factory=list)
     end_states: list[State] = field(default_factory=list)
     collected: set[str] = field(default_factory=set)
+    passed: set[str] = field(default_factory=set)  # scenes walked over in runs of plain scenes
     bound_hit: bool = False
 
 
@@ -193,6 +221,7 @@ class _Timer:
         self.wpm = course.meta.words_per_minute
         self.decision = course.meta.seconds_per_decision
         self._words: dict[str, int] = {}
+        self._base: dict[str, tuple[float, list[tuple[str | None, int]]]] = {}
 
     def words(self, text: str) -> int:
         n = self._words.get(text)
@@ -201,18 +230,28 @@ class _Timer:
             self._words[text] = n
         return n
 
-    def page(self, state: State) -> float:
-        """Seconds to read the page a state shows, think, and decide."""
-        scene = self.course.scene(state.scene)
-        words = self.words(scene.text) + sum(self.words(f) for f in state.feedback)
-        for block in scene.blocks:
-            if play.holds(self.course, state, block.when):
-                words += self.words(block.text)
+    def page(self, state: State, scene_id: str | None = None) -> float:
+        """Seconds to read the page a state shows (or scene_id in that state), think, and decide."""
+        sid = scene_id or state.scene
+        base = self._base.get(sid)
+        if base is None:
+            base = self._base[sid] = self._static(sid)
+        seconds, blocks = base
+        if scene_id is None or scene_id == state.scene:
+            seconds += sum(self.words(f) for f in state.feedback) * 60.0 / self.wpm
+        for when, words in blocks:
+            if play.holds(self.course, state, when):
+                seconds += words * 60.0 / self.wpm
+        return seconds
+
+    def _static(self, scene_id: str) -> tuple[float, list[tuple[str | None, int]]]:
+        scene = self.course.scene(scene_id)
+        words = self.words(scene.text)
         words += sum(self.words(c.label) for c in scene.choices) + sum(self.words(a.text) for a in scene.answers)
         seconds = words * 60.0 / self.wpm + (scene.minutes or 0) * 60.0
         if scene.type != "end":
             seconds += self.decision
-        return seconds
+        return seconds, [(b.when, self.words(b.text)) for b in scene.blocks]
 
 
 def _moves(course: Course, state: State) -> list[tuple[State, list[dict[str, Any]]]]:
@@ -226,15 +265,51 @@ def _moves(course: Course, state: State) -> list[tuple[State, list[dict[str, Any
         else:
             picks = [[i] for i in ids]
         return [play.answer(course, state, p) for p in picks]
-    out = []
-    for cid, _item, ok, _reason in play._scene_choices(course, state, scene):
-        if ok:
-            out.append(play.choose(course, state, cid))
-    return out
+    return [play.apply(course, state, scene, cid, item) for cid, item in play.moves(course, state)]
+
+
+class _Chains:
+    """Runs of plain 'Continue' scenes, walked in one step.
+
+    A scene with a single choice that has no condition, effect, points, feedback or
+    once-rule, and whose visits no condition reads, always leads to the same place
+    and changes nothing that matters; the explorer jumps over such runs instead of
+    making a situation of every scene on the way.
+    """
+
+    def __init__(self, course: Course, obs: _Observed) -> None:
+        self.course = course
+        self.next: dict[str, str] = {}
+        for module in course.modules:
+            for scene in module.scenes:
+                if scene.type != "scene" or len(scene.choices) != 1 or scene.id in obs.visit_caps:
+                    continue
+                ch = scene.choices[0]
+                if ch.when or ch.once or ch.points or ch.feedback or ch.flags or ch.set or ch.add or ch.notebook:
+                    continue
+                self.next[scene.id] = ch.goto
+
+    def walk(self, state: State, timer: _Timer) -> tuple[State, float, list[str]]:
+        """The state after the run that starts at state.scene, the seconds spent on the way, the scenes passed."""
+        passed: list[str] = []
+        seconds = 0.0
+        scene = state.scene
+        seen = {scene}
+        while scene in self.next:
+            target = self.next[scene]
+            if target in seen:  # a loop of plain scenes: leave it to the loop checks
+                return state, 0.0, []
+            seen.add(target)
+            passed.append(scene)
+            seconds += timer.page(state, scene)
+            scene = target
+        if not passed:
+            return state, 0.0, []
+        return play.enter(self.course, state, scene), seconds, passed
 
 
 def _explore_module(course: Course, module: Module, entries: list[State], obs: _Observed,
-                    max_states: int, timer: _Timer) -> _Graph:
+                    max_states: int, timer: _Timer, chains: _Chains) -> _Graph:
     graph = _Graph()
     with_score = obs.score_in_choices or obs.percentage_in_choices
     index: dict[tuple[Any, ...], int] = {}
@@ -251,9 +326,15 @@ def _explore_module(course: Course, module: Module, entries: list[State], obs: _
         graph.edges.append([])
         return n, True
 
+    def jump(state: State) -> tuple[State, float]:
+        final, seconds, passed = chains.walk(state, timer)
+        graph.passed.update(passed)
+        return final, seconds + timer.page(final)
+
     for state in entries:
+        state, seconds = jump(state)
         n, new = node_for(state)
-        graph.entries.append((n, timer.page(state)))
+        graph.entries.append((n, seconds))
         if new:
             queue.append((n, state))
     while queue:
@@ -266,8 +347,9 @@ def _explore_module(course: Course, module: Module, entries: list[State], obs: _
             graph.end_states.append(state)
             continue
         for new_state, events in _moves(course, state):
+            new_state, seconds = jump(new_state)
             m, new = node_for(new_state)
-            graph.edges[n].append((m, new_state.score - state.score, timer.page(new_state)))
+            graph.edges[n].append((m, new_state.score - state.score, seconds))
             for ev in events:
                 if ev["type"] == "notebook_entry_added":
                     graph.collected.add(ev["entry"])
@@ -388,7 +470,7 @@ def _analyse(course: Course, module: Module, graph: _Graph, timer: _Timer) -> _A
     else:
         max_score = min_score = 0
         shortest = median = longest = 0.0
-    reached = set(scenes)
+    reached = set(scenes) | graph.passed
     ends = [s.id for s in module.scenes if s.type == "end"]
     end_reached = {scenes[v] for v in graph.ends if count[comp[v]] > 0}
     report = ModuleReport(
@@ -410,40 +492,53 @@ def _median_time(entry_comps: list[tuple[int, float]], exits: list[list[tuple[in
                  count: list[int]) -> float:
     """The median study time over all paths, from paths drawn uniformly (deterministic seed)."""
     rng = random.Random(20261128)  # noqa: S311 - sampling, not security
+    firsts = sorted(set(entry_comps))
+    first_table = _table([count[c] for c, _ in firsts])
+    tables: dict[int, list[int]] = {}
     times = []
     for _ in range(_SAMPLES):
-        c, elapsed = _weighted(rng, [(count[c], (c, secs)) for c, secs in entry_comps])
+        c, elapsed = firsts[_draw(rng, first_table)]
         while exits[c]:
-            # paths that end inside this component weigh what is left after the exits
-            own = count[c] - sum(count[d] for d, _, _ in exits[c])
-            step = _weighted(rng, [(own, None)] + [(count[d], (d, secs)) for d, _, secs in exits[c]])
-            if step is None:
+            table = tables.get(c)
+            if table is None:
+                # option 0: the path ends inside this component; then one option per exit
+                own = count[c] - sum(count[d] for d, _, _ in exits[c])
+                table = tables[c] = _table([own] + [count[d] for d, _, _ in exits[c]])
+            pick = _draw(rng, table)
+            if pick == 0:
                 break
-            c, secs = step
+            c, _, secs = exits[c][pick - 1]
             elapsed += secs
         times.append(elapsed)
     times.sort()
     return times[len(times) // 2]
 
 
-def _weighted(rng: random.Random, options: list[tuple[int, Any]]) -> Any:
-    """One value, drawn with probability proportional to its (integer) weight."""
-    pick = rng.randrange(sum(w for w, _ in options))
-    for weight, value in options:
-        if pick < weight:
-            return value
-        pick -= weight
-    raise AssertionError("unreachable: pick is below the total weight")
+def _table(weights: list[int]) -> list[int]:
+    """Cumulative weights, for drawing with bisect."""
+    out, total = [], 0
+    for w in weights:
+        total += w
+        out.append(total)
+    return out
+
+
+def _draw(rng: random.Random, table: list[int]) -> int:
+    """An index into the weights behind table, drawn with probability proportional to its weight."""
+    return bisect.bisect_right(table, rng.random() * table[-1])
 
 
 # -- the whole course ------------------------------------------------------------------------------
 def _run(course: Course, max_states: int) -> tuple[Exploration, dict[str, _Analysis], dict[str, _Graph]]:
     timer = _Timer(course)
-    obs = _observe(course)
     modules = [course.module(m) for m in course.meta.modules]
-    later_scenes: list[set[str]] = []
-    for i in range(len(modules)):
-        later_scenes.append({s.id for m in modules[i + 1:] for s in m.scenes})
+    per_module = [_observe(course, m) for m in modules]
+    obs = _merge(per_module)
+    chains = _Chains(course, obs)
+    # what the modules after module i read, for i = 0, 1, ...
+    later_obs: list[_Observed] = [_Observed()] * len(modules)
+    for i in range(len(modules) - 2, -1, -1):
+        later_obs[i] = _merge([later_obs[i + 1], per_module[i + 1]])
     state, _ = play.start(course)
     entries = [state]
     analyses: dict[str, _Analysis] = {}
@@ -451,14 +546,14 @@ def _run(course: Course, max_states: int) -> tuple[Exploration, dict[str, _Analy
     reports = []
     budget = max_states
     for i, module in enumerate(modules):
-        graph = _explore_module(course, module, entries, obs, budget, timer)
+        graph = _explore_module(course, module, entries, obs, budget, timer, chains)
         graphs[module.id] = graph
         analysis = _analyse(course, module, graph, timer)
         analyses[module.id] = analysis
         reports.append(analysis.report)
         budget = max(1, budget - len(graph.scenes))
         if i + 1 < len(modules):
-            later = _observe(course, later_scenes[i])
+            later = later_obs[i]
             carried: dict[State, None] = {}
             for end in graph.end_states:
                 nxt, _ = play.choose(course, _carry(end, later, course), "next")
@@ -478,7 +573,7 @@ def explore_checks(comp: Compilation, course: Course, max_states: int = DEFAULT_
     """Explore a sound course, report what exploration reveals, and fill in max_scores."""
     exploration, analyses, graphs = _run(course, max_states)
     max_scores = {r.module: max(r.max_score, 0) for r in exploration.modules}
-    if _uses_percentage(course):
+    if _observe(course).percentage_in_choices:
         # percentage conditions need the maxima; explore once more with them known
         course = course.model_copy(update={"max_scores": max_scores})
         exploration, analyses, graphs = _run(course, max_states)
@@ -489,10 +584,6 @@ def explore_checks(comp: Compilation, course: Course, max_states: int = DEFAULT_
     )
     _report(comp, course, exploration, analyses, graphs)
     return course
-
-
-def _uses_percentage(course: Course) -> bool:
-    return any(conditions.uses(course.condition(t), "percentage") for _, t in iter_conditions(course))  # type: ignore[arg-type]
 
 
 def _report(comp: Compilation, course: Course, exploration: Exploration,
@@ -536,7 +627,8 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
                     "every way from there loops back without reaching an end scene")
         for sid, pts in sorted(analysis.farming):
             at(sid, f"scene '{sid}' gives {pts:+d} points on a choice that a learner can take again and again "
-                    "(by coming back to it); make that choice 'once: true' or move the points")
+                    "(by coming back to it); make that choice 'once: true' or move the points",
+               "error" if pts > 0 else "warning")
         if module.pass_percentage and report.max_score <= 0:
             comp.add(comp.module_docs[module.id], ("pass_percentage",),
                      f"module '{module.id}' has a pass mark of {module.pass_percentage:g}%, but no path earns any points")

@@ -203,11 +203,12 @@ class Course(Model):
         """The parsed form of a condition (cached); None when there is none."""
         if text is None:
             return None
-        node = self._conds.get(text)
+        conds = self.__pydantic_private__["_conds"]  # type: ignore[index]
+        node = conds.get(text)
         if node is None:
             node = parse_condition(text)
-            self._conds[text] = node
-        return node
+            conds[text] = node
+        return node  # type: ignore[no-any-return]
 
     @property
     def id(self) -> str:
@@ -232,7 +233,8 @@ class Course(Model):
     def _index(self) -> tuple[  # type: ignore[type-arg]
         dict[str, Module], dict[str, Scene], dict[str, Module], dict[str, NotebookEntry], dict[str, tuple]
     ]:
-        cached = self._idx
+        private = self.__pydantic_private__  # direct access: pydantic's __getattr__ is slow on hot paths
+        cached = private["_idx"] if private else None
         if cached is None:
             mods = {m.id: m for m in self.modules}
             scenes = {s.id: s for m in self.modules for s in m.scenes}
@@ -241,4 +243,4 @@ class Course(Model):
             locs = {loc.id: (s, loc) for s in scenes.values() for loc in s.locations}
             cached = (mods, scenes, owner, entries, locs)
             self._idx = cached
-        return cached
+        return cached  # type: ignore[no-any-return]

@@ -215,15 +215,30 @@ def choose(course: Course, state: State, choice: str) -> tuple[State, list[Event
             continue
         if not ok:
             raise ChoiceUnavailable(scene.id, choice, reason or "its condition does not hold")
-        if item == "next":
-            return _next_module(course, state)
-        if item == "retake":
-            return _retake(course, state)
-        if isinstance(item, Location):
-            ev: Event = {"type": "location_chosen", "scene": scene.id, "location": item.id}
-            return _enter(course, state.evolve(feedback=()), item.goto, [ev])
-        return _take(course, state, scene, cid, item)
+        return apply(course, state, scene, cid, item)
     raise ChoiceUnavailable(scene.id, choice, "there is no such choice here")
+
+
+def moves(course: Course, state: State) -> list[tuple[str, Any]]:
+    """The (choice id, item) pairs available now; `apply` takes one. For the explorer."""
+    return [(cid, item) for cid, item, ok, _ in _scene_choices(course, state, course.scene(state.scene)) if ok]
+
+
+def apply(course: Course, state: State, scene: Scene, cid: str, item: Any) -> tuple[State, list[Event]]:
+    """Take an available choice (as found by _scene_choices); choose() checks availability first."""
+    if item == "next":
+        return _next_module(course, state)
+    if item == "retake":
+        return _retake(course, state)
+    if isinstance(item, Location):
+        ev: Event = {"type": "location_chosen", "scene": scene.id, "location": item.id}
+        return _enter(course, state.evolve(feedback=()), item.goto, [ev])
+    return _take(course, state, scene, cid, item)
+
+
+def enter(course: Course, state: State, scene_id: str) -> State:
+    """Move straight to a scene of the current module as if by a plain choice. For the explorer."""
+    return _enter(course, state.evolve(feedback=()), scene_id, [])[0]
 
 
 def answer(course: Course, state: State, answer_ids: list[str]) -> tuple[State, list[Event]]:
