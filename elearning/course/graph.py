@@ -140,7 +140,7 @@ def _node(
     if is_start:
         attrs["penwidth"] = "2.5"
     if with_counts and counts.get(scene.id, 0) == 0:
-        attrs["fontcolor"] = "#6c757d"
+        attrs["fontcolor"] = "#495057"
     if problems:
         attrs.update(
             fillcolor=PROBLEM_FILL, color=PROBLEM_LINE, penwidth="3",

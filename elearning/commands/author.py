@@ -1,0 +1,415 @@
+"""Author tools: validate, test, explore, graph, schema and play a course from the terminal."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from elearning.course import Course, Problem, load_course
+from elearning.course.explore import DEFAULT_MAX_STATES, Exploration, explore
+from elearning.course.graph import GraphvizError, module_dot, render_svg
+from elearning.course.schema import SCHEMAS, dumps
+from elearning.engine import EngineError, State, answer, choose, start, view
+from elearning.engine.play import Page
+from elearning.engine.playthrough import (
+    plain_text,
+    playthrough_schema,
+    resolve_answers,
+    run_course_tests,
+)
+
+STUDY_LOAD_TOLERANCE = 0.20
+ALL_SCHEMAS = {**SCHEMAS, "playthrough": playthrough_schema}
+
+
+class CourseNotFound(click.ClickException):
+    exit_code = 2
+
+
+course_path = click.argument("path", type=click.Path(path_type=Path))
+
+
+# -- loading -------------------------------------------------------------------------
+def _check_folder(path: Path) -> None:
+    if not path.exists():
+        raise CourseNotFound(f"there is no course folder at '{path}'")
+    if not path.is_dir() or not (path / "course.yaml").is_file():
+        raise CourseNotFound(
+            f"'{path}' is not a course folder: a course folder holds course.yaml and modules/*.yaml"
+        )
+
+
+def _compile(path: Path) -> tuple[Course | None, list[Problem]]:
+    _check_folder(path)
+    try:
+        return load_course(path)
+    except Exception as exc:  # an author must never see a traceback; the message says what broke
+        raise click.ClickException(
+            f"reading the course at '{path}' failed unexpectedly ({type(exc).__name__}: {exc}); "
+            "please report this with the course files"
+        ) from exc
+
+
+def _summary(problems: Sequence[Problem], path: Path) -> str:
+    errors = sum(1 for p in problems if p.level == "error")
+    warnings = len(problems) - errors
+    if not problems:
+        return f"no problems in {path}"
+    parts = [_plural(errors, "error")] if errors else []
+    parts += [_plural(warnings, "warning")] if warnings else []
+    return f"{', '.join(parts)} in {path}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _load(path: Path) -> tuple[Course, list[Problem]]:
+    """A course without errors, or the errors on stderr and exit 1."""
+    course, problems = _compile(path)
+    if course is None:
+        for problem in problems:
+            if problem.level == "error":
+                click.echo(str(problem), err=True)
+        click.echo(f"{_summary(problems, path)}; the course cannot be used until the errors are fixed", err=True)
+        raise SystemExit(1)
+    return course, problems
+
+
+# -- validate --------------------------------------------------------------------------
+@click.command()
+@course_path
+@click.option("--strict", is_flag=True, help="Warnings count as failures too.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(path: Path, strict: bool, fmt: str) -> None:
+    """Check every file of the course at PATH and report every problem in one pass.
+
+    Prints `file:line:col: error|warning: message`; exits 1 when there are errors
+    (or warnings, with --strict), 2 when PATH is not a course folder.
+    """
+    _, problems = _compile(path)
+    if fmt == "json":
+        click.echo(json.dumps([p.to_json() for p in problems], indent=2, ensure_ascii=False))
+    else:
+        for problem in problems:
+            click.echo(str(problem))
+    click.echo(_summary(problems, path), err=True)
+    failing = any(p.level == "error" or strict for p in problems)
+    raise SystemExit(1 if failing else 0)
+
+
+# -- test --------------------------------------------------------------------------------
+@click.command(name="test")
+@course_path
+@click.option("-v", "--verbose", is_flag=True, help="List passing tests too.")
+def test_command(path: Path, verbose: bool) -> None:
+    """Run the scripted playthroughs in PATH/tests/*.yaml.
+
+    Each failing step is reported as `file:line:col: message`; exits 1 when any test fails.
+    """
+    course, _ = _load(path)
+    results = run_course_tests(course, path / "tests")
+    if not results:
+        click.echo(f"no playthrough tests in {path / 'tests'} (add files such as tests/careful.yaml)", err=True)
+    for result in results:
+        if result.passed and verbose:
+            click.echo(f"PASS {result.file}: {result.name}")
+        elif not result.passed:
+            click.echo(f"FAIL {result.file}: {result.name}")
+            for failure in result.failures:
+                click.echo(f"  {failure}")
+    failed = sum(1 for r in results if not r.passed)
+    click.echo(f"{len(results) - failed} passed, {failed} failed")
+    raise SystemExit(1 if failed else 0)
+
+
+# -- explore ------------------------------------------------------------------------------
+@click.command(name="explore")
+@course_path
+@click.option("--max-states", type=click.IntRange(min=1), default=DEFAULT_MAX_STATES, show_default=True,
+              help="Stop exploring after this many distinct situations.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def explore_command(path: Path, max_states: int, fmt: str) -> None:
+    """Explore every reachable situation of the course: paths, ends, scores, study time."""
+    course, _ = _load(path)
+    result = explore(course, max_states=max_states)
+    claimed = course.meta.study_load_minutes
+    typical = result.minutes[1]
+    off = abs(typical - claimed) / claimed
+    if fmt == "json":
+        data = asdict(result) | {"minutes": result.minutes, "study_load_minutes": claimed, "bound_hit": result.bound_hit}
+        click.echo(json.dumps(data, indent=2))
+    else:
+        click.echo(_explore_report(course, result))
+    if off > STUDY_LOAD_TOLERANCE:
+        more = "more" if typical > claimed else "less"
+        click.echo(
+            f"warning: the typical path takes {typical:g} minutes, {off:.0%} {more} than "
+            f"study_load_minutes: {claimed} in course.yaml; adjust one of them",
+            err=True,
+        )
+    if result.bound_hit:
+        click.echo(
+            f"error: exploring stopped after {max_states:,} distinct situations, so these numbers are "
+            "incomplete; raise --max-states or use fewer independent flags, variables or notebook "
+            "entries in conditions",
+            err=True,
+        )
+        raise SystemExit(1)
+
+
+def _explore_report(course: Course, result: Exploration) -> str:
+    header = ["module", "states", "paths", "ends reached", "score", "never reached", "minutes (min/median/max)"]
+    rows = []
+    for m in result.modules:
+        ends = f"{len(m.ends_reached)}/{len(m.ends_reached) + len(m.ends_unreached)}"
+        rows.append([
+            m.module + (" *" if m.bound_hit else ""), f"{m.states:,}", f"{m.paths:,}", ends,
+            f"{m.min_score}..{m.max_score}", str(len(m.unreached)), "/".join(f"{x:g}" for x in m.minutes),
+        ])
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    right = {1, 2, 3, 5}
+    lines = []
+    for row in [header, ["-" * w for w in widths], *rows]:
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        lines.append("  ".join(cells).rstrip())
+    lines.append("")
+    for m in result.modules:
+        lines.append(f"{m.module}: end scenes reached: {', '.join(m.ends_reached) or 'none'}")
+        if m.ends_unreached:
+            lines.append(f"{m.module}: end scenes never reached: {', '.join(m.ends_unreached)}")
+        if m.unreached:
+            lines.append(f"{m.module}: scenes never reached: {', '.join(m.unreached)}")
+    short, typical, longest = result.minutes
+    lines.append("")
+    lines.append(
+        f"course: shortest path {short:g} min, typical (median) {typical:g} min, longest {longest:g} min; "
+        f"course.yaml claims study_load_minutes: {course.meta.study_load_minutes}"
+    )
+    return "\n".join(lines)
+
+
+# -- graph ---------------------------------------------------------------------------------
+@click.command(name="graph")
+@course_path
+@click.option("--module", "module_id", help="The module to draw (default: the first).")
+@click.option("--format", "fmt", type=click.Choice(["dot", "svg"]), help="Default: svg when FILE ends in .svg, else dot.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE instead of stdout.")
+def graph_command(path: Path, module_id: str | None, fmt: str | None, output: Path | None) -> None:
+    """Draw the branching graph of a module as Graphviz DOT or SVG."""
+    course, problems = _load(path)
+    ids = [m.id for m in course.modules]
+    if module_id is None:
+        module_id = ids[0]
+        if len(ids) > 1:
+            click.echo(f"graph of module '{module_id}'; the others: {', '.join(ids[1:])} (use --module)", err=True)
+    elif module_id not in ids:
+        raise click.BadParameter(f"the course has no module '{module_id}'; its modules: {', '.join(ids)}",
+                                 param_hint="'--module'")
+    fmt = fmt or ("svg" if output is not None and output.suffix.lower() == ".svg" else "dot")
+    text = module_dot(course, module_id, problems=_problems_by_scene(course, problems) or None)
+    if fmt == "svg":
+        try:
+            text = render_svg(text)
+        except GraphvizError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def _problems_by_scene(course: Course, problems: Sequence[Problem]) -> dict[str, list[str]]:
+    """Warnings attached to the scene whose text holds their line."""
+    starts: dict[str, list[tuple[int, str]]] = {}
+    for scene_id, source in course.sources.items():
+        file, _, line = source.rpartition(":")
+        starts.setdefault(file, []).append((int(line), scene_id))
+    out: dict[str, list[str]] = {}
+    for problem in problems:
+        for file, scenes in starts.items():
+            if Path(problem.file).as_posix().endswith(file):
+                before = [s for s in sorted(scenes) if s[0] <= problem.line]
+                if before:
+                    out.setdefault(before[-1][1], []).append(f"{problem.level}: {problem.message}")
+    return out
+
+
+# -- schema --------------------------------------------------------------------------------
+@click.command(name="schema")
+@click.argument("kind", required=False, type=click.Choice(sorted(ALL_SCHEMAS)))
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="A file for one schema; a folder for all of them (KIND.schema.json).")
+def schema_command(kind: str | None, output: Path | None) -> None:
+    """The JSON Schema of course.yaml, modules/*.yaml or tests/*.yaml, for editors.
+
+    `elearning schema module` prints one schema; `elearning schema -o schemas/` writes
+    course.schema.json, module.schema.json and playthrough.schema.json into schemas/.
+    """
+    if kind is not None:
+        text = dumps(ALL_SCHEMAS[kind]())
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            target = output / f"{kind}.schema.json" if output.is_dir() else output
+            target.write_text(text, encoding="utf-8")
+            click.echo(f"wrote {target}", err=True)
+        return
+    if output is None:
+        raise click.UsageError(
+            f"name a schema ({', '.join(sorted(ALL_SCHEMAS))}), or give -o FOLDER to write all of them"
+        )
+    output.mkdir(parents=True, exist_ok=True)
+    for name, make in ALL_SCHEMAS.items():
+        (output / f"{name}.schema.json").write_text(dumps(make()), encoding="utf-8")
+        click.echo(f"wrote {output / f'{name}.schema.json'}", err=True)
+
+
+# -- play -------------------------------------------------------------------------------------
+WORDS = {
+    "nl": {
+        "module": "Module", "places": "Plekken", "choices": "Keuzes", "done": "bezocht", "locked": "op slot",
+        "unavailable": "niet beschikbaar", "answers": "Antwoorden", "one": "Kies één antwoord (bijvoorbeeld: a).",
+        "many": "Kies een of meer antwoorden (bijvoorbeeld: a,c).", "help": "n = notitieboek, q = stoppen",
+        "result": "Resultaat", "points": "punten", "passed": "gehaald", "failed": "niet gehaald",
+        "finished": "De cursus is klaar", "course_passed": "geslaagd", "course_failed": "niet geslaagd",
+        "bad": "Dat kan hier niet", "empty": "Je notitieboek is nog leeg.", "map": "Kaart", "image": "Afbeelding",
+        "next": "Naar de volgende module", "retake": "Doe deze module opnieuw", "bye": "Gestopt.",
+    },
+    "en": {
+        "module": "Module", "places": "Places", "choices": "Choices", "done": "visited", "locked": "locked",
+        "unavailable": "not available", "answers": "Answers", "one": "Pick one answer (for example: a).",
+        "many": "Pick one or more answers (for example: a,c).", "help": "n = notebook, q = quit",
+        "result": "Result", "points": "points", "passed": "passed", "failed": "not passed",
+        "finished": "The course is finished", "course_passed": "passed", "course_failed": "not passed",
+        "bad": "That is not possible here", "empty": "Your notebook is still empty.", "map": "Map", "image": "Image",
+        "next": "On to the next module", "retake": "Do this module again", "bye": "Stopped.",
+    },
+}
+
+
+@click.command(name="play")
+@course_path
+def play_command(path: Path) -> None:
+    """Play the course in the terminal: type a number to choose, n for the notebook, q to quit."""
+    course, _ = _load(path)
+    words = WORDS.get(course.meta.language, WORDS["nl"])
+    stdin = sys.stdin
+    state, _ = start(course)
+    click.echo(f"# {course.meta.title}")
+    module_shown = ""
+    show = True
+    while True:
+        page = view(course, state)
+        if page.module != module_shown:
+            click.echo(f"\n== {words['module']}: {course.module(page.module).title} ==")
+            module_shown = page.module
+        options = _options(page, words)
+        if show:
+            click.echo(_render(page, options, words))
+        if not options and not page.answers:
+            return
+        click.echo(f"[{words['help']}] > ", nl=False)
+        line = stdin.readline()
+        if not stdin.isatty():  # show scripted input, so a transcript reads like a session
+            click.echo(line.rstrip("\n"))
+        if line == "" or line.strip().lower() == "q":
+            click.echo(f"\n{words['bye']}")
+            return
+        wanted = line.strip()
+        if wanted.lower() == "n":
+            click.echo(_notebook(course, state, words))
+            show = False
+            continue
+        try:
+            if page.answers:
+                picks, problem = resolve_answers(page, [p for p in wanted.replace(",", " ").split() if p])
+                if problem:
+                    raise ValueError(problem)
+                state, _ = answer(course, state, picks)
+            else:
+                state, _ = choose(course, state, options[int(wanted) - 1][0])
+            show = True
+        except (ValueError, IndexError, KeyError):
+            click.echo(f"{words['bad']}: {wanted!r}")
+            show = False
+        except EngineError as exc:
+            click.echo(f"{words['bad']}: {exc}")
+            show = False
+
+
+def _options(page: Page, words: dict[str, str]) -> list[tuple[str, str]]:
+    """(choice id, label) of everything the learner can pick, in the numbered order."""
+    out = [(loc.choice_id, loc.label) for loc in page.locations if loc.available]
+    for c in page.choices:
+        if c.available:
+            out.append((c.id, words.get(c.id, c.label) if c.id in ("next", "retake") else c.label))
+    return out
+
+
+def _render(page: Page, options: list[tuple[str, str]], words: dict[str, str]) -> str:
+    scene = page.scene
+    lines = [""]
+    for fb in page.feedback:
+        lines += ["» " + ln for ln in plain_text(fb).splitlines()] + [""]
+    if scene.title:
+        lines += [f"## {scene.title}", ""]
+    if scene.image:
+        lines += [f"[{words['image']}: {scene.image.alt}]", ""]
+    if scene.map:
+        lines += [f"[{words['map']}: {scene.map.alt}]", ""]
+    lines += ["\n\n".join(plain_text(t) for t in page.texts)]
+    if page.result is not None:
+        verdict = words["passed"] if page.result.passed else words["failed"]
+        lines += ["", f"{words['result']}: {page.result.score} / {page.result.max} {words['points']} ({verdict})"]
+    if page.finished:
+        verdict = words["course_passed"] if page.passed else words["course_failed"]
+        lines += [f"{words['finished']}: {verdict}."]
+    number = {cid: i + 1 for i, (cid, _) in enumerate(options)}
+    if page.locations:
+        lines += ["", f"{words['places']}:"]
+        for loc in page.locations:
+            tail = f" ({words['done']})" if loc.done else ""
+            if not loc.available:
+                tail = f" ({words['locked']}: {loc.reason})" if loc.reason else f" ({words['locked']})"
+            mark = f"{number[loc.choice_id]:>3}." if loc.available else "   -"
+            desc = f" — {loc.description}" if loc.description else ""
+            lines.append(f"{mark} {loc.label}{desc}{tail}")
+    if page.choices:
+        lines += ["", f"{words['choices']}:"]
+        for c in page.choices:
+            label = words.get(c.id, c.label) if c.id in ("next", "retake") else c.label
+            if c.available:
+                lines.append(f"{number[c.id]:>3}. {label}")
+            else:
+                reason = f": {c.reason}" if c.reason else ""
+                lines.append(f"   - {label} ({words['unavailable']}{reason})")
+    if page.answers:
+        lines += ["", f"{words['answers']}:"]
+        lines += [f"  {chr(97 + i) if i < 26 else a.id}) {a.text}" for i, a in enumerate(page.answers)]
+        lines += ["", words["many"] if scene.multiple else words["one"]]
+    return "\n".join(lines)
+
+
+def _notebook(course: Course, state: State, words: dict[str, str]) -> str:
+    notebook = course.meta.notebook
+    if not state.notebook:
+        return words["empty"]
+    lines = [f"\n# {notebook.title}"]
+    for kind in notebook.kinds:
+        entries = [e for e in notebook.entries if e.kind == kind.id and e.id in state.notebook]
+        if entries:
+            lines.append(f"\n{kind.label}:")
+            lines += [f"  - {e.title}" + (f": {' '.join(plain_text(e.text).split())}" if e.text else "") for e in entries]
+    return "\n".join(lines)
+
+
+COMMANDS: list[click.Command] = [
+    validate, test_command, explore_command, graph_command, schema_command, play_command,
+]
