@@ -1,0 +1,194 @@
+"""What a certificate certifies: the frozen snapshot that is printed, stored and verified.
+
+A `CertificateData` is made once, when a learner passes; it is stored with the certificate
+record as JSON (`to_json`) and never changes: later edits to the learner's profile or the
+course do not reach it. The PDF prints these fields, and the public verification page shows
+these fields and nothing else (no e-mail address, no account id). Whether a certificate is
+valid, superseded or revoked is not part of the snapshot; storage keeps that.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import ConfigDict, TypeAdapter
+
+from elearning.certificates.codes import check_code, verify_url
+from elearning.certificates.registration import normalise_registration_number
+from elearning.course.model import Course
+
+Language = Literal["nl", "en"]
+FORMAT = 1  # version of the stored JSON; bump when fields change meaning
+
+_MONTHS = {
+    "nl": (
+        "januari", "februari", "maart", "april", "mei", "juni",
+        "juli", "augustus", "september", "oktober", "november", "december",
+    ),
+    "en": (
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ),
+}
+_MAX_TEXT = 300
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificateData:
+    """Exactly what is printed on one certificate."""
+
+    __pydantic_config__ = ConfigDict(extra="forbid", strict=False)
+
+    code: str
+    learner_name: str
+    registration_number: str | None
+    course_id: str
+    course_title: str
+    course_version: str
+    completed_on: date
+    score: int
+    max_score: int
+    pe_points: float
+    register_name: str
+    activity_id: str
+    verify_url: str
+    language: Language = "nl"
+
+    def __post_init__(self) -> None:
+        if check_code(self.code) != self.code:
+            raise ValueError(f"code {self.code!r} is not in its printed form {check_code(self.code)!r}")
+        number = self.registration_number
+        if number is not None and normalise_registration_number(number) != number:
+            raise ValueError(f"registration_number {number!r} is not normalised")
+        for key in ("learner_name", "course_id", "course_title", "course_version"):
+            value = getattr(self, key)
+            if not value.strip() or len(value) > _MAX_TEXT:
+                raise ValueError(f"{key} {value[:40]!r} must be 1 to {_MAX_TEXT} characters")
+        # a course without PE points has an empty register and activity id
+        for key in ("register_name", "activity_id"):
+            if len(getattr(self, key)) > _MAX_TEXT:
+                raise ValueError(f"{key} must be at most {_MAX_TEXT} characters")
+        if not 0 <= self.score <= self.max_score:
+            raise ValueError(f"score {self.score} must be between 0 and max_score {self.max_score}")
+        if self.pe_points < 0:
+            raise ValueError(f"pe_points {self.pe_points} must not be negative")
+        if not self.verify_url.startswith(("https://", "http://")):
+            raise ValueError(f"verify_url {self.verify_url[:60]!r} must be an http(s) URL")
+        if self.language not in _MONTHS:
+            raise ValueError(f"language {self.language!r} must be 'nl' or 'en'")
+
+    @property
+    def completed_on_text(self) -> str:
+        """The date written out: '28 november 2026' or '28 November 2026'."""
+        return format_date(self.completed_on, self.language)
+
+    @property
+    def pe_points_text(self) -> str:
+        """'4 PE-punten', '1 PE-punt', '2,5 PE-punten'; in English '4 PE points'."""
+        return format_pe_points(self.pe_points, self.language)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The printed fields as JSON-ready values (the date as YYYY-MM-DD)."""
+        fields = asdict(self)
+        fields["completed_on"] = self.completed_on.isoformat()
+        return fields
+
+    def to_json(self) -> str:
+        return json.dumps({"format": FORMAT, **self.to_dict()}, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> CertificateData:
+        """Read a snapshot written by to_json; raises ValueError when it is not one."""
+        fields = json.loads(text)
+        if not isinstance(fields, dict) or fields.pop("format", None) != FORMAT:
+            raise ValueError(f"not a certificate snapshot of format {FORMAT}")
+        return _ADAPTER.validate_python(fields)
+
+
+_ADAPTER = TypeAdapter(CertificateData)
+
+
+def certificate_data(
+    course: Course,
+    *,
+    code: str,
+    base_url: str,
+    learner_name: str,
+    registration_number: str | None,
+    completed_on: date,
+    score: int,
+    max_score: int,
+) -> CertificateData:
+    """The snapshot for a learner who passed `course`, taking PE points, register and activity
+    id from the course metadata. A course without a `pe:` section prints no points, register,
+    activity id or registration number, so those are 0, empty and None."""
+    pe = course.meta.pe
+    return CertificateData(
+        code=code,
+        learner_name=learner_name.strip(),
+        registration_number=(
+            normalise_registration_number(registration_number)
+            if registration_number and pe
+            else None
+        ),
+        course_id=course.meta.id,
+        course_title=course.meta.title,
+        course_version=course.meta.version,
+        completed_on=completed_on,
+        score=score,
+        max_score=max_score,
+        pe_points=pe.points if pe else 0,
+        register_name=pe.register_name if pe else "",
+        activity_id=pe.activity_id if pe else "",
+        verify_url=verify_url(base_url, code),
+        language=course.meta.language,
+    )
+
+
+def format_date(day: date, language: Language) -> str:
+    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+
+
+def format_number(value: float, language: Language) -> str:
+    """4.0 -> '4'; 2.5 -> '2,5' in Dutch, '2.5' in English."""
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if language == "nl" else text
+
+
+def format_pe_points(points: float, language: Language) -> str:
+    number = format_number(points, language)
+    if language == "nl":
+        return f"{number} PE-punt" if points == 1 else f"{number} PE-punten"
+    return f"{number} PE point" if points == 1 else f"{number} PE points"
+
+
+def sample_certificate(
+    language: Language = "nl",
+    *,
+    learner_name: str | None = None,
+    code: str = "7KQ2-M4XD-9RTG",
+    verify_url: str | None = None,
+) -> CertificateData:
+    """A fictional certificate for previews, benchmarks and tests."""
+    dutch = language == "nl"
+    return CertificateData(
+        code=code,
+        learner_name=learner_name or ("Anouk de Vries-Bakker" if dutch else "Alex Morgan"),
+        registration_number="461012345678",
+        course_id="polarisatie",
+        course_title=(
+            "Van polarisatie naar verbinding" if dutch else "From polarisation to connection"
+        ),
+        course_version="1",
+        completed_on=date(2026, 11, 28),
+        score=42,
+        max_score=50,
+        pe_points=4,
+        register_name="Registerplein",
+        activity_id="PE-123456",
+        verify_url=verify_url or f"https://leren.example.nl/verify/{code}",
+        language=language,
+    )

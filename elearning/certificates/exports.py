@@ -1,0 +1,160 @@
+"""Completions for the register: certificates as CSV, XLSX or a list for PE-online.
+
+The caller (the admin page, `elearning certificates export`) queries one course and period
+and hands over every certificate as an `ExportRow`. The filter lives here, in `reportable`,
+and every writer applies it, so no caller can forget it: only certificates that are
+``valid`` (not revoked, not superseded) and carry a registration number are reported.
+Rows come out sorted by completion date, then name.
+
+Spreadsheets guess the type of CSV cells, and two guesses hurt:
+- a registration number such as 461012345678 becomes a number: Excel shows 4,61012E+11 and
+  keeps only 15 digits; leading zeros vanish;
+- text that starts with = + - @ becomes a formula ("CSV injection": a learner who calls
+  themselves ``=HYPERLINK(...)`` would put a live link in the administrator's sheet).
+So in `to_csv` (with ``for_spreadsheet=True``, the default) a registration number is written
+as the formula ``="461012345678"``, which Excel and LibreOffice Calc (formulas are evaluated
+on CSV import by default) show as exactly that text; a leading apostrophe would show up as
+a character instead. Text that starts with a formula character gets a leading apostrophe
+(OWASP's advice), so it stays inert text. The CSV is UTF-8 with a byte order mark (without
+it Excel reads UTF-8 as Windows-1252 and mangles accents), separated by ``;`` (the list
+separator of Dutch Excel, where ``,`` is the decimal comma), dates as YYYY-MM-DD (read as a
+date in every locale) and points with a decimal comma. For tools, use
+``for_spreadsheet=False``: plain values, no formulas.
+
+The XLSX is the better choice for people: registration numbers and codes are text cells
+(number format ``@``), dates are real date cells, points are numbers, and nothing is a
+formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from elearning.certificates.data import format_number
+
+Status = Literal["valid", "superseded", "revoked"]
+Format = Literal["csv", "xlsx", "pe-online"]
+FORMATS: tuple[Format, ...] = ("csv", "xlsx", "pe-online")
+MEDIA_TYPES: dict[Format, str] = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pe-online": "text/plain; charset=utf-8",
+}
+EXTENSIONS: dict[Format, str] = {"csv": "csv", "xlsx": "xlsx", "pe-online": "txt"}
+HEADERS = (
+    "Registratienummer",
+    "Naam",
+    "Datum afgerond",
+    "PE-punten",
+    "Activiteit-id",
+    "Verificatiecode",
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One certificate as the register needs it (from the stored snapshot and its status)."""
+
+    registration_number: str | None
+    learner_name: str
+    completed_on: date
+    pe_points: float
+    activity_id: str
+    code: str
+    status: Status = "valid"
+
+
+def reportable(rows: Iterable[ExportRow]) -> list[ExportRow]:
+    """Valid certificates with a registration number, by completion date and name."""
+    kept = [row for row in rows if row.status == "valid" and row.registration_number]
+    return sorted(kept, key=lambda row: (row.completed_on, row.learner_name.casefold(), row.code))
+
+
+def _inert(text: str) -> str:
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def to_csv(rows: Iterable[ExportRow], *, for_spreadsheet: bool = True) -> bytes:
+    """Reportable rows as ;-separated UTF-8 CSV with a header row (see the module docstring)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADERS)
+    for row in reportable(rows):
+        number = row.registration_number or ""
+        cells = [number, row.learner_name, row.completed_on.isoformat(),
+                 format_number(row.pe_points, "nl"), row.activity_id, row.code]
+        if for_spreadsheet:
+            cells = [f'="{number}"', *(_inert(cell) for cell in cells[1:])]
+        writer.writerow(cells)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(rows: Iterable[ExportRow]) -> bytes:
+    """Reportable rows as an Excel workbook: header row, text cells for numbers and codes."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 - a new Workbook always has one sheet
+    sheet.title = "Certificaten"
+    sheet.append(HEADERS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in reportable(rows):
+        sheet.append([None, None, row.completed_on, row.pe_points, None, None])
+        r = sheet.max_row
+        for col, text in ((1, row.registration_number or ""), (2, row.learner_name),
+                          (5, row.activity_id), (6, row.code)):
+            cell = sheet.cell(row=r, column=col)
+            cell.value = text
+            cell.data_type = "s"  # never a formula, even when the text starts with "="
+            cell.number_format = "@"
+        sheet.cell(row=r, column=3).number_format = "DD-MM-YYYY"
+    for col, width in enumerate((20, 34, 15, 11, 16, 18), start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pe_online(rows: Iterable[ExportRow]) -> bytes:
+    """Registration numbers, one per line, to paste into PE-online's import box of one activity.
+
+    Each number appears once. Raises ValueError when the rows belong to more than one
+    activity (the course's accreditation changed within the period): one list per activity.
+    """
+    kept = reportable(rows)
+    activities = sorted({row.activity_id for row in kept})
+    if len(activities) > 1:
+        raise ValueError(
+            f"The certificates belong to {len(activities)} activities ({', '.join(activities)}); "
+            f"PE-online takes one list per activity: choose a period within one activity"
+        )
+    numbers = dict.fromkeys(row.registration_number for row in kept if row.registration_number)
+    return "".join(f"{number}\n" for number in numbers).encode("utf-8")
+
+
+def export(rows: Iterable[ExportRow], fmt: Format) -> bytes:
+    """The file for one of FORMATS."""
+    if fmt == "csv":
+        return to_csv(rows)
+    if fmt == "xlsx":
+        return to_xlsx(rows)
+    if fmt == "pe-online":
+        return to_pe_online(rows)
+    raise ValueError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def filename(course_id: str, start: date, end: date, fmt: Format) -> str:
+    """A download name such as 'polarisatie-certificaten-2026-01-01-2026-12-31.csv'."""
+    return f"{course_id}-certificaten-{start.isoformat()}-{end.isoformat()}.{EXTENSIONS[fmt]}"

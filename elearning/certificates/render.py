@@ -1,0 +1,189 @@
+"""Render a certificate: CertificateData + a template folder -> HTML -> PDF/A-3b (WeasyPrint).
+
+`render_pdf` blocks for 150-300 ms of CPU. Never call it on the event loop: web code awaits
+`render_pdf_async`, which runs it in a worker thread, and stores the bytes so that a
+certificate is rendered once and later downloads are served from storage.
+
+WeasyPrint is Python code that holds the GIL, so threads that render slow the event loop
+down; many at once freeze it (measured: 20 renders in 20 threads made a 2 ms loop task wait
+up to 0.8 s). `render_pdf_async` therefore lets RENDER_CONCURRENCY renders run at a time per
+event loop (others queue), and with ``in_process=True`` renders in anyio's worker processes,
+which leaves the loop's GIL alone (at the price of a slower first render per worker).
+
+Templates can only load files from their own folder (and data: URLs); anything else, such
+as a web address, stops the render with CertificateTemplateError. Every value is escaped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+import anyio
+import anyio.to_process
+import anyio.to_thread
+import jinja2
+import segno
+from anyio.lowlevel import RunVar
+from markupsafe import Markup
+from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from elearning.certificates.data import CertificateData
+from elearning.certificates.templates import (
+    CertificateTemplate,
+    CertificateTemplateError,
+    load_template,
+)
+
+PDF_VARIANT = "pdf/a-3b"
+# Tagged PDF: screen readers read the certificate in order (about 10% more render time).
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": PDF_VARIANT, "pdf_tags": True}
+RENDER_CONCURRENCY = 1
+_limiter: RunVar[anyio.CapacityLimiter] = RunVar("certificate_render_limiter")
+_WORDS = {
+    "nl": {"title": "Certificaat", "completed": "heeft afgerond op", "activity": "activiteit"},
+    "en": {"title": "Certificate", "completed": "completed on", "activity": "activity"},
+}
+
+
+@lru_cache(maxsize=32)
+def _environment(folder: str) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=True,
+    )
+
+
+def qr_svg(url: str) -> Markup:
+    """An inline SVG QR code (always a full QR code, never Micro QR) that opens url."""
+    qr = segno.make_qr(url, error="m")
+    return Markup(  # noqa: S704 - segno's SVG holds only shapes, never the input text
+        qr.svg_inline(border=4, dark="#000", light="#fff", omitsize=True, svgclass="qr-code")
+    )
+
+
+def pdf_metadata(data: CertificateData, template: CertificateTemplate) -> dict[str, str]:
+    """Title, author and subject for the PDF's properties."""
+    words = _WORDS[data.language]
+    points = (
+        f", {data.pe_points_text} ({data.register_name}, {words['activity']} {data.activity_id})"
+        if data.activity_id
+        else ""
+    )
+    return {
+        "title": f"{words['title']} {data.course_title}",
+        "author": template.issuer or data.course_title,
+        "subject": (
+            f"{data.learner_name} {words['completed']} {data.completed_on_text}: "
+            f"{data.course_title}{points}"
+        ),
+    }
+
+
+def template_context(data: CertificateData, template: CertificateTemplate) -> dict[str, Any]:
+    """The variables certificate.html can use (documented in certificates/README.md)."""
+    return {
+        "certificate": data,
+        "completed_on": data.completed_on_text,
+        "pe_points": data.pe_points_text,
+        "qr_svg": qr_svg(data.verify_url),
+        "template": template,
+        "metadata": pdf_metadata(data, template),
+    }
+
+
+def render_html(data: CertificateData, template_dir: Path) -> str:
+    """The certificate as HTML, for previews and tests; render_pdf turns it into the PDF."""
+    return _render_html(data, load_template(template_dir))
+
+
+def _render_html(data: CertificateData, template: CertificateTemplate) -> str:
+    if template.language != data.language:
+        raise CertificateTemplateError(
+            f"Template {template.folder!r} is in language {template.language!r}, "
+            f"but the certificate is in {data.language!r}"
+        )
+    env = _environment(str(template.path.resolve()))
+    try:
+        return env.get_template("certificate.html").render(template_context(data, template))
+    except jinja2.TemplateError as exc:
+        where = template.path / "certificate.html"
+        line = getattr(exc, "lineno", None) or _template_line(exc, where)
+        raise CertificateTemplateError(f"{where}{f':{line}' if line else ''}: {exc}") from exc
+
+
+def _template_line(exc: BaseException, path: Path) -> int | None:
+    """The template line of a runtime error: Jinja puts template frames in the traceback."""
+    line = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename).name == path.name:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+class _FolderFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type hints
+    """Lets a template load files from its own folder and data: URLs, nothing else."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
+        self._folder = folder.resolve()
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        if url.startswith("file:"):
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if not path.is_relative_to(self._folder):
+                raise ValueError(f"{url} is outside the template folder {self._folder}")
+        elif not url.startswith("data:"):
+            raise ValueError(f"{url[:80]} is not a file of the template folder")
+        return super().fetch(url, headers)
+
+
+def render_pdf(data: CertificateData, template_dir: Path) -> bytes:
+    """The certificate as a PDF/A-3b file. Blocking: run it in a worker thread (render_pdf_async)."""
+    template = load_template(template_dir)
+    html = _render_html(data, template)
+    folder = template.path.resolve()
+    try:
+        document = HTML(
+            string=html, base_url=f"{folder.as_uri()}/", url_fetcher=_FolderFetcher(folder)
+        ).render(**PDF_OPTIONS)
+    except FatalURLFetchingError as exc:
+        raise CertificateTemplateError(f"{folder}: {exc}: {exc.__cause__}") from exc
+    meta = pdf_metadata(data, template)
+    document.metadata.title = meta["title"]
+    document.metadata.authors = [meta["author"]]
+    document.metadata.description = meta["subject"]
+    document.metadata.lang = data.language
+    pdf = document.write_pdf(**PDF_OPTIONS)
+    if not isinstance(pdf, bytes):  # write_pdf without a target returns the bytes
+        raise TypeError(f"WeasyPrint returned {type(pdf).__name__}, not the PDF bytes")
+    return pdf
+
+
+def render_limiter() -> anyio.CapacityLimiter:
+    """How many certificates render at once in this event loop (RENDER_CONCURRENCY)."""
+    try:
+        return _limiter.get()
+    except LookupError:
+        limiter = anyio.CapacityLimiter(RENDER_CONCURRENCY)
+        _limiter.set(limiter)
+        return limiter
+
+
+async def render_pdf_async(
+    data: CertificateData, template_dir: Path, *, in_process: bool = False
+) -> bytes:
+    """render_pdf in a worker thread (or worker process), so the event loop keeps serving pages."""
+    if in_process:
+        return await anyio.to_process.run_sync(
+            render_pdf, data, template_dir, limiter=render_limiter()
+        )
+    return await anyio.to_thread.run_sync(render_pdf, data, template_dir, limiter=render_limiter())

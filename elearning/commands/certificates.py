@@ -1,0 +1,117 @@
+"""`elearning certificates ...`: preview a template; export completions for the register."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from elearning.certificates.data import sample_certificate
+from elearning.certificates.exports import FORMATS, ExportRow, Format, export, reportable
+from elearning.certificates.render import render_pdf
+from elearning.certificates.templates import (
+    DEFAULT_TEMPLATE,
+    TEMPLATES_DIR,
+    CertificateTemplateError,
+    list_templates,
+    load_template,
+    template_dir,
+)
+
+RowLoader = Callable[[str, date, date], Iterable[ExportRow] | Awaitable[Iterable[ExportRow]]]
+
+
+@click.group("certificates")
+def certificates() -> None:
+    """Certificate templates and completions for the register."""
+
+
+@certificates.command("preview")
+@click.option("--template", "name", default=DEFAULT_TEMPLATE, show_default=True,
+              help="The template folder in certificates/.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF [default: certificate-preview-TEMPLATE.pdf].")
+@click.option("--name", "learner_name", help="The learner's name to print (a fictional one by default).")
+@click.option("--templates-dir", type=click.Path(file_okay=False, path_type=Path),
+              default=TEMPLATES_DIR, show_default=True, help="The folder that holds the templates.")
+def preview(name: str, output: Path | None, learner_name: str | None, templates_dir: Path) -> None:
+    """Render a sample certificate (fictional learner, sample code) with a template."""
+    try:
+        folder = template_dir(name, templates_dir)
+    except CertificateTemplateError:
+        raise click.ClickException(f"Unknown template {name!r}.\n{_available(templates_dir)}") from None
+    try:
+        template = load_template(folder)
+        data = sample_certificate(template.language, learner_name=learner_name)
+        pdf = render_pdf(data, folder)
+    except (CertificateTemplateError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    target = output or Path(f"certificate-preview-{name}.pdf")
+    target.write_bytes(pdf)
+    click.echo(str(target))
+
+
+def _available(root: Path) -> str:
+    try:
+        templates = list_templates(root)
+    except CertificateTemplateError as exc:
+        return f"Cannot list the templates: {exc}"
+    if not templates:
+        return f"There are no templates in {root}."
+    lines = [f"  {t.folder:<16} {t.name} ({t.language})" for t in templates]
+    return "Available templates:\n" + "\n".join(lines)
+
+
+def make_export_command(load_rows: RowLoader) -> click.Command:
+    """The `export` command, given a function that fetches a course's certificates in a period.
+
+    `load_rows(course_id, start, end)` returns (or, if async, resolves to) every certificate
+    of the course completed from start to end inclusive, with its status; the filtering
+    (valid, with a registration number) happens in exports.reportable.
+    Wire it with: certificates.add_command(make_export_command(loader)).
+    """
+
+    @click.command("export")
+    @click.option("--course", "course_id", required=True, help="The course id.")
+    @click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]),
+                  help="First completion date, YYYY-MM-DD.")
+    @click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]),
+                  help="Last completion date (included), YYYY-MM-DD.")
+    @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
+                  help="csv (Excel, ;-separated), xlsx, or pe-online (registration numbers, one a line).")
+    @click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, allow_dash=True),
+                  help="File to write; - for standard output.")
+    def export_command(course_id: str, start: datetime, end: datetime, fmt: Format, output: str) -> None:
+        """Completions of a course for the register: one row per valid certificate."""
+        if start > end:
+            raise click.BadParameter(
+                f"--from {start.date()} is after --to {end.date()}", param_hint="--from"
+            )
+        if fmt == "xlsx" and output == "-" and sys.stdout.isatty():
+            raise click.UsageError("An xlsx file is binary: write it to a file with -o FILE.xlsx")
+        result = load_rows(course_id, start.date(), end.date())
+        rows = list(asyncio.run(_wait(result)) if inspect.isawaitable(result) else result)
+        try:
+            data = export(rows, fmt)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+        count = len(reportable(rows))
+        if output == "-":
+            click.echo(data, nl=False)  # bytes go to the binary stream
+        else:
+            Path(output).write_bytes(data)
+        click.echo(f"{count} certificate(s) of {course_id} written to {output}.", err=True)
+
+    return export_command
+
+
+async def _wait(result: Awaitable[Iterable[ExportRow]]) -> Iterable[ExportRow]:
+    return await result
+
+
+COMMANDS: list[click.Command] = [certificates]

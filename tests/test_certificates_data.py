@@ -1,0 +1,133 @@
+"""The certificate snapshot: what is printed, stored as JSON and read back unchanged."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date
+from typing import Any
+
+import pytest
+
+from elearning.certificates.data import (
+    CertificateData,
+    certificate_data,
+    format_date,
+    format_pe_points,
+    sample_certificate,
+)
+from elearning.certificates.registration import InvalidRegistrationNumber
+from elearning.course.model import PE, Course, CourseMeta, Module, Scene
+
+PRINTED = {
+    "code", "learner_name", "registration_number", "course_id", "course_title",
+    "course_version", "completed_on", "score", "max_score", "pe_points", "register_name",
+    "activity_id", "verify_url", "language",
+}
+
+
+def test_snapshot_round_trips_through_json() -> None:
+    data = sample_certificate(learner_name='<b>Jan</b> & "Piet" Ünal')
+    text = data.to_json()
+    assert CertificateData.from_json(text) == data
+    assert CertificateData.from_json(text.encode()) == data
+    stored = json.loads(text)
+    assert set(stored) == PRINTED | {"format"}
+    assert stored["completed_on"] == "2026-11-28"
+    assert set(data.to_dict()) == PRINTED
+
+
+def test_snapshot_is_frozen() -> None:
+    data = sample_certificate()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        data.learner_name = "Someone else"  # type: ignore[misc]
+
+
+def test_without_registration_number() -> None:
+    data = dataclasses.replace(sample_certificate(), registration_number=None)
+    assert CertificateData.from_json(data.to_json()).registration_number is None
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"code": "7kq2-m4xd-9rtg"}, "code '7kq2-m4xd-9rtg' is not in its printed form '7KQ2-M4XD-9RTG'"),
+        ({"code": "7KQ2-M4XD-9RTH"}, "klopt niet"),
+        ({"registration_number": "4610 1234 5678"}, "registration_number '4610 1234 5678' is not normalised"),
+        ({"registration_number": "12345678"}, "begint met 4610"),
+        ({"learner_name": "  "}, "learner_name '  ' must be 1 to 300 characters"),
+        ({"score": 51}, "score 51 must be between 0 and max_score 50"),
+        ({"pe_points": -1}, "pe_points -1 must not be negative"),
+        ({"verify_url": "javascript:alert(1)"}, "verify_url 'javascript:alert(1)' must be an http(s) URL"),
+        ({"language": "de"}, "language 'de' must be 'nl' or 'en'"),
+    ],
+)
+def test_bad_snapshots_are_refused(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError) as exc:
+        dataclasses.replace(sample_certificate(), **change)
+    assert message in str(exc.value)
+
+
+def test_from_json_refuses_other_json() -> None:
+    good = json.loads(sample_certificate().to_json())
+    with pytest.raises(ValueError, match="not a certificate snapshot of format 1"):
+        CertificateData.from_json(json.dumps({**good, "format": 2}))
+    with pytest.raises(ValueError, match="not a certificate snapshot"):
+        CertificateData.from_json("[]")
+    with pytest.raises(ValueError, match="email"):
+        CertificateData.from_json(json.dumps({**good, "email": "jan@example.nl"}))
+    with pytest.raises(ValueError, match="completed_on"):
+        CertificateData.from_json(json.dumps({**good, "completed_on": "gisteren"}))
+
+
+def test_dates_and_points_are_written_out() -> None:
+    assert format_date(date(2026, 11, 28), "nl") == "28 november 2026"
+    assert format_date(date(2026, 3, 1), "en") == "1 March 2026"
+    assert format_pe_points(4, "nl") == "4 PE-punten"
+    assert format_pe_points(1, "nl") == "1 PE-punt"
+    assert format_pe_points(2.5, "nl") == "2,5 PE-punten"
+    assert format_pe_points(4.0, "en") == "4 PE points"
+    assert format_pe_points(1, "en") == "1 PE point"
+    assert format_pe_points(0.25, "en") == "0.25 PE points"
+    data = sample_certificate()
+    assert (data.completed_on_text, data.pe_points_text) == ("28 november 2026", "4 PE-punten")
+
+
+def _course(pe: dict[str, object] | None) -> Course:
+    meta = CourseMeta(
+        id="polarisatie", title="Van polarisatie naar verbinding", version="3",
+        study_load_minutes=60, modules=["m1"], pe=PE.model_validate(pe) if pe else None,
+    )
+    module = Module(id="m1", title="Eén", start="s1", scenes=[Scene(id="s1", type="end")])
+    return Course(meta=meta, modules=[module], content_hash="x", max_scores={"m1": 0})
+
+
+def test_certificate_data_takes_the_course_metadata() -> None:
+    course = _course({"points": 4, "register": "Registerplein", "activity_id": "PE-123456"})
+    data = certificate_data(
+        course, code="7KQ2-M4XD-9RTG", base_url="https://leren.example.nl/",
+        learner_name=" Anouk ", registration_number="4610.1234.5678",
+        completed_on=date(2026, 11, 28), score=42, max_score=50,
+    )
+    assert data == dataclasses.replace(
+        sample_certificate(), learner_name="Anouk", course_version="3"
+    )
+
+
+def test_certificate_data_for_a_course_without_pe_points() -> None:
+    data = certificate_data(
+        _course(None), code="7KQ2-M4XD-9RTG", base_url="https://leren.example.nl",
+        learner_name="Anouk", registration_number="461012345678",
+        completed_on=date(2026, 11, 28), score=42, max_score=50,
+    )
+    assert (data.pe_points, data.register_name, data.activity_id) == (0, "", "")
+    assert data.registration_number is None  # not printed without PE points, so not stored
+
+
+def test_certificate_data_checks_the_registration_number() -> None:
+    course = _course({"points": 4, "register": "Registerplein", "activity_id": "PE-1"})
+    with pytest.raises(InvalidRegistrationNumber):
+        certificate_data(
+            course, code="7KQ2-M4XD-9RTG", base_url="https://x.nl", learner_name="A",
+            registration_number="12345678", completed_on=date(2026, 1, 1), score=0, max_score=0,
+        )
