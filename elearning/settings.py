@@ -1,0 +1,195 @@
+"""Settings: one frozen object, read once from the environment.
+
+Every setting is a row in `SETTINGS` (name, default, help); defaults, parsing and the
+documentation derive from that table. Nothing else in the package reads `os.environ`.
+
+    settings = Settings.load()                       # from os.environ
+    settings = Settings.load({"DATA_DIR": "/tmp/x"})  # explicit, for tests
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    help: str
+    kind: Callable[[str, str], Any] = lambda name, raw: raw
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"Setting {name} has value {raw!r}. Not a valid boolean (use true or false).")
+
+
+def _int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"Setting {name} has value {raw!r}. Not a valid whole number.") from None
+
+
+def _path(name: str, raw: str) -> Path:
+    return Path(raw).expanduser()
+
+
+def _language(name: str, raw: str) -> str:
+    if raw not in ("nl", "en"):
+        raise SettingsError(f"Setting {name} has value {raw!r}. Use nl or en.")
+    return raw
+
+
+def _database_url(name: str, raw: str) -> str:
+    if not raw.startswith(("sqlite://", "postgres://", "postgresql://")):
+        raise SettingsError(
+            f"Setting {name} has value {_mask_url(raw)!r}. Use sqlite://PATH or postgres://USER@HOST:PORT/NAME."
+        )
+    return raw
+
+
+def _base_url(name: str, raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise SettingsError(f"Setting {name} has value {raw!r}. It must start with http:// or https://.")
+    return raw.rstrip("/")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATA_DIR", "./data", "Folder for the embedded database, the secret key and the mail outbox.", _path),
+    Setting("DATABASE_URL", None, "Database: sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/NAME. "
+            "Default: SQLite in DATA_DIR/elearning.sqlite3.", _database_url),
+    Setting("COURSES_DIR", "./courses", "Folder with one sub-folder per course.", _path),
+    Setting("SECRET_KEY", None, "Key that signs session cookies. Default: generated once into "
+            "DATA_DIR/secret_key. Keep it secret; the same on every server process."),
+    Setting("BASE_URL", "http://127.0.0.1:8000", "The public address of the site, used in e-mails.", _base_url),
+    Setting("HTTPS", None, "Served behind HTTPS: Secure cookies and HSTS. Default: true when BASE_URL "
+            "starts with https://.", _bool),
+    Setting("SMTP_HOST", None, "Mail server. Without it, mails are written to DATA_DIR/outbox/."),
+    Setting("SMTP_PORT", "587", "Mail server port.", _int),
+    Setting("SMTP_USER", None, "Mail server user name."),
+    Setting("SMTP_PASSWORD", None, "Mail server password."),
+    Setting("SMTP_STARTTLS", "true", "Use STARTTLS with the mail server.", _bool),
+    Setting("MAIL_FROM", "E-learning <noreply@localhost>", "Sender address of the mails the site sends."),
+    Setting("DEFAULT_LANGUAGE", "nl", "Language of the pages for new visitors: nl or en.", _language),
+    Setting("DEBUG", "false", "Show tracebacks on error pages. Never in production.", _bool),
+    Setting("LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
+)
+
+
+def _mask_url(url: str) -> str:
+    """A database URL without its password, for messages and logs."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    userinfo, _, host = rest.rpartition("@")
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}" if ":" in userinfo else url
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str
+    courses_dir: Path
+    secret_key: str = field(repr=False)
+    base_url: str
+    https: bool
+    smtp_host: str | None
+    smtp_port: int
+    smtp_user: str | None
+    smtp_password: str | None = field(repr=False)
+    smtp_starttls: bool
+    mail_from: str
+    default_language: str
+    debug: bool
+    log_level: str
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite://")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        return Path(self.database_url.removeprefix("sqlite://"))
+
+    @property
+    def database_display(self) -> str:
+        return _mask_url(self.database_url)
+
+    @classmethod
+    def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read every setting (from `environ`, default os.environ); keyword overrides win."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for s in SETTINGS:
+            raw = env.get(s.name)
+            if raw is None or raw == "":
+                values[s.name.lower()] = None if s.default is None else s.kind(s.name, s.default)
+            else:
+                values[s.name.lower()] = s.kind(s.name, raw)
+        values.update(overrides)
+        data_dir = Path(values["data_dir"])
+        values["data_dir"] = data_dir
+        values["courses_dir"] = Path(values["courses_dir"])
+        if not values["database_url"]:
+            values["database_url"] = f"sqlite://{data_dir / 'elearning.sqlite3'}"
+        if values["https"] is None:
+            values["https"] = str(values["base_url"]).startswith("https://")
+        if not values["secret_key"]:
+            values["secret_key"] = _stored_secret_key(data_dir)
+        names = {f.name for f in fields(cls)}
+        unknown = set(values) - names
+        if unknown:
+            raise SettingsError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
+        return cls(**values)
+
+
+def _stored_secret_key(data_dir: Path) -> str:
+    """The key in DATA_DIR/secret_key; created (readable by the owner only) on first use."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        key = path.read_text(encoding="utf-8").strip()
+        if len(key) >= 32:
+            return key
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key + "\n")
+    log.info("Generated a new secret key in %s", path)
+    return key
+
+
+def documentation() -> str:
+    """The settings as a Markdown table, for docs and `--help` texts."""
+    rows = ["| Setting | Default | Meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        rows.append(f"| `{s.name}` | {s.default or ''} | {s.help} |")
+    return "\n".join(rows)

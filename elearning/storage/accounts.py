@@ -1,0 +1,207 @@
+"""Accounts: registration, login with rate limits, details, password reset tokens.
+
+Rate limits count rows in the database (table throttle_hit), so they hold across several
+server processes. No function tells an unknown e-mail address apart from a wrong password.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from elearning.storage.attempts import now
+from elearning.storage.models import PasswordReset, Role, ThrottleHit, User
+from elearning.storage.passwords import hash_password, needs_rehash, verify_password
+
+
+@dataclass(frozen=True)
+class Limit:
+    tries: int
+    window: timedelta
+
+
+LOGIN_PER_ACCOUNT = Limit(5, timedelta(minutes=15))
+LOGIN_PER_ADDRESS = Limit(30, timedelta(minutes=15))
+RESET_PER_ACCOUNT = Limit(3, timedelta(hours=1))
+RESET_PER_ADDRESS = Limit(10, timedelta(hours=1))
+REGISTER_PER_ADDRESS = Limit(20, timedelta(hours=1))
+RESET_VALID_FOR = timedelta(hours=1)
+
+
+class EmailTaken(Exception):
+    pass
+
+
+class LoginFailed(Exception):
+    """Unknown e-mail address or wrong password: deliberately the same."""
+
+
+class Throttled(Exception):
+    """Too many tries; the caller shows the same message whether the account exists or not."""
+
+
+def normalise_email(raw: str) -> str:
+    return raw.strip().lower()
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _account_bucket(kind: str, email: str) -> str:
+    # The bucket holds a digest, never the address itself.
+    return f"{kind}-account:{_digest(normalise_email(email))[:40]}"
+
+
+def _address_bucket(kind: str, address: str) -> str:
+    return f"{kind}-ip:{address[:80]}"
+
+
+# -- throttling ------------------------------------------------------------------------
+async def _over_limit(buckets: list[tuple[str, Limit]]) -> bool:
+    at = now()
+    for bucket, limit in buckets:
+        count = await ThrottleHit.filter(bucket=bucket, created_at__gte=at - limit.window).count()
+        if count >= limit.tries:
+            return True
+    return False
+
+
+async def _hit(*buckets: str) -> None:
+    at = now()
+    await ThrottleHit.bulk_create([ThrottleHit(bucket=b, created_at=at) for b in buckets])
+
+
+async def prune_throttle(older_than: timedelta = timedelta(days=1)) -> int:
+    return await ThrottleHit.filter(created_at__lt=now() - older_than).delete()
+
+
+# -- accounts ------------------------------------------------------------------------
+async def create_user(email: str, name: str, password: str, *, registration_number: str | None = None,
+                      role: Role = Role.LEARNER) -> User:
+    password_hash = await hash_password(password)
+    try:
+        return await User.create(
+            email=normalise_email(email), name=name.strip(), password_hash=password_hash,
+            registration_number=registration_number or None, role=role.value,
+        )
+    except IntegrityError:
+        raise EmailTaken(normalise_email(email)) from None
+
+
+async def registration_allowed(address: str) -> bool:
+    """Counts this try; False when the address made too many accounts lately."""
+    bucket = _address_bucket("register", address)
+    if await _over_limit([(bucket, REGISTER_PER_ADDRESS)]):
+        return False
+    await _hit(bucket)
+    return True
+
+
+async def get_user(user_id: int) -> User | None:
+    return await User.filter(id=user_id).first()
+
+
+async def find_user(email: str) -> User | None:
+    return await User.filter(email=normalise_email(email)).first()
+
+
+async def authenticate(email: str, password: str, address: str) -> User:
+    """The user with these credentials; raises LoginFailed or Throttled."""
+    buckets = [
+        (_account_bucket("login", email), LOGIN_PER_ACCOUNT),
+        (_address_bucket("login", address), LOGIN_PER_ADDRESS),
+    ]
+    if await _over_limit(buckets):
+        raise Throttled()
+    user = await find_user(email)
+    ok = await verify_password(user.password_hash if user else None, password)
+    if not ok or user is None:
+        await _hit(*(b for b, _ in buckets))
+        raise LoginFailed()
+    await ThrottleHit.filter(bucket=buckets[0][0]).delete()
+    if needs_rehash(user.password_hash):
+        user.password_hash = await hash_password(password)
+        await user.save(update_fields=["password_hash"])
+    return user
+
+
+async def update_details(user: User, *, name: str, email: str, registration_number: str | None) -> None:
+    user.name = name.strip()
+    user.email = normalise_email(email)
+    user.registration_number = registration_number or None
+    try:
+        await user.save(update_fields=["name", "email", "registration_number", "updated_at"])
+    except IntegrityError:
+        raise EmailTaken(user.email) from None
+
+
+async def set_password(user: User, password: str) -> None:
+    """A new password; older sessions of this account stop working."""
+    user.password_hash = await hash_password(password)
+    user.auth_epoch += 1
+    await user.save(update_fields=["password_hash", "auth_epoch", "updated_at"])
+
+
+async def set_role(user: User, role: Role) -> None:
+    user.role = role.value
+    await user.save(update_fields=["role", "updated_at"])
+
+
+# -- password reset ----------------------------------------------------------------------
+async def request_reset(email: str, address: str) -> tuple[User, str] | None:
+    """A fresh single-use token for the account with this address, or None.
+
+    None for unknown addresses and when the limits are reached; the caller says the same
+    thing in every case.
+    """
+    buckets = [
+        (_account_bucket("reset", email), RESET_PER_ACCOUNT),
+        (_address_bucket("reset", address), RESET_PER_ADDRESS),
+    ]
+    if await _over_limit(buckets):
+        return None
+    await _hit(*(b for b, _ in buckets))
+    user = await find_user(email)
+    if user is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    at = now()
+    await PasswordReset.create(user=user, token_hash=_digest(token), created_at=at,
+                               expires_at=at + RESET_VALID_FOR)
+    return user, token
+
+
+async def reset_user(token: str) -> User | None:
+    """The user a valid (unused, unexpired) token belongs to."""
+    row = await PasswordReset.filter(
+        token_hash=_digest(token), used_at=None, expires_at__gt=now()
+    ).select_related("user").first()
+    return row.user if row else None
+
+
+async def reset_password(token: str, password: str) -> User | None:
+    """Use the token once: set the password, and void every other open token of the account."""
+    password_hash = await hash_password(password)
+    at = now()
+    async with in_transaction() as conn:
+        row = await PasswordReset.filter(
+            token_hash=_digest(token), used_at=None, expires_at__gt=at
+        ).using_db(conn).first()
+        if row is None:
+            return None
+        used = await PasswordReset.filter(id=row.id, used_at=None).using_db(conn).update(used_at=at)
+        if not used:
+            return None
+        await PasswordReset.filter(user_id=row.user_id, used_at=None).using_db(conn).update(used_at=at)  # type: ignore[attr-defined]
+        user = await User.get(id=row.user_id).using_db(conn)  # type: ignore[attr-defined]
+        user.password_hash = password_hash
+        user.auth_epoch += 1
+        await user.save(using_db=conn, update_fields=["password_hash", "auth_epoch", "updated_at"])
+    await ThrottleHit.filter(bucket=_account_bucket("login", user.email)).delete()
+    return user

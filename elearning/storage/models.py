@@ -1,0 +1,122 @@
+"""The tables. Schema changes go through the migrations in elearning/storage/migrations/.
+
+Analytics (a later issue) aggregate `attempt` and `event` with plain SQL, so the columns
+they group by (course, version, module, scene, type, choice, points) are denormalised
+onto the rows instead of hidden in JSON.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Role(StrEnum):
+    LEARNER = "learner"
+    AUTHOR = "author"
+    ADMIN = "admin"
+
+
+class User(Model):
+    id = fields.IntField(primary_key=True)
+    email = fields.CharField(max_length=254, unique=True)  # stored lower-case
+    name = fields.CharField(max_length=200)  # as it should appear on a certificate
+    password_hash = fields.CharField(max_length=255)
+    registration_number = fields.CharField(max_length=32, null=True)
+    role = fields.CharField(max_length=16, default=Role.LEARNER.value)
+    # Bumped when the password changes: sessions signed with an older epoch stop working.
+    auth_epoch = fields.IntField(default=0)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "user_account"
+
+
+class CourseSnapshot(Model):
+    hash = fields.CharField(max_length=80, primary_key=True)
+    course_id = fields.CharField(max_length=64)
+    version = fields.CharField(max_length=64)
+    compiled = fields.TextField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "course_snapshot"
+
+
+class Attempt(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "storage.User", related_name="attempts", null=True, on_delete=fields.SET_NULL
+    )
+    guest_key = fields.CharField(max_length=64, null=True, db_index=True)
+    course_id = fields.CharField(max_length=64)
+    course_hash = fields.CharField(max_length=80)
+    state = fields.TextField()
+    step = fields.IntField(default=0)
+    last_seq = fields.IntField(default=0)  # seq of the newest event of this attempt
+    module = fields.CharField(max_length=64)
+    scene = fields.CharField(max_length=64)
+    started_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    finished_at = fields.DatetimeField(null=True)
+    passed = fields.BooleanField(null=True)
+    score = fields.IntField(null=True)
+    max_score = fields.IntField(null=True)
+
+    class Meta:
+        table = "attempt"
+        indexes = (("user_id", "course_id", "updated_at"), ("course_hash", "finished_at"))
+
+
+class Event(Model):
+    """One learner action, append-only."""
+
+    id = fields.BigIntField(primary_key=True)
+    attempt: fields.ForeignKeyRelation[Attempt] = fields.ForeignKeyField(
+        "storage.Attempt", related_name="events", on_delete=fields.CASCADE
+    )
+    course_hash = fields.CharField(max_length=80)
+    seq = fields.IntField()
+    type = fields.CharField(max_length=32)
+    module = fields.CharField(max_length=64)
+    scene = fields.CharField(max_length=64, null=True)
+    choice = fields.CharField(max_length=200, null=True)
+    points = fields.IntField(null=True)
+    correct = fields.BooleanField(null=True)
+    entry = fields.CharField(max_length=64, null=True)
+    payload = fields.TextField()
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "event"
+        unique_together = (("attempt_id", "seq"),)
+        indexes = (("course_hash", "type", "scene"),)
+
+
+class ThrottleHit(Model):
+    """One counted try (a failed login, a reset request) under a bucket such as 'login-ip:1.2.3.4'."""
+
+    id = fields.BigIntField(primary_key=True)
+    bucket = fields.CharField(max_length=128)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "throttle_hit"
+        indexes = (("bucket", "created_at"),)
+
+
+class PasswordReset(Model):
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "storage.User", related_name="password_resets", on_delete=fields.CASCADE
+    )
+    token_hash = fields.CharField(max_length=64, unique=True)  # sha256 of the emailed token
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "password_reset"

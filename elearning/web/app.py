@@ -1,0 +1,119 @@
+"""create_app(settings): wires settings, database, courses, middleware and routes. Nothing more.
+
+    uvicorn --factory elearning.web.app:create_app     # settings from the environment
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+from tortoise.context import TortoiseContext, _current_context
+
+from elearning.settings import Settings
+from elearning.storage import accounts as account_store
+from elearning.storage import db
+from elearning.web import errors
+from elearning.web.courses import CourseLibrary
+from elearning.web.mail import Mailer
+from elearning.web.security import CSRFMiddleware, SecurityHeadersMiddleware
+from elearning.web.templating import STATIC, Pages
+from elearning.web.views import accounts, catalogue, misc, play
+
+log = logging.getLogger(__name__)
+
+SESSION_COOKIE = "elearning_session"
+SESSION_MAX_AGE = 30 * 24 * 60 * 60
+
+
+class DatabaseContextMiddleware:
+    """Activates the app's Tortoise context for each request (no process-global ORM state)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ctx: TortoiseContext | None = getattr(scope["app"].state, "db", None) if "app" in scope else None
+        if ctx is None or scope["type"] == "lifespan":
+            await self.app(scope, receive, send)
+            return
+        # Not `with ctx:`: the context object keeps one token, and requests run concurrently.
+        token = _current_context.set(ctx)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _current_context.reset(token)
+
+
+def routes() -> list[Route | Mount]:
+    return [
+        Route("/", catalogue.index, name="catalogue"),
+        Route("/courses/{course_id}", catalogue.course, name="course"),
+        Route("/courses/{course_id}/start", catalogue.start, methods=["POST"], name="start"),
+        Route("/play/{attempt_id:int}", play.scene, methods=["GET", "POST"], name="scene"),
+        Route("/play/{attempt_id:int}/places/{location_id}", play.place, name="place"),
+        Route("/play/{attempt_id:int}/notebook", play.notebook, name="notebook"),
+        Route("/play/{attempt_id:int}/result", play.result, name="result"),
+        Route("/account", accounts.profile, methods=["GET", "POST"], name="account"),
+        Route("/account/register", accounts.register, methods=["GET", "POST"], name="register"),
+        Route("/account/login", accounts.login, methods=["GET", "POST"], name="login"),
+        Route("/account/logout", accounts.logout, methods=["POST"], name="logout"),
+        Route("/account/password", accounts.change_password, methods=["POST"], name="change_password"),
+        Route("/account/password/forgot", accounts.forgot, methods=["GET", "POST"], name="forgot"),
+        Route("/account/password/reset/{token}", accounts.reset, methods=["GET", "POST"], name="reset"),
+        Route("/language/{lang}", misc.language, name="language"),
+        Route("/media/{course_id}/{path:path}", misc.media, name="media"),
+        Route("/health", misc.health, name="health"),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.load()
+    library = CourseLibrary(settings.courses_dir)
+    pages = Pages(debug=settings.debug)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        ctx = await db.connect(settings.database_url)
+        try:
+            await db.check_schema(ctx, settings.database_url, settings.database_display)
+            token = _current_context.set(ctx)
+            try:
+                await account_store.prune_throttle()
+            finally:
+                _current_context.reset(token)
+            library.load_all()
+            app.state.db = ctx
+            yield
+        finally:
+            app.state.db = None
+            await ctx.close_connections()
+
+    middleware = [
+        Middleware(SecurityHeadersMiddleware, https=settings.https),
+        Middleware(errors.ErrorPageMiddleware, debug=settings.debug),
+        Middleware(DatabaseContextMiddleware),
+        Middleware(
+            SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
+            max_age=SESSION_MAX_AGE, same_site="lax", https_only=settings.https,
+        ),
+        Middleware(CSRFMiddleware, on_failure=errors.csrf_failure),
+    ]
+    app = Starlette(
+        debug=settings.debug, routes=routes(), middleware=middleware, lifespan=lifespan,
+        exception_handlers=errors.handlers(),
+    )
+    app.state.settings = settings
+    app.state.library = library
+    app.state.pages = pages
+    app.state.mailer = Mailer(settings)
+    app.state.db = None
+    return app

@@ -1,0 +1,99 @@
+"""Jinja2 pages: autoescaped, translated, each with the request's language and CSRF token."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from elearning.web import i18n, markdown
+from elearning.web.security import csrf_token
+from elearning.web.session import session_user
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+
+# The page being rendered: its translator and CSRF token, for macros imported without context
+# (Jinja caches those imports; `with context` would re-run the macro file on every page).
+_rendering: ContextVar[tuple[Callable[..., str], Callable[[], str]]] = ContextVar("rendering")
+
+
+def _translate(text: str, **values: Any) -> str:
+    return _rendering.get()[0](text, **values)
+
+
+def _csrf() -> str:
+    return _rendering.get()[1]()
+
+
+def _static_versions() -> dict[str, str]:
+    """A short content hash per static file, for cache-busting URLs."""
+    out = {}
+    for path in STATIC.rglob("*"):
+        if path.is_file():
+            rel = path.relative_to(STATIC).as_posix()
+            out[rel] = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+    return out
+
+
+class Pages:
+    def __init__(self, *, debug: bool = False) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            auto_reload=debug,
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        versions = _static_versions()
+        self.env.globals.update(
+            static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
+            markdown=markdown.render,
+            inline=markdown.render_inline,
+            languages=i18n.LANGUAGES,
+            _=_translate,
+            csrf=_csrf,
+        )
+        self.env.filters["urlquote"] = lambda s: quote(str(s), safe="/")
+
+    def render(self, request: Request, name: str, context: dict[str, Any] | None = None, *,
+               status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+        lang = i18n.language(request)
+        translate = i18n.translator(lang)
+        has_session = "session" in request.scope
+        csrf: Callable[[], str] = (lambda: csrf_token(request.session)) if has_session else (lambda: "")
+        ctx: dict[str, Any] = {
+            "request": request,
+            "lang": lang,
+            "_": translate,
+            "num": lambda value: i18n.number(value, lang),
+            "user": session_user(request) if has_session else None,
+            "csrf": csrf,
+            "path": request.url.path,
+            "here": _here(request),
+        }
+        if context:
+            ctx.update(context)
+        token = _rendering.set((translate, csrf))
+        try:
+            html = self.env.get_template(name).render(ctx)
+        finally:
+            _rendering.reset(token)
+        return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def _here(request: Request) -> str:
+    """The current path with its query, for `next=` links (always a local path)."""
+    path = request.url.path
+    if request.url.query:
+        path += "?" + request.url.query
+    return path

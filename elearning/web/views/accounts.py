@@ -1,0 +1,271 @@
+"""Accounts: register, log in and out, change details and password, reset a forgotten password."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.background import BackgroundTask
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from elearning.certificates.registration import (
+    InvalidRegistrationNumber,
+    normalise_registration_number,
+)
+from elearning.storage import accounts
+from elearning.storage.attempts import adopt_guest_attempts
+from elearning.storage.passwords import MAX_LENGTH, MIN_LENGTH, verify_password
+from elearning.web import i18n, session
+from elearning.web.views._base import client_address, redirect, render, safe_next, settings
+
+Translate = Callable[..., str]
+NO_REFERRER = {"Referrer-Policy": "no-referrer"}
+
+
+def _t(request: Request) -> Translate:
+    return i18n.translator(i18n.language(request))
+
+
+def _text(form: FormData, name: str, limit: int = 300) -> str:
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _check_name(_: Translate, name: str, errors: dict[str, str]) -> None:
+    if not name:
+        errors["name"] = _("Vul uw naam in.")
+    elif len(name) > 200:
+        errors["name"] = _("Uw naam is te lang (hoogstens 200 tekens).")
+
+
+def _check_email(_: Translate, email: str, errors: dict[str, str]) -> None:
+    local, at, domain = email.partition("@")
+    if not email:
+        errors["email"] = _("Vul uw e-mailadres in.")
+    elif not at or not local or "." not in domain or " " in email or len(email) > 254:
+        errors["email"] = _("Vul een e-mailadres in zoals naam@voorbeeld.nl.")
+
+
+def _check_password(_: Translate, field: str, password: str, errors: dict[str, str]) -> None:
+    if len(password) < MIN_LENGTH:
+        errors[field] = _("Kies een wachtwoord van minstens {n} tekens.", n=MIN_LENGTH)
+    elif len(password) > MAX_LENGTH:
+        errors[field] = _("Kies een wachtwoord van hoogstens {n} tekens.", n=MAX_LENGTH)
+
+
+def _registration_number(request: Request, raw: str, errors: dict[str, str]) -> str | None:
+    if not raw:
+        return None
+    try:
+        return normalise_registration_number(raw)
+    except InvalidRegistrationNumber as exc:
+        if i18n.language(request) == "en":
+            errors["registration_number"] = (
+                "A Registerplein registration number has digits only and starts with 4610."
+            )
+        else:
+            errors["registration_number"] = exc.message
+        return None
+
+
+def _password(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+async def _welcome(request: Request, user: accounts.User, next_url: str) -> Response:
+    guest = session.log_in(request, user)
+    if guest:
+        await adopt_guest_attempts(guest, user.id)
+    return redirect(next_url)
+
+
+# -- register / log in / log out ------------------------------------------------------------
+async def register(request: Request) -> Response:
+    _ = _t(request)
+    next_url = safe_next(request.query_params.get("next"))
+    form_values: dict[str, Any] = {"name": "", "email": "", "registration_number": ""}
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        form = await request.form()
+        next_url = safe_next(form.get("next"))
+        form_values = {k: _text(form, k) for k in form_values}
+        password = _password(form, "password")
+        _check_name(_, form_values["name"], errors)
+        _check_email(_, form_values["email"], errors)
+        _check_password(_, "password", password, errors)
+        number = _registration_number(request, form_values["registration_number"], errors)
+        if not errors and not await accounts.registration_allowed(client_address(request)):
+            errors["email"] = _("Er zijn vanaf uw adres te veel accounts gemaakt. Probeer het over een uur opnieuw.")
+        if not errors:
+            try:
+                user = await accounts.create_user(
+                    form_values["email"], form_values["name"], password, registration_number=number
+                )
+            except accounts.EmailTaken:
+                errors["email"] = _("Er is al een account met dit e-mailadres. Log in, of vraag een nieuw wachtwoord aan.")
+            else:
+                return await _welcome(request, user, next_url)
+        status = 400
+    return render(request, "account/register.html", {
+        "form": form_values, "errors": errors, "next": next_url, "min_password": MIN_LENGTH,
+    }, status_code=status)
+
+
+async def login(request: Request) -> Response:
+    _ = _t(request)
+    next_url = safe_next(request.query_params.get("next"))
+    form_values = {"email": ""}
+    errors: dict[str, str] = {}
+    status = 200
+    notice = None
+    if request.query_params.get("notice") == "reset":
+        notice = _("Uw wachtwoord is veranderd. Log in met uw nieuwe wachtwoord.")
+    if request.method == "POST":
+        form = await request.form()
+        next_url = safe_next(form.get("next"))
+        form_values["email"] = _text(form, "email")
+        password = _password(form, "password")
+        if not form_values["email"] or not password:
+            if not form_values["email"]:
+                errors["email"] = _("Vul uw e-mailadres in.")
+            if not password:
+                errors["password"] = _("Vul uw wachtwoord in.")
+        else:
+            try:
+                user = await accounts.authenticate(form_values["email"], password, client_address(request))
+            except accounts.Throttled:
+                errors["email"] = _("Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw.")
+            except accounts.LoginFailed:
+                errors["email"] = _("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw.")
+            else:
+                return await _welcome(request, user, next_url)
+        status = 400
+    return render(request, "account/login.html", {
+        "form": form_values, "errors": errors, "next": next_url, "notice": notice,
+    }, status_code=status)
+
+
+async def logout(request: Request) -> Response:
+    session.log_out(request)
+    return redirect("/")
+
+
+# -- profile ---------------------------------------------------------------------------------
+def _profile(request: Request, user: accounts.User, form_values: dict[str, Any], errors: dict[str, str],
+             notice: str | None, status: int) -> Response:
+    _ = _t(request)
+    roles = {"learner": _("cursist"), "author": _("auteur"), "admin": _("beheerder")}
+    return render(request, "account/profile.html", {
+        "form": form_values, "errors": errors, "notice": notice, "min_password": MIN_LENGTH,
+        "role_name": roles.get(user.role, user.role),
+    }, status_code=status)
+
+
+async def profile(request: Request) -> Response:
+    user = await session.load_user(request)
+    if user is None:
+        return redirect("/account/login?next=/account")
+    _ = _t(request)
+    form_values = {"name": user.name, "email": user.email, "registration_number": user.registration_number or ""}
+    notices = {
+        "saved": _("Uw gegevens zijn opgeslagen."),
+        "password": _("Uw wachtwoord is veranderd."),
+    }
+    if request.method == "GET":
+        notice = notices.get(request.query_params.get("notice", ""))
+        return _profile(request, user, form_values, {}, notice, 200)
+    form = await request.form()
+    errors: dict[str, str] = {}
+    form_values = {k: _text(form, k) for k in form_values}
+    _check_name(_, form_values["name"], errors)
+    _check_email(_, form_values["email"], errors)
+    number = _registration_number(request, form_values["registration_number"], errors)
+    email_changes = accounts.normalise_email(form_values["email"]) != user.email
+    if email_changes and not errors:
+        if not await verify_password(user.password_hash, _password(form, "current_password")):
+            errors["current_password"] = _("Vul uw huidige wachtwoord in om uw e-mailadres te veranderen.")
+    if not errors:
+        try:
+            await accounts.update_details(user, name=form_values["name"], email=form_values["email"],
+                                          registration_number=number)
+        except accounts.EmailTaken:
+            errors["email"] = _("Dit e-mailadres hoort al bij een ander account.")
+        else:
+            session.refresh(request, user)
+            return redirect("/account?notice=saved")
+    return _profile(request, user, form_values, errors, None, 400)
+
+
+async def change_password(request: Request) -> Response:
+    user = await session.load_user(request)
+    if user is None:
+        return redirect("/account/login?next=/account")
+    _ = _t(request)
+    form = await request.form()
+    errors: dict[str, str] = {}
+    if not await verify_password(user.password_hash, _password(form, "old_password")):
+        errors["old_password"] = _("Uw huidige wachtwoord klopt niet.")
+    _check_password(_, "new_password", _password(form, "new_password"), errors)
+    if not errors:
+        await accounts.set_password(user, _password(form, "new_password"))
+        session.refresh(request, user)
+        return redirect("/account?notice=password")
+    form_values = {"name": user.name, "email": user.email, "registration_number": user.registration_number or ""}
+    return _profile(request, user, form_values, errors, None, 400)
+
+
+# -- forgotten password ---------------------------------------------------------------------
+async def forgot(request: Request) -> Response:
+    _ = _t(request)
+    form_values = {"email": ""}
+    errors: dict[str, str] = {}
+    if request.method == "GET":
+        return render(request, "account/forgot.html", {"form": form_values, "errors": errors, "sent": False})
+    form = await request.form()
+    form_values["email"] = _text(form, "email")
+    _check_email(_, form_values["email"], errors)
+    if errors:
+        return render(request, "account/forgot.html", {"form": form_values, "errors": errors, "sent": False},
+                      status_code=400)
+    issued = await accounts.request_reset(form_values["email"], client_address(request))
+    task = None
+    if issued is not None:
+        user, token = issued
+        link = f"{settings(request).base_url}/account/password/reset/{token}"
+        subject = _("Een nieuw wachtwoord kiezen")
+        body = _(
+            "Hallo {name},\n\nU vroeg om een nieuw wachtwoord. Kies een nieuw wachtwoord met deze link:\n\n"
+            "{link}\n\nDe link werkt één uur en maar één keer. Vroeg u niet om een nieuw wachtwoord? "
+            "Dan hoeft u niets te doen: uw wachtwoord blijft hetzelfde.\n",
+            name=user.name, link=link,
+        )
+        # Sent after the response, so a known address answers as fast as an unknown one.
+        task = BackgroundTask(request.app.state.mailer.send, user.email, subject, body)
+    response = render(request, "account/forgot.html", {"form": form_values, "errors": {}, "sent": True})
+    response.background = task
+    return response
+
+
+async def reset(request: Request) -> Response:
+    _ = _t(request)
+    token = request.path_params["token"]
+    errors: dict[str, str] = {}
+    if request.method == "GET":
+        valid = await accounts.reset_user(token) is not None
+        return render(request, "account/reset.html", {"valid": valid, "errors": errors, "min_password": MIN_LENGTH},
+                      headers=NO_REFERRER)
+    form = await request.form()
+    password = _password(form, "password")
+    _check_password(_, "password", password, errors)
+    if errors:
+        return render(request, "account/reset.html", {"valid": True, "errors": errors, "min_password": MIN_LENGTH},
+                      status_code=400, headers=NO_REFERRER)
+    user = await accounts.reset_password(token, password)
+    if user is None:
+        return render(request, "account/reset.html", {"valid": False, "errors": {}, "min_password": MIN_LENGTH},
+                      status_code=400, headers=NO_REFERRER)
+    return redirect("/account/login?notice=reset")

@@ -1,0 +1,90 @@
+"""The catalogue, a course's page, and starting (or restarting) a course."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from elearning import engine
+from elearning.course.model import Course
+from elearning.engine.state import State
+from elearning.storage import attempts as store
+from elearning.storage.models import Attempt
+from elearning.web import i18n
+from elearning.web.session import owner
+from elearning.web.views._base import library, redirect, render
+
+
+def course_status(attempt: Attempt | None) -> str:
+    if attempt is None:
+        return "new"
+    if attempt.finished_at is None:
+        return "busy"
+    return "passed" if attempt.passed else "failed"
+
+
+def module_rows(course: Course, state: State | None) -> list[tuple[Any, str, Any]]:
+    """(module, 'done'|'current'|'todo', best result or None) in course order."""
+    status = engine.progress(course, state) if state else {}
+    rows = []
+    for module_id in course.meta.modules:
+        result = state.result(module_id) if state else None
+        rows.append((course.module(module_id), status.get(module_id, "todo"), result))
+    return rows
+
+
+def module_status_words(request: Request) -> dict[str, str]:
+    _ = i18n.translator(i18n.language(request))
+    return {"done": _("afgerond"), "current": _("hier bent u nu"), "todo": _("nog niet begonnen")}
+
+
+async def index(request: Request) -> Response:
+    who = owner(request)
+    latest = await store.latest_attempts(who) if who else {}
+    items = [(c, course_status(latest.get(c.id))) for c in library(request).courses()]
+    _ = i18n.translator(i18n.language(request))
+    words = {
+        "new": _("Nog niet begonnen"), "busy": _("U bent bezig"),
+        "passed": _("Afgerond: geslaagd"), "failed": _("Afgerond: nog niet geslaagd"),
+    }
+    return render(request, "catalogue.html", {"items": items, "status_text": words})
+
+
+async def course(request: Request) -> Response:
+    lib = library(request)
+    current = lib.current(request.path_params["course_id"])
+    if current is None:
+        raise HTTPException(404)
+    who = owner(request)
+    attempt = await store.latest_attempt(who, current.id) if who else None
+    shown, state = current, None
+    if attempt is not None:
+        played = await lib.version(attempt.course_hash)
+        if played is not None:
+            shown, state = played, State.from_json(attempt.state)
+    return render(request, "course.html", {
+        "course": shown, "attempt": attempt, "modules": module_rows(shown, state),
+        "module_status": module_status_words(request),
+    })
+
+
+async def start(request: Request) -> Response:
+    lib = library(request)
+    current = lib.current(request.path_params["course_id"])
+    if current is None:
+        raise HTTPException(404)
+    form = await request.form()
+    who = owner(request, create_guest=True)
+    assert who is not None  # noqa: S101 - create_guest guarantees an owner
+    latest = await store.latest_attempt(who, current.id)
+    after = form.get("after")
+    # A plain start resumes; a restart makes a new attempt only once (a second click resumes it).
+    if latest is not None and (after is None or str(latest.id) != after):
+        return redirect(f"/play/{latest.id}")
+    await lib.ensure_snapshot(current)
+    state, events = engine.start(current)
+    attempt = await store.create_attempt(current, who, state, events)
+    return redirect(f"/play/{attempt.id}")

@@ -1,0 +1,194 @@
+"""Playing an attempt: the scene page and its choices, places on the map, the notebook, results.
+
+A scene page reads one attempt row. A choice: load the attempt, let the engine apply it,
+store events and state in one guarded transaction, 303 to the scene page. A POST whose
+step token is not the attempt's current step changes nothing and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from elearning import engine
+from elearning.course.model import Course, Scene
+from elearning.engine.play import LocationView, Page
+from elearning.engine.state import State
+from elearning.storage import attempts as store
+from elearning.web import i18n
+from elearning.web.session import owner
+from elearning.web.views._base import library, redirect, render
+from elearning.web.views.catalogue import module_rows, module_status_words
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Playing:
+    attempt: store.AttemptRow
+    course: Course
+    state: State
+
+
+async def _load(request: Request) -> Playing | Response:
+    """The attempt in the URL, if it belongs to whoever is asking."""
+    attempt_id = request.path_params["attempt_id"]
+    who = owner(request)
+    attempt = await store.get_attempt(attempt_id) if who else None
+    if attempt is None or who is None or not who.owns(attempt):
+        if request.session.get("uid") is None:
+            return redirect(f"/account/login?next=/play/{attempt_id}")
+        raise HTTPException(404)
+    course = await library(request).version(attempt.course_hash)
+    if course is None:
+        log.error("Attempt %s refers to course version %s, which is not stored", attempt.id, attempt.course_hash)
+        raise HTTPException(500)
+    return Playing(attempt, course, State.from_json(attempt.state))
+
+
+def _common(p: Playing, active: str) -> dict[str, Any]:
+    return {
+        "attempt": p.attempt, "course": p.course, "state": p.state, "active": active,
+        "notebook_count": len(p.state.notebook),
+    }
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _markers(scene: Scene, locations: list[LocationView]) -> list[dict[str, Any]]:
+    width = scene.map.width if scene.map else 100.0
+    height = scene.map.height if scene.map else 100.0
+    r = max(width, height) / 40
+    font = r * 1.15
+    out = []
+    for loc in locations:
+        status = "done" if loc.done else ("open" if loc.available else "locked")
+        x, y = loc.x, loc.y
+        below = y + r + font * 1.1
+        label_y = below if below < height else y - r - font * 0.4
+        check = (f"M{_fmt(x - r * .45)} {_fmt(y)} L{_fmt(x - r * .1)} {_fmt(y + r * .4)} "
+                 f"L{_fmt(x + r * .5)} {_fmt(y - r * .4)}")
+        lock = (f"M{_fmt(x - r * .45)} {_fmt(y - r * .05)} h{_fmt(r * .9)} v{_fmt(r * .6)} h{_fmt(-r * .9)} Z "
+                f"M{_fmt(x - r * .28)} {_fmt(y - r * .05)} v{_fmt(-r * .2)} "
+                f"a{_fmt(r * .28)} {_fmt(r * .28)} 0 0 1 {_fmt(r * .56)} 0 v{_fmt(r * .2)}")
+        out.append({
+            "id": loc.id, "choice_id": loc.choice_id, "label": loc.label, "description": loc.description,
+            "available": loc.available, "reason": loc.reason, "status": status,
+            "x": _fmt(x), "y": _fmt(y), "r": _fmt(r), "font": _fmt(font), "label_y": _fmt(label_y),
+            "check": check, "lock": lock,
+        })
+    return out
+
+
+def _choice_labels(request: Request, course: Course, state: State) -> dict[str, str]:
+    _ = i18n.translator(i18n.language(request))
+    module = course.module(state.module)
+    ids = course.meta.modules
+    labels = {"retake": _("Doe de toets opnieuw") if module.assessment else _("Doe deze module opnieuw")}
+    index = ids.index(module.id)
+    if index + 1 < len(ids):
+        labels["next"] = _("Verder naar: {title}", title=course.module(ids[index + 1]).title)
+    return labels
+
+
+def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None, error: str | None,
+                status_code: int = 200) -> Response:
+    course, state = p.course, p.state
+    module = course.module(state.module)
+    total, top = engine.course_score(course, state)
+    return render(request, "scene.html", {
+        **_common(p, "scene"),
+        "page": page, "scene": page.scene, "module": module,
+        "title": page.scene.title or module.title,
+        "module_number": course.meta.modules.index(module.id) + 1, "module_total": len(course.meta.modules),
+        "markers": _markers(page.scene, page.locations) if page.scene.type == "hub" else [],
+        "choice_labels": _choice_labels(request, course, state),
+        "notice": notice, "error": error, "total_score": total, "total_max": top,
+    }, status_code=status_code)
+
+
+async def scene(request: Request) -> Response:
+    loaded = await _load(request)
+    if isinstance(loaded, Response):
+        return loaded
+    if request.method == "POST":
+        return await _act(request, loaded)
+    _ = i18n.translator(i18n.language(request))
+    page = engine.view(loaded.course, loaded.state)
+    notices = {
+        "stale": _("Deze keuze was al verwerkt. U ziet nu waar u gebleven bent."),
+        "unavailable": _("Die keuze kan nu niet. Kies een van de mogelijkheden op deze pagina."),
+    }
+    error = None
+    if request.query_params.get("error") == "answer" and page.scene.type == "question":
+        error = _("Kies één of meer antwoorden.") if page.scene.multiple else _("Kies één antwoord.")
+    return _scene_page(request, loaded, page, notice=notices.get(request.query_params.get("notice", "")),
+                       error=error)
+
+
+async def _act(request: Request, p: Playing) -> Response:
+    form = await request.form()
+    here = f"/play/{p.attempt.id}"
+    if form.get("step") != str(p.state.step):
+        return redirect(f"{here}?notice=stale")
+    scene_type = p.course.scene(p.state.scene).type
+    try:
+        if scene_type == "question":
+            answers = [str(a) for a in form.getlist("answer")]
+            if not answers:
+                return redirect(f"{here}?error=answer")
+            new, events = engine.answer(p.course, p.state, answers)
+        else:
+            new, events = engine.choose(p.course, p.state, str(form.get("choice", "")))
+    except engine.ChoiceUnavailable:
+        return redirect(f"{here}?notice=unavailable")
+    if not await store.record_step(p.course, p.attempt, p.state, new, events):
+        return redirect(f"{here}?notice=stale")
+    return redirect(here)
+
+
+async def place(request: Request) -> Response:
+    loaded = await _load(request)
+    if isinstance(loaded, Response):
+        return loaded
+    page = engine.view(loaded.course, loaded.state)
+    wanted = request.path_params["location_id"]
+    markers = [m for m in _markers(page.scene, page.locations) if m["id"] == wanted]
+    return render(request, "place.html", {**_common(loaded, "place"), "marker": markers[0] if markers else None})
+
+
+async def notebook(request: Request) -> Response:
+    loaded = await _load(request)
+    if isinstance(loaded, Response):
+        return loaded
+    course, have = loaded.course, loaded.state.notebook
+    groups = []
+    for kind in course.meta.notebook.kinds:
+        entries = [e for e in course.meta.notebook.entries if e.kind == kind.id and e.id in have]
+        if entries:
+            groups.append((kind, entries))
+    return render(request, "notebook.html", {**_common(loaded, "notebook"), "groups": groups})
+
+
+async def result(request: Request) -> Response:
+    loaded = await _load(request)
+    if isinstance(loaded, Response):
+        return loaded
+    course, state = loaded.course, loaded.state
+    total, top = engine.course_score(course, state)
+    spent = store.time_on_task(await store.event_times(loaded.attempt.id))
+    module = course.module(state.module)
+    can_retake = module.retake and course.scene(state.scene).type == "end"
+    return render(request, "result.html", {
+        **_common(loaded, "result"),
+        "modules": module_rows(course, state), "module_status": module_status_words(request),
+        "total_score": total, "total_max": top, "minutes": round(spent.total_seconds() / 60),
+        "can_retake": can_retake,
+    })

@@ -1,0 +1,374 @@
+"""Shared fixtures: real databases (SQLite and PostgreSQL), the web app, a live server, Chromium.
+
+Storage and view tests take `database_url`, which runs them once on SQLite (a migrated file
+per test) and once on PostgreSQL (a throw-away database `elearning_test_<random>` for the
+session, emptied between tests, dropped at the end; marked `postgres`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+with warnings.catch_warnings():
+    # Starlette 1.x asks for httpx2 in its TestClient; httpx works the same for these tests.
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient` is deprecated")
+    from starlette.testclient import TestClient
+
+from elearning.settings import Settings
+from elearning.storage import db
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WEB_COURSE = FIXTURES / "web-course"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+TABLES = ["event", "attempt", "password_reset", "throttle_hit", "course_snapshot", "user_account"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main thread
+    for as long as the session's browser lives, and asyncio tests cannot run beside it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def run_async(coro: Any) -> Any:
+    """asyncio.run, also when a loop already runs in this thread (then in a worker thread)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+# -- databases -------------------------------------------------------------------------------
+async def _migrate(url: str) -> None:
+    ctx = await db.connect(url)
+    try:
+        await db.migrate(ctx, url)
+    finally:
+        await ctx.close_connections()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database, copied for every test (migrating each time is slower)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.sqlite3"
+    run_async(_migrate(f"sqlite://{path}"))
+    return path
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(f"{PG_SERVER}/postgres", timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    name = f"elearning_test_{secrets.token_hex(6)}"
+    try:
+        run_async(_pg_admin(f'CREATE DATABASE "{name}"'))
+    except (TimeoutError, OSError) as exc:
+        pytest.skip(f"PostgreSQL is not reachable at {PG_SERVER}: {exc}")
+    url = f"{PG_SERVER}/{name}"
+    try:
+        run_async(_migrate(url))
+        yield url
+    finally:
+        run_async(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _pg_truncate(url: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(url, timeout=5)
+    try:
+        await conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite://{path}"
+    url: str = request.getfixturevalue("postgres_url")
+    run_async(_pg_truncate(url))
+    return url
+
+
+@pytest.fixture
+async def orm(database_url: str) -> Any:
+    """A connected Tortoise context for storage tests: use `with orm:` around queries."""
+    ctx = await db.connect(database_url)
+    yield ctx
+    await ctx.close_connections()
+
+
+@pytest.fixture(scope="session")
+def web_course() -> Any:
+    """The compiled fixture course."""
+    from elearning.course import load_course
+
+    course, problems = load_course(WEB_COURSE)
+    assert course is not None, "\n".join(map(str, problems))
+    return course
+
+
+# -- the app -----------------------------------------------------------------------------------
+@pytest.fixture
+def courses_dir(tmp_path: Path) -> Path:
+    """A COURSES_DIR holding a private copy of the fixture course (tests may edit it)."""
+    folder = tmp_path / "courses"
+    shutil.copytree(WEB_COURSE, folder / "buurtronde")
+    return folder
+
+
+@pytest.fixture
+def settings(tmp_path: Path, courses_dir: Path, database_url: str) -> Settings:
+    return Settings.load(
+        {}, data_dir=tmp_path / "data", courses_dir=courses_dir, database_url=database_url,
+        secret_key="test-secret-" + "x" * 40, base_url="http://testserver",
+    )
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    from elearning.web.app import create_app
+
+    with TestClient(create_app(settings), base_url="http://testserver") as test_client:
+        yield test_client
+
+
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+_STEP = re.compile(r'name="step" value="(\d+)"')
+
+
+@dataclass
+class Web:
+    """Helpers to drive the app like a browser does: read the form tokens, post forms."""
+
+    client: TestClient
+    last: httpx.Response | None = field(default=None)
+
+    def get(self, path: str, **kw: Any) -> httpx.Response:
+        self.last = self.client.get(path, **kw)
+        return self.last
+
+    def csrf(self, path: str = "/account/login") -> str:
+        html = self.client.get(path).text
+        match = _CSRF.search(html)
+        assert match, f"no CSRF token on {path}"
+        return match.group(1)
+
+    def post(self, path: str, data: dict[str, Any] | None = None, *, token_from: str | None = None,
+             follow: bool = True) -> httpx.Response:
+        data = dict(data or {})
+        data.setdefault("csrf", self.csrf(token_from or path))
+        self.last = self.client.post(path, data=data, follow_redirects=follow)
+        return self.last
+
+    def register(self, email: str = "sanne@example.org", name: str = "Sanne de Vries",
+                 password: str = "een goed wachtwoord", number: str = "") -> httpx.Response:  # noqa: S107 - a test account
+        return self.post("/account/register", {
+            "name": name, "email": email, "password": password, "registration_number": number,
+        })
+
+    def login(self, email: str = "sanne@example.org",
+              password: str = "een goed wachtwoord") -> httpx.Response:  # noqa: S107 - a test account
+        return self.post("/account/login", {"email": email, "password": password})
+
+    def logout(self) -> httpx.Response:
+        return self.post("/account/logout", token_from="/")
+
+    def start(self, course: str = "buurtronde") -> int:
+        response = self.post(f"/courses/{course}/start", token_from=f"/courses/{course}", follow=False)
+        assert response.status_code == 303, response.text
+        return int(response.headers["location"].rsplit("/", 1)[1])
+
+    def step(self, attempt: int) -> int:
+        html = self.client.get(f"/play/{attempt}").text
+        match = _STEP.search(html)
+        assert match, "no step token on the scene page"
+        return int(match.group(1))
+
+    def choose(self, attempt: int, choice: str, *, step: int | None = None, follow: bool = False) -> httpx.Response:
+        path = f"/play/{attempt}"
+        page = self.client.get(path).text
+        token = _CSRF.search(page)
+        assert token
+        data: dict[str, Any] = {"csrf": token.group(1), "choice": choice}
+        data["step"] = str(step if step is not None else int(_STEP.search(page).group(1)))  # type: ignore[union-attr]
+        self.last = self.client.post(path, data=data, follow_redirects=follow)
+        return self.last
+
+    def answer(self, attempt: int, *answers: str, follow: bool = False) -> httpx.Response:
+        path = f"/play/{attempt}"
+        page = self.client.get(path).text
+        data: dict[str, Any] = {
+            "csrf": _CSRF.search(page).group(1),  # type: ignore[union-attr]
+            "step": _STEP.search(page).group(1),  # type: ignore[union-attr]
+            "answer": list(answers),
+        }
+        self.last = self.client.post(path, data=data, follow_redirects=follow)
+        return self.last
+
+
+@pytest.fixture
+def web(client: TestClient) -> Web:
+    return Web(client)
+
+
+@pytest.fixture
+def web_for() -> type[Web]:
+    """`web_for(client)`: the same helpers for a client a test made itself."""
+    return Web
+
+
+# The fixture course from start to a pass: (kind, value) steps for Web.choose / Web.answer.
+PASSING_PATH = [
+    ("choose", "c1"),              # intro: begin de ronde
+    ("choose", "loc-bakkerij"),
+    ("choose", "c1"),              # vraag door: +2, two notebook entries
+    ("choose", "loc-buurthuis"),
+    ("choose", "c1"),              # lees het prikbord: +1, one entry
+    ("choose", "c1"),              # ik heb genoeg gezien
+    ("choose", "next"),            # to the test
+    ("answer", "groeten"),         # +1
+    ("answer", "bakker,voorzitter"),  # +2
+]
+
+
+@pytest.fixture
+def passing_path() -> list[tuple[str, str]]:
+    return list(PASSING_PATH)
+
+
+# -- counting queries ---------------------------------------------------------------------------
+class QueryCounter(logging.Handler):
+    SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.queries: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if self.SQL.match(message):
+            self.queries.append(message)
+
+
+@pytest.fixture
+def count_queries() -> Iterator[Any]:
+    """`with count_queries() as q: ...; len(q.queries)` counts the SQL statements run."""
+    from contextlib import contextmanager
+
+    logger = logging.getLogger("tortoise.db_client")
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        handler = QueryCounter()
+        old_level = logger.level
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
+        try:
+            yield handler
+        finally:
+            logger.removeHandler(handler)
+            logger.setLevel(old_level)
+
+    yield counting
+
+
+# -- a live server and Chromium, once per session ----------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    data_dir: Path
+    log: Path
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """`elearning serve` in a subprocess, on a fresh SQLite database, serving the fixture course."""
+    root = tmp_path_factory.mktemp("live")
+    shutil.copytree(WEB_COURSE, root / "courses" / "buurtronde")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")}
+    env.update(DATA_DIR=str(root / "data"), COURSES_DIR=str(root / "courses"),
+               BASE_URL=f"http://127.0.0.1:{port}", LOG_LEVEL="WARNING")
+    log = root / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "elearning"), "serve", "--port", str(port)],
+            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield LiveServer(url, root / "data", log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole session (Debian's chromium, driven by Playwright)."""
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed (scripts/test installs it)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

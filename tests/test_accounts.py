@@ -1,0 +1,252 @@
+"""Accounts through the web app: register, log in and out, details, password reset, rate limits."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
+
+from elearning.settings import Settings
+from elearning.storage import accounts
+from elearning.storage.attempts import now
+from elearning.storage.models import PasswordReset, Role, User
+
+PASSWORD = "een goed wachtwoord"
+
+
+def _outbox(settings: Settings) -> list[Message]:
+    folder = settings.outbox_dir
+    if not folder.exists():
+        return []
+    return [message_from_bytes(p.read_bytes()) for p in sorted(folder.glob("*.eml"))]
+
+
+def _reset_link(mail: Message) -> str:
+    body = mail.get_payload(decode=True).decode("utf-8")  # type: ignore[union-attr]
+    match = re.search(r"http://testserver(/account/password/reset/[\w-]+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_register_logs_you_in(web) -> None:
+    response = web.register(number="4610 123.456")
+    assert response.status_code == 200
+    assert "Uitloggen" in response.text
+    profile = web.get("/account").text
+    assert 'value="Sanne de Vries"' in profile and 'value="sanne@example.org"' in profile
+    assert 'value="4610123456"' in profile  # normalised
+    assert "Uw rol: cursist" in profile
+
+
+def test_register_checks_every_field_and_says_what_is_wrong(web) -> None:
+    response = web.post("/account/register", {"name": "", "email": "geen-adres", "password": "kort",
+                                               "registration_number": "1234"})
+    assert response.status_code == 400
+    html = response.text
+    assert 'role="alert"' in html and 'href="#field-name"' in html
+    assert "Vul uw naam in." in html
+    assert "Vul een e-mailadres in zoals naam@voorbeeld.nl." in html
+    assert "Kies een wachtwoord van minstens 10 tekens." in html
+    assert "Een registratienummer van Registerplein bestaat alleen uit cijfers en begint met 4610." in html
+    assert 'aria-invalid="true"' in html and 'aria-describedby="hint-name error-name"' in html
+    assert 'value="geen-adres"' in html  # what was typed stays
+    assert 'value="kort"' not in html  # passwords are never echoed
+
+
+def test_an_address_can_have_one_account(web) -> None:
+    web.register()
+    web.logout()
+    response = web.register(email="SANNE@example.org ")
+    assert response.status_code == 400
+    assert "Er is al een account met dit e-mailadres." in response.text
+
+
+def test_log_out_and_in_again(web) -> None:
+    web.register()
+    home = web.logout()
+    assert "Inloggen" in home.text and "Uitloggen" not in home.text
+    assert web.get("/account", follow_redirects=False).status_code == 303
+    response = web.login()
+    assert "Uitloggen" in response.text
+
+
+def test_unknown_address_and_wrong_password_get_the_same_answer(web) -> None:
+    web.register()
+    web.logout()
+    wrong = web.post("/account/login", {"email": "sanne@example.org", "password": "niet het wachtwoord"})
+    unknown = web.post("/account/login", {"email": "niemand@example.org", "password": "niet het wachtwoord"})
+    assert wrong.status_code == unknown.status_code == 400
+    message = "Dit e-mailadres en wachtwoord horen niet bij elkaar."
+    assert message in wrong.text and message in unknown.text
+    strip = re.compile(r'name="csrf" value="[^"]+"|value="[^"]*@example.org"')
+    assert strip.sub("", wrong.text) == strip.sub("", unknown.text)
+
+
+def test_login_is_rate_limited_per_account(web) -> None:
+    web.register()
+    web.logout()
+    for _ in range(accounts.LOGIN_PER_ACCOUNT.tries):
+        web.post("/account/login", {"email": "sanne@example.org", "password": "fout fout fout"})
+    blocked = web.login()  # even the right password waits now
+    assert blocked.status_code == 400
+    assert "Te veel mislukte pogingen." in blocked.text
+    # The same for an address nobody has: the limit does not reveal accounts.
+    for _ in range(accounts.LOGIN_PER_ACCOUNT.tries):
+        web.post("/account/login", {"email": "niemand@example.org", "password": "fout fout fout"})
+    assert "Te veel mislukte pogingen." in web.post(
+        "/account/login", {"email": "niemand@example.org", "password": "fout fout fout"}).text
+
+
+async def test_login_limits_are_counted_in_the_database(orm) -> None:
+    with orm:
+        await accounts.create_user("kim@example.org", "Kim", PASSWORD)
+        for _ in range(accounts.LOGIN_PER_ADDRESS.tries):
+            with pytest.raises(accounts.LoginFailed):
+                await accounts.authenticate(f"x{_}@example.org", "wrong password", "10.0.0.9")
+        with pytest.raises(accounts.Throttled):
+            await accounts.authenticate("kim@example.org", PASSWORD, "10.0.0.9")
+        user = await accounts.authenticate("kim@example.org", PASSWORD, "10.0.0.10")
+        assert user.email == "kim@example.org"
+        assert await accounts.prune_throttle(timedelta(0)) >= accounts.LOGIN_PER_ADDRESS.tries
+
+
+def test_guest_progress_is_kept_when_registering(web, passing_path) -> None:
+    attempt = web.start()
+    web.choose(attempt, "c1")
+    web.choose(attempt, "loc-bakkerij")
+    web.register()
+    page = web.get(f"/play/{attempt}")
+    assert "<h1>De bakkerij</h1>" in page.text
+    assert "Verder waar u was" in web.get("/courses/buurtronde").text
+
+
+def test_guest_progress_is_kept_when_logging_in(web) -> None:
+    web.register()
+    web.logout()
+    attempt = web.start()  # as a guest again
+    web.choose(attempt, "c1")
+    web.login()
+    assert "<h1>Het plein</h1>" in web.get(f"/play/{attempt}").text
+
+
+def test_change_details(web) -> None:
+    web.register()
+    response = web.post("/account", {"name": "Sanne van Dijk", "email": "sanne@example.org",
+                                      "registration_number": "4610-999-888"})
+    assert "Uw gegevens zijn opgeslagen." in response.text
+    assert 'value="Sanne van Dijk"' in response.text and 'value="4610999888"' in response.text
+
+
+def test_changing_the_email_address_needs_the_password(web) -> None:
+    web.register()
+    refused = web.post("/account", {"name": "Sanne", "email": "nieuw@example.org"})
+    assert refused.status_code == 400
+    assert "Vul uw huidige wachtwoord in om uw e-mailadres te veranderen." in refused.text
+    ok = web.post("/account", {"name": "Sanne", "email": "nieuw@example.org", "current_password": PASSWORD})
+    assert "Uw gegevens zijn opgeslagen." in ok.text
+    web.logout()
+    assert "Uitloggen" in web.login("nieuw@example.org").text
+
+
+def test_change_password_signs_other_sessions_out(web, client: TestClient) -> None:
+    web.register()
+    other_session = dict(client.cookies)
+    wrong = web.post("/account/password", {"old_password": "fout", "new_password": "nog een wachtwoord"},
+                     token_from="/account")
+    assert wrong.status_code == 400 and "Uw huidige wachtwoord klopt niet." in wrong.text
+    ok = web.post("/account/password", {"old_password": PASSWORD, "new_password": "nog een wachtwoord"},
+                  token_from="/account")
+    assert "Uw wachtwoord is veranderd." in ok.text
+    assert "Uitloggen" in web.get("/account").text  # this session goes on
+    client.cookies.clear()
+    client.cookies.update(other_session)
+    assert web.get("/account", follow_redirects=False).status_code == 303  # the old one is out
+
+
+def test_password_reset_by_mail(web, settings: Settings) -> None:
+    web.register()
+    web.logout()
+    sent = web.post("/account/password/forgot", {"email": "Sanne@example.org"})
+    assert "Als dit e-mailadres bij ons bekend is" in sent.text
+    mails = _outbox(settings)
+    assert len(mails) == 1
+    assert mails[0]["To"] == "sanne@example.org"
+    assert mails[0]["Subject"] == "Een nieuw wachtwoord kiezen"
+    link = _reset_link(mails[0])
+    form = web.get(link)
+    assert form.headers["referrer-policy"] == "no-referrer"
+    assert "Nieuw wachtwoord kiezen" in form.text and 'name="password"' in form.text
+    short = web.post(link, {"password": "kort"})
+    assert short.status_code == 400 and "minstens 10 tekens" in short.text
+    done = web.post(link, {"password": "mijn nieuwe wachtwoord"})
+    assert "Uw wachtwoord is veranderd. Log in met uw nieuwe wachtwoord." in done.text
+    # Single use.
+    again = web.post(link, {"password": "nog een ander wachtwoord"}, token_from="/account/login")
+    assert again.status_code == 400 and "Deze link werkt niet meer." in again.text
+    assert "Deze link werkt niet meer." in web.get(link).text
+    assert "Dit e-mailadres en wachtwoord horen niet bij elkaar." in web.login().text
+    assert "Uitloggen" in web.login(password="mijn nieuwe wachtwoord").text
+
+
+def test_reset_for_an_unknown_address_says_the_same_and_sends_nothing(web, settings: Settings) -> None:
+    known = web.post("/account/password/forgot", {"email": "niemand@example.org"})
+    assert "Als dit e-mailadres bij ons bekend is" in known.text
+    assert _outbox(settings) == []
+
+
+async def test_reset_tokens_expire_and_are_stored_hashed(orm) -> None:
+    with orm:
+        await accounts.create_user("lot@example.org", "Lot", PASSWORD)
+        issued = await accounts.request_reset("lot@example.org", "10.0.0.1")
+        assert issued is not None
+        user, token = issued
+        row = await PasswordReset.get(user_id=user.id)
+        assert token not in row.token_hash
+        assert (await accounts.reset_user(token)) is not None
+        row.expires_at = now() - timedelta(seconds=1)
+        await row.save()
+        assert await accounts.reset_user(token) is None
+        assert await accounts.reset_password(token, "een nieuw wachtwoord") is None
+        assert await accounts.reset_user("made-up-token") is None
+
+
+async def test_reset_requests_are_rate_limited(orm) -> None:
+    with orm:
+        await accounts.create_user("jo@example.org", "Jo", PASSWORD)
+        results = [await accounts.request_reset("jo@example.org", "10.0.0.2")
+                   for _ in range(accounts.RESET_PER_ACCOUNT.tries + 2)]
+        assert sum(r is not None for r in results) == accounts.RESET_PER_ACCOUNT.tries
+
+
+async def test_passwords_are_hashed_with_argon2(orm) -> None:
+    with orm:
+        user = await accounts.create_user("an@example.org", "An", PASSWORD, role=Role.AUTHOR)
+        stored = await User.get(id=user.id)
+        assert stored.password_hash.startswith("$argon2id$")
+        assert PASSWORD not in stored.password_hash
+        assert stored.role == "author"
+
+
+def test_outbox_is_used_without_smtp_and_the_log_says_where(web, settings: Settings, caplog) -> None:
+    import logging
+
+    caplog.set_level(logging.INFO, logger="elearning.web.mail")
+    web.register()
+    web.post("/account/password/forgot", {"email": "sanne@example.org"})
+    paths = list(Path(settings.outbox_dir).glob("*.eml"))
+    assert len(paths) == 1
+    assert any(str(paths[0]) in r.getMessage() for r in caplog.records)
+    assert not any("sanne@example.org" in r.getMessage() for r in caplog.records)
+
+
+async def test_registrations_per_address_are_limited(orm) -> None:
+    with orm:
+        allowed = [await accounts.registration_allowed("10.0.0.3")
+                   for _ in range(accounts.REGISTER_PER_ADDRESS.tries + 1)]
+        assert allowed[:-1] == [True] * accounts.REGISTER_PER_ADDRESS.tries and allowed[-1] is False
+        assert await accounts.registration_allowed("10.0.0.4")
