@@ -27,6 +27,7 @@ class _Ctx:
         self.meta = course.meta
         self.scene_home: dict[str, tuple[str, int]] = {}  # scene id -> (module id, raw index)
         self.scene_type: dict[str, str] = {}
+        self.duplicates: set[str] = set()  # scene ids used twice (reported once, not at every goto)
         for module_id, doc in comp.module_docs.items():
             raw = doc.data.get("scenes") if isinstance(doc.data, dict) else None
             for i, scene in enumerate(raw if isinstance(raw, list) else []):
@@ -38,6 +39,7 @@ class _Ctx:
                         line = first.locate(("scenes", first_i, "id")).line
                         comp.add(doc, ("scenes", i, "id"),
                                  f"the scene id '{sid}' is used twice; it is also used at {first.display}:{line}")
+                        self.duplicates.add(sid)
                         continue
                     self.scene_home[sid] = (module_id, i)
                     self.scene_type[sid] = str(scene.get("type", "scene"))
@@ -45,6 +47,8 @@ class _Ctx:
         self.entries = {e.id for e in self.meta.notebook.entries}
         self.kinds = {k.id for k in self.meta.notebook.kinds}
         self.variables = set(self.meta.variables)
+        # parts of course.yaml that were invalid: what refers to them cannot be checked now
+        self.unsound = comp.unsound_meta
         self.locations: dict[str, str] = {}  # location id -> hub scene id
         self.flags_set: set[str] = set()
         self.entries_collected: set[str] = set()
@@ -95,6 +99,8 @@ def check_course(comp: Compilation, course: Course) -> None:
                     ctx.locations[loc.id] = scene.id
     for module in course.modules:
         _check_module(ctx, module)
+    if not comp.all_modules_read:
+        return  # a module that could not be read may set the flags and add the entries
     for doc, path, offset, name in ctx.flag_reads:
         if name not in ctx.flags_set:
             comp.add(doc, path, f"the flag '{name}' is read here but no choice ever sets it"
@@ -143,7 +149,7 @@ def _check_module(ctx: _Ctx, module: Module) -> None:
         else:
             ctx.comp.add(doc, ("start",), f"the start scene '{start}' does not exist{suggest(start, _own(ctx, module))}")
     raw_types = [str(raw.get("type", "scene")) for raw in _raw_list(doc.data, "scenes")]
-    if not any(s.type == "end" for s in module.scenes) and "end" not in raw_types:
+    if not any(s.type == "end" for s in module.scenes) and set(raw_types) <= {"scene", "hub", "question"}:
         ctx.comp.add(doc, ("scenes",), f"module '{module.id}' has no end scene (type: end); learners could never finish it")
     for scene in module.scenes:
         if ctx.scene_home.get(scene.id, (None,))[0] == module.id:
@@ -156,6 +162,8 @@ def _own(ctx: _Ctx, module: Module) -> list[str]:
 
 def _check_target(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, target: str) -> None:
     home = ctx.scene_home.get(target)
+    if target in ctx.duplicates:
+        return
     if home is None:
         _add_scene(ctx, module, scene, sub,
                    f"scene '{scene.id}' leads to '{target}', but there is no scene with that id{suggest(target, _own(ctx, module))}")
@@ -208,6 +216,10 @@ def _check_scene(ctx: _Ctx, module: Module, scene: Scene) -> None:
         _check_target(ctx, module, scene, ("locations", i, "goto"), loc.goto)
         _check_condition(ctx, module, scene, ("locations", i, "when"), loc.when)
         _check_condition(ctx, module, scene, ("locations", i, "done_when"), loc.done_when)
+        if loc.when and not loc.reason:
+            _add_scene(ctx, module, scene, ("locations", i, "when"),
+                       f"location '{loc.id}' is locked until its condition holds, but has no 'reason' telling "
+                       "the learner why", "warning")
         if scene.map and (loc.x > scene.map.width or loc.y > scene.map.height):
             _add_scene(ctx, module, scene, ("locations", i, "x"),
                        f"location '{loc.id}' at ({loc.x:g}, {loc.y:g}) lies outside the map "
@@ -242,12 +254,12 @@ def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
 def _check_effects(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, ch: Any) -> None:
     for key in ("set", "add"):
         for name in getattr(ch, key):
-            if name not in ctx.variables:
+            if name not in ctx.variables and "variables" not in ctx.unsound:
                 _add_scene(ctx, module, scene, sub + (key, name),
                            f"the variable '{name}' is not declared{suggest(name, ctx.variables)}; "
                            "declare it under 'variables:' in course.yaml", key=True)
     for i, entry in enumerate(ch.notebook):
-        if entry not in ctx.entries:
+        if entry not in ctx.entries and "notebook" not in ctx.unsound:
             _add_scene(ctx, module, scene, sub + ("notebook", i),
                        f"the notebook entry '{entry}' does not exist{suggest(entry, ctx.entries)}; "
                        "declare it under notebook: entries: in course.yaml")
@@ -281,7 +293,8 @@ def _reference_problem(ctx: _Ctx, fn: str, arg: str) -> str | None:
         "done": ("location", ctx.locations),
         "done_count": ("hub", ctx.hubs),
     }
-    if fn not in known:
+    if fn not in known or (fn == "var" and "variables" in ctx.unsound) or (
+            fn in ("has", "count") and "notebook" in ctx.unsound):
         return None
     noun, ids = known[fn]
     if arg not in ids:
@@ -295,8 +308,15 @@ def _check_image(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, image: I
         _add_scene(ctx, module, scene, sub + ("src",),
                    f"the image '{image.src}' must be a path inside the course folder, such as media/map.svg")
         return
-    if not (ctx.comp.root / path).is_file():
-        _add_scene(ctx, module, scene, sub + ("src",), f"the image '{image.src}' does not exist in the course folder")
+    try:
+        exists = (ctx.comp.root / path).is_file()
+        folder = ctx.comp.root / path.parent
+        nearby = [(path.parent / f.name).as_posix() for f in folder.iterdir()] if not exists and folder.is_dir() else []
+    except OSError:  # a name too long for the file system, for one
+        exists, nearby = False, []
+    if not exists:
+        _add_scene(ctx, module, scene, sub + ("src",),
+                   f"the image '{image.src}' does not exist in the course folder{suggest(image.src, nearby)}")
 
 
 def iter_conditions(course: Course, *, blocks: bool = True) -> Iterator[tuple[Scene, str]]:

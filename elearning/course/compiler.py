@@ -9,8 +9,11 @@ problems that are only echoes of an earlier one.
 
 from __future__ import annotations
 
+import copy
+import difflib
 import gc
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -18,7 +21,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from elearning.course.loader import Document, Located, PathKey, read_yaml
-from elearning.course.messages import friendly
+from elearning.course.messages import friendly, without_echoes
 from elearning.course.model import Course, CourseMeta, Module, Scene
 
 Level = Literal["error", "warning"]
@@ -47,6 +50,10 @@ class Compilation:
         self.problems: list[Problem] = []
         self.course_doc: Document | None = None
         self.module_docs: dict[str, Document] = {}
+        # top-level keys of course.yaml that were invalid and replaced by defaults, so that the
+        # checks of everything else still run without reporting echoes of those errors
+        self.unsound_meta: set[str] = set()
+        self.all_modules_read = True
 
     def add(self, doc: Document | None, path: PathKey, message: str, level: Level = "error", *,
             key: bool = False, offset: int = 0) -> None:
@@ -70,25 +77,28 @@ class Compilation:
         return sum(1 for p in self.problems if p.level == "error")
 
 
-def load_course(path: str | Path) -> tuple[Course | None, list[Problem]]:
-    """Compile the course folder at path. The course is None when any problem is an error."""
+def load_course(path: str | Path, *, max_states: int | None = None) -> tuple[Course | None, list[Problem]]:
+    """Compile the course folder at path. The course is None when any problem is an error.
+
+    max_states bounds the exploration of the course's situations (default: the explorer's).
+    """
     # Compiling makes many small objects that all live until the end; the cyclic garbage
     # collector would scan them again and again (quadratic in course size) for nothing.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_course(path)
+        return _load_course(path, max_states)
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _load_course(path: str | Path) -> tuple[Course | None, list[Problem]]:
+def _load_course(path: str | Path, max_states: int | None) -> tuple[Course | None, list[Problem]]:
     from elearning.course.checks import check_course
-    from elearning.course.explore import explore_checks
+    from elearning.course.explore import DEFAULT_MAX_STATES, explore_checks
 
     comp = Compilation(Path(path))
-    if not comp.root.is_dir():
+    if not _is_dir(comp.root):
         comp.add(None, (), f"there is no course folder at '{path}'")
         return None, comp.problems
     if not (comp.root / "course.yaml").is_file():
@@ -106,7 +116,7 @@ def _load_course(path: str | Path) -> tuple[Course | None, list[Problem]]:
         course = Course(
             meta=meta, modules=modules, content_hash=course.content_hash, max_scores={}, sources=course.sources
         )
-        course = explore_checks(comp, course)
+        course = explore_checks(comp, course, max_states or DEFAULT_MAX_STATES)
     problems = sorted(set(comp.problems))
     if any(p.level == "error" for p in problems):
         return None, problems
@@ -124,31 +134,81 @@ def _read_meta(comp: Compilation) -> tuple[CourseMeta | None, dict[str, Any]]:
     try:
         return CourseMeta.model_validate(doc.data), doc.data
     except ValidationError as exc:
-        for err in exc.errors():
+        for err in without_echoes(exc.errors()):
             path, key, message = friendly(err, CourseMeta, doc.data)  # type: ignore[arg-type]
-            comp.add(doc, path, message, key=key)
-        return None, doc.data
+            comp.unsound_meta.add(str(path[0]) if path else "")
+            if not doc.is_refused(path):
+                comp.add(doc, path, message, key=key)
+        return _salvage_meta(doc.data, comp.unsound_meta), doc.data
+
+
+_META_PLACEHOLDERS: dict[str, Any] = {"id": "course", "title": "course", "study_load_minutes": 1}
+
+
+def _salvage_meta(data: dict[str, Any], unsound: set[str]) -> CourseMeta | None:
+    """The metadata without its invalid keys (defaults in their place), so that the modules can
+    still be checked in the same pass; None when even that is not possible."""
+    fields = {k: v for k, v in data.items() if k not in unsound}
+    for name, placeholder in _META_PLACEHOLDERS.items():
+        fields.setdefault(name, placeholder)
+    try:
+        return CourseMeta.model_validate(fields)
+    except ValidationError:
+        return None
 
 
 def _read_modules(comp: Compilation, meta: CourseMeta | None, raw_meta: dict[str, Any]) -> list[Module]:
-    listed = meta.modules if meta else [m for m in raw_meta.get("modules") or [] if isinstance(m, str)]
+    raw_listed = raw_meta.get("modules")
+    if meta is not None:
+        listed: list[str] | None = meta.modules
+    elif isinstance(raw_listed, list):  # only names that can be files in modules/ (no '../')
+        listed = [m for m in raw_listed if isinstance(m, str) and _MODULE_NAME.fullmatch(m)]
+    else:
+        listed = None  # course.yaml cannot say which modules there are: check every module file
+    folder = comp.root / "modules"
+    files = sorted(folder.iterdir()) if folder.is_dir() else []
+    if listed is None:
+        comp.all_modules_read = False
+        for file in files:
+            if file.suffix == ".yaml" and file.is_file():
+                _read_module(comp, f"modules/{file.name}", file.stem)
+        return []
     modules: list[Module] = []
     for index, module_id in enumerate(listed):
         rel = f"modules/{module_id}.yaml"
-        if not (comp.root / rel).is_file():
+        if not _is_file(comp.root / rel):
             comp.add(comp.course_doc, ("modules", index), f"module '{module_id}' is listed, but there is no file {rel}")
+            comp.all_modules_read = False
             continue
         module = _read_module(comp, rel, module_id)
         if module is not None:
             modules.append(module)
-    folder = comp.root / "modules"
-    if folder.is_dir():
-        for file in sorted(folder.iterdir()):
+        else:
+            comp.all_modules_read = False
+    if files:
+        for file in files:
             if file.suffix in (".yaml", ".yml") and file.stem not in listed:
                 level: Level = "warning" if file.suffix == ".yaml" else "error"
                 hint = "add it to 'modules' in course.yaml" if file.suffix == ".yaml" else "rename it to .yaml"
                 comp.add(comp.course_doc, ("modules",), f"the file modules/{file.name} is not used: {hint}", level)
     return modules
+
+
+_MODULE_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a name too long for the file system, for one
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _read_module(comp: Compilation, rel: str, module_id: str) -> Module | None:
@@ -162,22 +222,64 @@ def _read_module(comp: Compilation, rel: str, module_id: str) -> Module | None:
         return None
     if isinstance(data.get("id"), str) and data["id"] != module_id:
         comp.add(doc, ("id",), f"the module id '{data['id']}' differs from its file name '{module_id}'; make them equal")
+        data = {**data, "id": module_id}  # the file name is how the course knows the module
     try:
         return Module.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
+        for err in without_echoes(exc.errors()):
             path, key, message = friendly(err, Module, data)  # type: ignore[arg-type]
-            comp.add(doc, path, message, key=key)
+            if not doc.is_refused(path):
+                comp.add(doc, path, message, key=key)
     # Keep what is sound, so later checks do not report echoes of these errors.
     scenes = []
-    for raw in data.get("scenes") or []:
-        try:
-            scenes.append(Scene.model_validate(raw))
-        except ValidationError:
-            continue
+    raw_scenes = data.get("scenes")
+    for raw in raw_scenes if isinstance(raw_scenes, list) else []:
+        scene = _salvage_scene(raw)
+        if scene is not None:
+            scenes.append(scene)
     fields = {k: v for k, v in data.items() if k in Module.model_fields and k != "scenes"}
-    fields.setdefault("id", module_id)
+    fields["id"] = module_id
+    if not isinstance(fields.get("start"), str):
+        fields["start"] = None
     return Module.model_construct(**fields, scenes=scenes)
+
+
+# without these (or with them at their defaults) a scene would seem broken in other ways too
+_STRUCTURAL = ("id", "type")
+_SHAPING = ("choices", "answers", "locations", "map", "goto", "multiple")
+_RISKY = (*_STRUCTURAL, *_SHAPING, "correct")
+
+
+def _salvage_scene(raw: Any) -> Scene | None:
+    """The scene, or the scene without its unknown keys and wrongly typed optional values (all
+    reported already), so that its other keys (gotos, conditions) are still checked in this
+    pass; None when its id, type or a required key is wrong. Keys are only removed, never list
+    items, so positions stay as in the file."""
+    try:
+        return Scene.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors()
+    if not isinstance(raw, dict):
+        return None
+    data = copy.deepcopy(raw)
+    for err in errors:
+        loc = tuple(err["loc"])
+        if loc and loc[-1] == "[key]":
+            loc = loc[:-1]
+        if err["type"] == "missing" or not loc or loc[0] in _STRUCTURAL or (len(loc) == 1 and loc[0] in _SHAPING):
+            return None
+        if err["type"] == "extra_forbidden" and difflib.get_close_matches(str(loc[-1]), _RISKY, n=1, cutoff=0.6):
+            return None  # a misspelt 'multiple' or 'correct': its default would be reported as a problem too
+        parent: Any = data
+        for part in loc[:-1]:
+            parent = parent[part] if isinstance(parent, dict | list) else None
+        if not isinstance(parent, dict):
+            return None
+        parent.pop(loc[-1], None)
+    try:
+        return Scene.model_validate(data)
+    except ValidationError:
+        return None  # a required key had the wrong type
 
 
 def _sources(comp: Compilation, modules: list[Module]) -> dict[str, str]:
@@ -187,7 +289,8 @@ def _sources(comp: Compilation, modules: list[Module]) -> dict[str, str]:
         if doc is None or not isinstance(doc.data, dict):
             continue
         rel = f"modules/{module.id}.yaml"
-        for i, scene in enumerate(doc.data.get("scenes") or []):
+        raw_scenes = doc.data.get("scenes")
+        for i, scene in enumerate(raw_scenes if isinstance(raw_scenes, list) else []):
             if isinstance(scene, dict) and isinstance(scene.get("id"), str):
                 out.setdefault(scene["id"], f"{rel}:{doc.locate(('scenes', i)).line}")
     return out

@@ -30,12 +30,23 @@ FUNCTIONS: dict[str, str] = {
     "done_count": "hub?",  # how many locations of a hub (or the current hub) are done
 }
 KEYWORDS = {"and", "or", "not", "score", "percentage", "true", "false"}
+# Evaluation recurses over the tree: keep it far from Python's recursion limit.
+MAX_DEPTH = 100
+_TOO_DEEP = f"the condition has more than {MAX_DEPTH} levels of brackets, 'not', 'and' or 'or'; split it into simpler ones"
 COMPARISONS = ("==", "!=", ">=", "<=", ">", "<")
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>-?\d+)|(?P<name>[a-z0-9][a-z0-9_-]*)|(?P<op>==|!=|>=|<=|>|<|\(|\)))",
     re.IGNORECASE,
 )
+
+
+_HINTS = {
+    "=": "; to compare, write '==' (equal), '!=', '>=' or '<='",
+    "&": "; write 'and'",
+    "|": "; write 'or'",
+    "!": "; write 'not', or '!=' for 'not equal'",
+}
 
 
 class ConditionError(ValueError):
@@ -62,7 +73,7 @@ def tokenize(text: str) -> list[Token]:
         if not m or m.end() == pos:
             bad = text[pos:].lstrip()
             where = len(text) - len(bad)
-            raise ConditionError(f"unexpected character {bad[0]!r}", where)
+            raise ConditionError(f"unexpected character {bad[0]!r}{_HINTS.get(bad[0], '')}", where)
         kind = m.lastgroup or ""
         tokens.append(Token(kind, m.group(kind), m.start(kind)))
         pos = m.end()
@@ -75,6 +86,12 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, tok: Token) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise ConditionError(_TOO_DEEP, tok.pos)
 
     def peek(self) -> Token:
         return self.tokens[self.i]
@@ -114,8 +131,10 @@ class _Parser:
 
     def not_(self) -> Node:
         if self.peek().text.lower() == "not":
-            self.take()
-            return ("not", self.not_())
+            self.deeper(self.take())
+            node = ("not", self.not_())
+            self.depth -= 1
+            return node
         return self.comparison()
 
     def comparison(self) -> Node:
@@ -129,8 +148,10 @@ class _Parser:
     def value(self) -> Node:
         tok = self.take()
         if tok.text == "(":
+            self.deeper(tok)
             node = self.or_()
             self.expect(")")
+            self.depth -= 1
             return node
         if tok.kind == "num":
             return ("num", int(tok.text))
@@ -167,7 +188,20 @@ class _Parser:
 
 def parse(text: str) -> Node:
     """Parse a condition; raises ConditionError with the column of the problem."""
-    return _Parser(text).parse()
+    node = _Parser(text).parse()
+    if _depth(node) > MAX_DEPTH + 2:  # a comparison and its value sit below the last level
+        raise ConditionError(_TOO_DEEP, 0)
+    return node
+
+
+def _depth(node: Node) -> int:
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((x, d + 1) for x in n[1:] if isinstance(x, tuple))
+    return deepest
 
 
 def references(node: Node) -> list[tuple[str, str, int]]:

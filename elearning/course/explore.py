@@ -84,6 +84,7 @@ class _Observed:
     kinds: set[str | None] = field(default_factory=set)
     score_in_choices: bool = False
     percentage_in_choices: bool = False
+    var_caps: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)  # see _variable_caps
 
 
 def _merge(parts: list[_Observed]) -> _Observed:
@@ -130,6 +131,64 @@ def _observe(course: Course, module: Module | None = None) -> _Observed:
     return obs
 
 
+def _variable_caps(course: Course) -> dict[str, tuple[int | None, int | None]]:
+    """Per variable, the (lowest, highest) value still worth telling apart.
+
+    Conditions that compare a variable with numbers up to N alone cannot tell N + 1 from
+    N + 2; and a variable that only ever goes up (or only down) never comes back below
+    (above) that. Capping such a variable keeps a counter that goes up in a loop from making
+    new situations without end, so the loop shows up as a loop (and its points as farming).
+    """
+    tops: dict[str, int] = {}
+    unsafe: set[str] = set()
+    for _, text in iter_conditions(course, blocks=False):
+        node = course.condition(text)
+        top = _max_constant(node)
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if n[0] == "call" and n[1] == "var":  # as a truth value: != 0
+                tops[n[2]] = max(tops.get(n[2], 0), top)
+            elif n[0] == "cmp":
+                for side, other in ((n[2], n[3]), (n[3], n[2])):
+                    if side[0] == "call" and side[1] == "var":
+                        tops[side[2]] = max(tops.get(side[2], 0), top)
+                        if other[0] != "num":
+                            unsafe.add(side[2])
+                    else:
+                        stack.append(side)
+            else:
+                stack.extend(x for x in n[1:] if isinstance(x, tuple))
+    up: set[str] = set()
+    down: set[str] = set()
+    for module in course.modules:
+        for scene in module.scenes:
+            for ch in scene.choices:
+                for name, delta in ch.add.items():
+                    if delta > 0:
+                        up.add(name)
+                    elif delta < 0:
+                        down.add(name)
+    caps: dict[str, tuple[int | None, int | None]] = {}
+    for name, top in tops.items():
+        if name in unsafe or (name in up and name in down):
+            continue
+        if name in up:
+            caps[name] = (None, top + 1)
+        elif name in down:
+            caps[name] = (-top - 1, None)
+    return caps
+
+
+def _capped(value: int, cap: tuple[int | None, int | None]) -> int:
+    low, high = cap
+    if high is not None and value > high:
+        return high
+    if low is not None and value < low:
+        return low
+    return value
+
+
 def _observe_locations(course: Course, obs: _Observed, node: Any, scene_id: str) -> None:
     """done(x) reads x's first scene; done_count(hub) the hub's places; done_count() the module's."""
     def mark(loc: Any) -> None:
@@ -169,18 +228,29 @@ def _max_constant(node: Any) -> int:
     return best
 
 
-def _key(state: State, obs: _Observed, with_score: bool) -> tuple[Any, ...]:
+def _key(state: State, obs: _Observed, with_score: bool, entries: frozenset[str] | None) -> tuple[Any, ...]:
+    """What tells situations apart: only what some choice's condition can read (flags, variables
+    and entries read by text blocks alone would split situations without end, for instance a
+    variable counted up in a loop)."""
     caps = obs.visit_caps
     visits = tuple((s, min(n, caps[s])) for s, n in state.visits if s in caps)
     return (
         state.scene,
-        state.flags,
-        state.vars,
-        state.notebook,
+        state.flags & obs.flags,
+        tuple((n, _capped(v, obs.var_caps[n]) if n in obs.var_caps else v) for n, v in state.vars
+              if n in obs.variables),
+        state.notebook if entries is None else state.notebook & entries,
         visits,
         state.once,
         state.score if with_score else None,
     )
+
+
+def _entries_read(course: Course, obs: _Observed) -> frozenset[str] | None:
+    """The notebook entries some condition can tell apart; None when count() reads them all."""
+    if None in obs.kinds:
+        return None
+    return frozenset(obs.entries) | frozenset(e.id for e in course.meta.notebook.entries if e.kind in obs.kinds)
 
 
 def _carry(state: State, later: _Observed, course: Course) -> State:
@@ -312,11 +382,12 @@ def _explore_module(course: Course, module: Module, entries: list[State], obs: _
                     max_states: int, timer: _Timer, chains: _Chains) -> _Graph:
     graph = _Graph()
     with_score = obs.score_in_choices or obs.percentage_in_choices
+    entries_read = _entries_read(course, obs)
     index: dict[tuple[Any, ...], int] = {}
     queue: deque[tuple[int, State]] = deque()
 
     def node_for(state: State) -> tuple[int, bool]:
-        key = _key(state, obs, with_score)
+        key = _key(state, obs, with_score, entries_read)
         found = index.get(key)
         if found is not None:
             return found, False
@@ -534,6 +605,7 @@ def _run(course: Course, max_states: int) -> tuple[Exploration, dict[str, _Analy
     modules = [course.module(m) for m in course.meta.modules]
     per_module = [_observe(course, m) for m in modules]
     obs = _merge(per_module)
+    obs.var_caps = _variable_caps(course)
     chains = _Chains(course, obs)
     # what the modules after module i read, for i = 0, 1, ...
     later_obs: list[_Observed] = [_Observed()] * len(modules)
@@ -569,13 +641,39 @@ def explore(course: Course, max_states: int = DEFAULT_MAX_STATES) -> Exploration
     return _run(course, max_states)[0]
 
 
+_FIXED_POINT_ROUNDS = 5
+
+
+def _upper_bounds(course: Course) -> dict[str, int]:
+    """Per module, the points of every choice and the best answers of every question together."""
+    bounds = {}
+    for module in course.modules:
+        total = 0
+        for scene in module.scenes:
+            total += sum(max(c.points, 0) for c in scene.choices)
+            scores = [a.score for a in scene.answers]
+            if scores:
+                total += sum(x for x in scores if x > 0) if scene.multiple else max(max(scores), 0)
+        bounds[module.id] = total
+    return bounds
+
+
 def explore_checks(comp: Compilation, course: Course, max_states: int = DEFAULT_MAX_STATES) -> Course:
     """Explore a sound course, report what exploration reveals, and fill in max_scores."""
-    exploration, analyses, graphs = _run(course, max_states)
-    max_scores = {r.module: max(r.max_score, 0) for r in exploration.modules}
     if _observe(course).percentage_in_choices:
-        # percentage conditions need the maxima; explore once more with them known
-        course = course.model_copy(update={"max_scores": max_scores})
+        # Where choices read the percentage, the maxima decide which paths exist, and the paths
+        # decide the maxima: start from what all points together could give, and explore until
+        # the maxima found are the maxima assumed.
+        guess = _upper_bounds(course)
+        for _ in range(_FIXED_POINT_ROUNDS):
+            course = course.model_copy(update={"max_scores": guess})
+            exploration, analyses, graphs = _run(course, max_states)
+            found = {**guess, **{r.module: max(r.max_score, 0) for r in exploration.modules}}
+            if found == guess:
+                break
+            guess = found
+        max_scores = found
+    else:
         exploration, analyses, graphs = _run(course, max_states)
         max_scores = {r.module: max(r.max_score, 0) for r in exploration.modules}
     course = Course(
@@ -608,6 +706,8 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
     explored = {r.module for r in exploration.modules}
     for module in course.modules:
         if module.id not in explored:
+            if exploration.bound_hit:
+                continue  # the module before it was not explored to its ends
             comp.add(comp.module_docs[module.id], ("id",), f"module '{module.id}' can never be reached: "
                      "no path through the module before it reaches its end")
             continue
@@ -626,12 +726,23 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
             at(sid, f"a learner who reaches scene '{sid}' can never finish module '{module.id}': "
                     "every way from there loops back without reaching an end scene")
         for sid, pts in sorted(analysis.farming):
-            at(sid, f"scene '{sid}' gives {pts:+d} points on a choice that a learner can take again and again "
-                    "(by coming back to it); make that choice 'once: true' or move the points",
-               "error" if pts > 0 else "warning")
+            level = "error" if pts > 0 else "warning"
+            scene = course.scene(sid)
+            # the score changes on a choice edge by exactly that choice's points
+            culprit = next((j for j, c in enumerate(scene.choices) if c.points == pts and not c.once), None)
+            if culprit is None:
+                at(sid, f"scene '{sid}' gives {pts:+d} points on a choice that a learner can take again and again "
+                        "(by coming back to it); make that choice 'once: true' or move the points", level)
+                continue
+            module_id, i = homes[sid]
+            comp.add(comp.module_docs[module_id], ("scenes", i, "choices", culprit, "points"),
+                     f"scene '{sid}' gives {pts:+d} points on a choice that a learner can take again and again "
+                     f"(by coming back to it): '{scene.choices[culprit].label}'; make that choice 'once: true' "
+                     "or move the points", level)  # type: ignore[arg-type]
         if module.pass_percentage and report.max_score <= 0:
             comp.add(comp.module_docs[module.id], ("pass_percentage",),
-                     f"module '{module.id}' has a pass mark of {module.pass_percentage:g}%, but no path earns any points")
+                     f"module '{module.id}' has a pass mark of {module.pass_percentage:g}%, but no path earns any points; "
+                     "give points on choices or answers, or remove 'pass_percentage'")
     collected: set[str] = set()
     for g in graphs.values():
         collected |= g.collected
@@ -643,5 +754,6 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
                          f"the notebook entry '{entry.id}' can never be collected: the choices that add it can never be taken",
                          "warning")
     total = sum(r.max_score for r in exploration.modules)
-    if course.meta.passing.percentage > 0 and total <= 0:
-        comp.add(comp.course_doc, ("pass",), "the course has a pass percentage, but no path earns any points")
+    if course.meta.passing.percentage > 0 and total <= 0 and not exploration.bound_hit:
+        comp.add(comp.course_doc, ("pass", "percentage"), "the course has a pass percentage, but no path earns any points; "
+                 "give points on choices or answers, or remove 'percentage' under 'pass'")

@@ -45,6 +45,11 @@ class Document:
     data: Any = None
     root: yaml.Node | None = None
     problems: list[tuple[Located, str]] = field(default_factory=list)
+    refused: list[PathKey] = field(default_factory=list)  # values left out (aliases, too deep)
+
+    def is_refused(self, path: PathKey) -> bool:
+        """True when path lies inside a value that was left out; errors there only echo that refusal."""
+        return any(path[: len(r)] == r for r in self.refused)
 
     def locate(self, path: PathKey, *, key: bool = False) -> Located:
         """Line and column of the value at `path` (of its key when key=True).
@@ -102,7 +107,8 @@ def read_yaml(path: Path, display: str) -> Document:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        doc.problems.append((Located(line, 1), "the file is not UTF-8 text; save it as UTF-8"))
+        col = exc.start - raw.rfind(b"\n", 0, exc.start)
+        doc.problems.append((Located(line, col), "the file is not UTF-8 text; save it as UTF-8"))
         return doc
     if "\x00" in text:
         doc.problems.append((Located(1, 1), "the file contains binary data, not YAML text"))
@@ -110,10 +116,15 @@ def read_yaml(path: Path, display: str) -> Document:
     try:
         nodes = list(yaml.compose_all(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = Located(mark.line + 1, mark.column + 1) if mark else Located(1, 1)
-        what = exc.problem or exc.context or "invalid YAML"
-        doc.problems.append((where, f"YAML syntax error: {what}"))
+        doc.problems.append(_syntax_problem(exc, text))
+        return doc
+    except yaml.reader.ReaderError as exc:
+        # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
+        before = text.encode()[: exc.position].decode(errors="ignore") if _Loader is not yaml.SafeLoader else text[: exc.position]
+        where = Located(before.count("\n") + 1, len(before) - before.rfind("\n"))
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        doc.problems.append((where, f"the file contains the invisible control character U+{code:04X}, which YAML "
+                                    "does not allow; remove it (retype the text around it)"))
         return doc
     except (yaml.YAMLError, RecursionError) as exc:
         doc.problems.append((Located(1, 1), f"YAML syntax error: {exc}"))
@@ -126,28 +137,82 @@ def read_yaml(path: Path, display: str) -> Document:
         doc.problems.append((Located(second.start_mark.line + 1, 1), "a file holds one YAML document; remove the '---'"))
     doc.root = nodes[0]
     doc.data = _to_python(nodes[0], doc)
+    if doc.refused and any(message == ALIAS_MESSAGE for _, message in doc.problems):
+        doc.problems = [p for p in doc.problems if p[1] != ALIAS_MESSAGE] + _aliases(text)
     return doc
+
+
+ALIAS_MESSAGE = "anchors and aliases (& and *) are not supported; write the value out"
+
+
+def _aliases(text: str) -> list[tuple[Located, str]]:
+    """Where each alias (*name) is used: the composed node tree only knows where its anchor is."""
+    out = []
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            out.append((Located(mark.line + 1, mark.column + 1),
+                        f"anchors and aliases (& and *) are not supported; write the value of '*{event.anchor}' out here"))
+    return out
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[Located, str]:
+    """libyaml's problem, with what it means for an author and where to look."""
+    problem = exc.problem or exc.context or "invalid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    opened = exc.context_mark
+    hint = ""
+    if problem.startswith("mapping values are not allowed"):
+        hint = "a ':' followed by a space cannot stand here: put a text that contains ': ' between double quotes, " \
+               "or check the indentation of this line"
+    elif problem == "found character that cannot start any token" and mark is not None:
+        char = text[mark.index] if mark.index < len(text) else ""
+        hint = ("this line is indented with a tab; indent with spaces" if char == "\t"
+                else f"a text cannot start with '{char}'; put the text between double quotes")
+    elif problem.startswith("did not find expected ',' or") and opened is not None:
+        bracket, name = ("]", "list") if problem.endswith("']'") else ("}", "mapping")
+        hint = (f"the {name} that opens on line {opened.line + 1} is not closed with '{bracket}', "
+                "or a text in it needs double quotes")
+    elif problem == "found unexpected end of stream" and "quoted" in (exc.context or "") and opened is not None:
+        mark = opened
+        hint = "this quote is never closed; end the text with the same quote mark"
+    elif problem == "found unknown escape character":
+        hint = "between double quotes a backslash (\\) starts a special character; write \\\\ or use single quotes"
+    elif problem == "did not find expected key":
+        hint = "this line does not line up with the keys above it; check its indentation, " \
+               "and put a text with special characters between double quotes"
+    elif problem == "did not find expected '-' indicator":
+        hint = "this line does not line up with the list above it; start a list item with '- ' at the same indentation"
+    elif problem == "could not find expected ':'":
+        hint = "a line above has no ':' after its key, or a text runs over several lines; put such a text between double quotes"
+    elif problem == "found undefined alias" or (exc.context or "").startswith("while scanning an anchor"):
+        return _located(mark), ALIAS_MESSAGE
+    return _located(mark), f"YAML syntax error: {problem}" + (f"; {hint}" if hint else "")
+
+
+def _located(mark: yaml.Mark | None) -> Located:
+    return Located(mark.line + 1, mark.column + 1) if mark is not None else Located(1, 1)
 
 
 def _to_python(root: yaml.Node, doc: Document) -> Any:
     """Iterative conversion (no recursion limit to hit), refusing aliases and duplicate keys."""
     seen: set[int] = set()
     result: list[Any] = [None]
-    # work items: (node, container, key-in-container, depth)
-    stack: list[tuple[yaml.Node, Any, Any, int]] = [(root, result, 0, 0)]
+    # work items: (node, container, key-in-container, path); popped in document order, so the
+    # first time a node is met is where its anchor stands, and every later time is an alias
+    stack: list[tuple[yaml.Node, Any, Any, PathKey]] = [(root, result, 0, ())]
     while stack:
-        node, container, slot, depth = stack.pop()
+        node, container, slot, path = stack.pop()
         if id(node) in seen:
-            mark = node.start_mark
-            doc.problems.append(
-                (Located(mark.line + 1, mark.column + 1), "anchors and aliases (& and *) are not supported; write the value out")
-            )
+            doc.problems.append((Located(node.start_mark.line + 1, node.start_mark.column + 1), ALIAS_MESSAGE))
+            doc.refused.append(path)
             container[slot] = None
             continue
         seen.add(id(node))
-        if depth > MAX_DEPTH:
+        if len(path) > MAX_DEPTH:
             mark = node.start_mark
             doc.problems.append((Located(mark.line + 1, mark.column + 1), f"nested more than {MAX_DEPTH} levels deep"))
+            doc.refused.append(path)
             container[slot] = None
             continue
         if isinstance(node, yaml.ScalarNode):
@@ -158,11 +223,12 @@ def _to_python(root: yaml.Node, doc: Document) -> Any:
         elif isinstance(node, yaml.SequenceNode):
             items: list[Any] = [None] * len(node.value)
             container[slot] = items
-            for i, child in enumerate(node.value):
-                stack.append((child, items, i, depth + 1))
+            for i in range(len(node.value) - 1, -1, -1):
+                stack.append((node.value[i], items, i, path + (i,)))
         elif isinstance(node, yaml.MappingNode):
             mapping: dict[Any, Any] = {}
             container[slot] = mapping
+            pending: list[tuple[yaml.Node, Any, Any, PathKey]] = []
             for knode, vnode in node.value:
                 if not isinstance(knode, yaml.ScalarNode):
                     mark = knode.start_mark
@@ -180,5 +246,6 @@ def _to_python(root: yaml.Node, doc: Document) -> Any:
                     )
                     continue
                 mapping[key] = None
-                stack.append((vnode, mapping, key, depth + 1))
+                pending.append((vnode, mapping, key, path + (key,)))
+            stack.extend(reversed(pending))
     return result[0]

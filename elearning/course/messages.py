@@ -22,6 +22,26 @@ _EXPECTED = {
 }
 
 
+_BOUNDS = {
+    "greater_than": ("more than", "gt"),
+    "greater_than_equal": ("at least", "ge"),
+    "less_than": ("less than", "lt"),
+    "less_than_equal": ("at most", "le"),
+}
+
+
+_NOUNS = {
+    "scenes": "scene",
+    "choices": "choice",
+    "locations": "location",
+    "answers": "answer",
+    "blocks": "text block",
+    "entries": "notebook entry",
+    "kinds": "notebook kind",
+    "modules": "module",
+}
+
+
 def suggest(word: str, options: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when an option is close to word, else ''."""
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
@@ -36,23 +56,18 @@ def describe(path: PathKey, data: Any) -> str:
     for part in path:
         child = node[part] if _has(node, part) else None
         if isinstance(part, int):
-            noun = {
-                "scenes": "scene",
-                "choices": "choice",
-                "locations": "location",
-                "answers": "answer",
-                "blocks": "text block",
-                "entries": "notebook entry",
-                "kinds": "notebook kind",
-                "modules": "module",
-            }.get(str(parent_key), "item")
+            noun = _NOUNS.get(str(parent_key), "item")
             ident = child.get("id") if isinstance(child, dict) else None
             if isinstance(ident, str):
                 parts.append(f"{noun} '{ident}'")
             else:
                 parts.append(f"{noun} {part + 1}")
+        elif parent_key is None and isinstance(child, dict):  # a section of course.yaml: pass, pe, notebook
+            parts.append(f"'{part}'")
         node = child
         parent_key = part
+    if len(parts) > 1 and parts[0].startswith("'"):
+        parts = parts[1:]  # "notebook entry 'x'" says enough; "'notebook', notebook entry 'x'" says it twice
     return ", ".join(parts)
 
 
@@ -73,6 +88,7 @@ def field_names(model: type[BaseModel]) -> list[str]:
 
 def _model_at(model: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
     """The pydantic model class that describes the mapping at path (for key suggestions)."""
+    import types
     import typing
 
     current: Any = model
@@ -94,7 +110,7 @@ def _model_at(model: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
             origin = typing.get_origin(ann)
             if origin in (list, dict) and args:
                 ann = args[-1]
-            elif origin is typing.Union and args:
+            elif origin in (typing.Union, types.UnionType) and args:
                 ann = args[0]
             elif origin is typing.Annotated:
                 ann = args[0]
@@ -102,19 +118,50 @@ def _model_at(model: type[BaseModel], path: PathKey) -> type[BaseModel] | None:
     return current if isinstance(current, type) and issubclass(current, BaseModel) else None
 
 
+def without_echoes(errors: list[Any]) -> list[Any]:
+    """Pydantic's errors minus a 'missing' key that an unknown key beside it misspells: the
+    unknown key's "did you mean" already says what to do."""
+    extras: dict[tuple[Any, ...], list[str]] = {}
+    for err in errors:
+        if err["type"] == "extra_forbidden" and err["loc"]:
+            extras.setdefault(tuple(err["loc"][:-1]), []).append(str(err["loc"][-1]))
+    kept = []
+    for err in errors:
+        if err["type"] == "missing" and err["loc"]:
+            near = extras.get(tuple(err["loc"][:-1]), [])
+            if difflib.get_close_matches(str(err["loc"][-1]), near, n=1, cutoff=0.6):
+                continue
+        kept.append(err)
+    return kept
+
+
 def friendly(err: dict[str, Any], model: type[BaseModel], data: Any, prefix: PathKey = ()) -> tuple[PathKey, bool, str]:
     """(path, point-at-key?, message) for one pydantic error dict."""
     loc: PathKey = prefix + tuple(p for p in err["loc"] if isinstance(p, int | str))
     kind = err["type"]
+    if len(loc) >= 2 and loc[-1] == "[key]":  # a key of a mapping such as variables or flags
+        loc = loc[:-1]
+        where = describe(loc[:-2], data)
+        owner = f"'{loc[-2]}'" + (f" of {where}" if where else "")
+        if kind == "string_pattern_mismatch":
+            return loc, True, (f"'{loc[-1]}' in {owner} is not a valid id: use lower-case letters, digits, - and _ "
+                               "(no spaces), starting with a letter or digit")
+        return loc, True, f"the key '{loc[-1]}' in {owner}: {err['msg']}"
     where = describe(loc[:-1], data)
     in_where = f" in {where}" if where else ""
     last = loc[-1] if loc else ""
     value = err.get("input")
+    if isinstance(last, int) and len(loc) >= 2:  # an item of a list: "choice 2 in scene 'x'", "module 3 of 'modules'"
+        subject = f"{_NOUNS.get(str(loc[-2]), 'item')} {last + 1}" + (in_where or f" of '{loc[-2]}'")
+    else:
+        subject = f"'{last}'{in_where}"
     if kind == "extra_forbidden":
         owner = _model_at(model, loc[len(prefix):-1])
         hint = suggest(str(last), field_names(owner)) if owner else ""
         return loc, True, f"unknown key '{last}'{in_where}{hint}"
     if kind == "missing":
+        if last == "alt":
+            return loc, False, f"the image{in_where} has no alt text; add 'alt:' that describes what it shows"
         return loc, False, f"missing required key '{last}'{in_where}"
     if kind == "string_pattern_mismatch":
         return loc, False, (
@@ -123,18 +170,21 @@ def friendly(err: dict[str, Any], model: type[BaseModel], data: Any, prefix: Pat
         )
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        return loc, False, f"'{last}'{in_where} must be one of {expected}, not '{value}'"
+        return loc, False, f"{subject} must be one of {expected}, not '{value}'"
     if kind in ("too_short", "string_too_short"):
         if last == "alt":
             return loc, False, f"the image{in_where} has no alt text; describe what it shows"
         what = "empty" if kind == "string_too_short" else "too short"
         need = err.get("ctx", {}).get("min_length")
         extra = f" (at least {need} needed)" if need and kind == "too_short" else ""
-        return loc, False, f"'{last}'{in_where} is {what}{extra}"
+        return loc, False, f"{subject} is {what}{extra}"
     if kind == "string_too_long":
-        return loc, False, f"'{last}'{in_where} is too long (at most {err.get('ctx', {}).get('max_length')} characters)"
-    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        return loc, False, f"'{last}'{in_where} {err['msg'].lower()}, not {value!r}"
+        return loc, False, f"{subject} is too long (at most {err.get('ctx', {}).get('max_length')} characters)"
+    if kind in _BOUNDS:
+        phrase, ctx_key = _BOUNDS[kind]
+        return loc, False, f"{subject} must be {phrase} {err.get('ctx', {}).get(ctx_key, 0):g}, not {value!r}"
+    if kind == "finite_number":
+        return loc, False, f"{subject} must be a number, not {value!r}"
     for prefix_word, words in _EXPECTED.items():
         if kind.startswith(prefix_word + "_") or kind == prefix_word + "_type":
             shown = "nothing" if value is None else repr(value) if not isinstance(value, dict | list) else type(value).__name__
@@ -142,5 +192,5 @@ def friendly(err: dict[str, Any], model: type[BaseModel], data: Any, prefix: Pat
                 shown = "a mapping"
             elif isinstance(value, list):
                 shown = "a list"
-            return loc, False, f"'{last}'{in_where} must be {words}, not {shown}"
-    return loc, False, f"'{last}'{in_where}: {err['msg']}"
+            return loc, False, f"{subject} must be {words}, not {shown}"
+    return loc, False, f"{subject}: {err['msg']}"

@@ -30,7 +30,7 @@ Markdown = Annotated[str, Field(description="Text in Markdown.")]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Image(Model):
@@ -151,7 +151,7 @@ class Notebook(Model):
 
 
 class PE(Model):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, populate_by_name=True)
 
     points: float = Field(ge=0, description="Permanent-education points earned by passing the course.")
     register_name: str = Field(
@@ -185,7 +185,7 @@ class CourseMeta(Model):
     seconds_per_decision: float = Field(default=15, ge=0, description="Estimated thinking time per choice, for study time estimates.")
     words_per_minute: float = Field(default=200, gt=0)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, populate_by_name=True)
 
 
 class Course(Model):

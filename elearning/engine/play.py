@@ -313,7 +313,7 @@ def _enter(course: Course, state: State, scene_id: str, events: list[Event]) -> 
 def _finish_module(course: Course, state: State) -> tuple[State, list[Event]]:
     module = course.module(state.module)
     top = course.max_scores.get(module.id, 0)
-    passed = module.pass_percentage is None or state.score * 100 >= module.pass_percentage * top
+    passed = _reaches(state.score, module.pass_percentage or 0, top)
     before = state.result(module.id)
     tries = before.tries + 1 if before else 1
     result = ModuleResult(score=state.score, max=top, passed=passed, tries=tries)
@@ -384,7 +384,13 @@ def course_passed(course: Course, state: State) -> bool:
         if r is None or not r.passed:
             return False
     total, top = course_score(course, state)
-    return total * 100 >= course.meta.passing.percentage * top
+    return _reaches(total, course.meta.passing.percentage, top)
+
+
+def _reaches(score: int, percentage: float, top: int) -> bool:
+    """score is at least percentage % of top; a pass mark of 0 asks nothing, not even 0 points
+    (a learner who lost points on the way still passes it)."""
+    return percentage <= 0 or score * 100 >= percentage * top
 
 
 def progress(course: Course, state: State) -> dict[str, str]:

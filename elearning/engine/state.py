@@ -97,9 +97,18 @@ class State:
     @classmethod
     def from_json(cls, data: dict[str, Any] | str) -> State:
         if isinstance(data, str):
-            data = json.loads(data)
+            data = json.loads(data)  # json.JSONDecodeError is a ValueError
+        if not isinstance(data, dict):
+            raise ValueError(f"A saved state is a JSON object, not {type(data).__name__}.")
         if data.get("format") != STATE_FORMAT:
             raise ValueError(f"Unknown state format {data.get('format')!r}; expected {STATE_FORMAT}.")
+        try:
+            return cls._from_dict(data)
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            raise ValueError(f"The saved state is damaged ({type(exc).__name__}: {exc}).") from exc
+
+    @classmethod
+    def _from_dict(cls, data: dict[str, Any]) -> State:
         return cls(
             course_hash=data["course_hash"],
             module=data["module"],

@@ -1,0 +1,461 @@
+"""The compiler finds every kind of author error, in one pass, with its exact message and place.
+
+Each folder in tests/fixtures/errors/ is the mini course with one author error in it (see
+the table below). For each, the test pins the exact `file:line:col: level: message` lines
+(paths relative to the folder), that the course is refused on errors and returned on
+warnings, and that line and column really point at the offending text.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from elearning.course import Problem, load_course
+from elearning.course.loader import read_yaml
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ERRORS = FIXTURES / "errors"
+MINI = FIXTURES / "courses" / "mini"
+
+# kind -> (is the course still usable?, [(expected line, the text at line:col)])
+CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
+    # -- reading the files
+    "yaml-syntax": (False, [
+        ("modules/wijk.yaml:7:30: error: YAML syntax error: mapping values are not allowed in this context; "
+         "a ':' followed by a space cannot stand here: put a text that contains ': ' between double quotes, "
+         "or check the indentation of this line", ": wat doe je eerst?"),
+    ]),
+    "alias-anchor": (False, [
+        ("modules/wijk.yaml:59:9: error: anchors and aliases (& and *) are not supported; "
+         "write the value of '*terug' out here", "*terug"),
+    ]),
+    "duplicate-key": (False, [
+        ("modules/wijk.yaml:37:9: error: the key 'goto' appears twice here; keep one", "goto: kaart"),
+    ]),
+    "not-utf8": (False, [
+        ("modules/toets.yaml:2:14: error: the file is not UTF-8 text; save it as UTF-8", b"\xe9\xe9n"),
+    ]),
+    "empty-file": (False, [
+        ("modules/toets.yaml:1:1: error: the file is empty", ""),
+    ]),
+    # -- the shape of the files
+    "unknown-key": (False, [
+        ("modules/wijk.yaml:37:9: error: unknown key 'pionts' in scene 'bakker', choice 1 (did you mean 'points'?)",
+         "pionts: 2"),
+    ]),
+    "wrong-type": (False, [
+        ("modules/wijk.yaml:37:17: error: 'points' in scene 'bakker', choice 1 must be a whole number, not 'twee'",
+         "twee"),
+    ]),
+    "missing-field": (False, [
+        ("modules/wijk.yaml:9:9: error: missing required key 'goto' in scene 'welkom', choice 1",
+         "label: Naar de kaart"),
+    ]),
+    "image-no-alt": (False, [
+        ("modules/wijk.yaml:15:10: error: the image in scene 'kaart' has no alt text; add 'alt:' that describes "
+         "what it shows", "{src: media/kaart.svg"),
+    ]),
+    "image-empty-alt": (False, [
+        ("modules/wijk.yaml:15:38: error: the image in scene 'kaart' has no alt text; describe what it shows", '""'),
+    ]),
+    "module-missing": (False, [
+        ("course.yaml:12:24: error: module 'slot' is listed, but there is no file modules/slot.yaml", "slot]"),
+    ]),
+    "module-not-listed": (True, [
+        ("course.yaml:12:10: warning: the file modules/oefen.yaml is not used: add it to 'modules' in course.yaml",
+         "[wijk, toets]"),
+    ]),
+    # -- references and rules
+    "duplicate-scene-id": (False, [
+        ("modules/toets.yaml:15:9: error: the scene id 'bakker' is used twice; it is also used at "
+         "modules/wijk.yaml:31", "bakker"),
+    ]),
+    "duplicate-entry-id": (False, [
+        ("course.yaml:20:12: error: the notebook entry id 'sig-app' is used twice", "sig-app, kind"),
+    ]),
+    "goto-missing-scene": (False, [
+        ("modules/wijk.yaml:36:15: error: scene 'bakker' leads to 'bakker2', but there is no scene with that id "
+         "(did you mean 'bakker-2'?)", "bakker2"),
+    ]),
+    "goto-other-module": (False, [
+        ("modules/wijk.yaml:46:38: error: scene 'bakker-2' leads to 'v1' in module 'toets'; a choice can only lead "
+         "to a scene of its own module (modules follow each other after their end scene)", "v1}"),
+    ]),
+    "condition-syntax": (False, [
+        ("modules/wijk.yaml:28:28: error: cannot read the condition 'done_count() = 2': unexpected character '='; "
+         "to compare, write '==' (equal), '!=', '>=' or '<='", "= 2"),
+    ]),
+    "condition-unknown-scene": (False, [
+        ("modules/wijk.yaml:23:23: error: visited(bakkr): there is no scene 'bakkr' (did you mean 'bakker'?)",
+         "bakkr)"),
+    ]),
+    "condition-unknown-variable": (False, [
+        ("modules/wijk.yaml:50:19: error: var(vertrouwn): there is no variable 'vertrouwn' "
+         "(did you mean 'vertrouwen'?)", "vertrouwn)"),
+    ]),
+    "condition-unknown-entry": (False, [
+        ("modules/wijk.yaml:64:19: error: has(sig-groetn): there is no notebook entry 'sig-groetn' "
+         "(did you mean 'sig-groeten'?)", "sig-groetn)"),
+    ]),
+    "condition-unknown-kind": (False, [
+        ("modules/wijk.yaml:64:21: error: count(signalen): there is no notebook kind 'signalen' "
+         "(did you mean 'signaal'?)", "signalen)"),
+    ]),
+    "condition-unknown-location": (False, [
+        ("modules/wijk.yaml:28:39: error: done(pleintje): there is no location 'pleintje' (did you mean 'plein'?)",
+         "pleintje)"),
+    ]),
+    "flag-never-set": (True, [
+        ("modules/wijk.yaml:66:24: warning: the flag 'app-gezein' is read here but no choice ever sets it "
+         "(did you mean 'app-gezien'?)", "app-gezein)"),
+    ]),
+    "no-way-out": (False, [
+        ("modules/wijk.yaml:43:9: error: scene 'bakker-2' has no choices, so learners get stuck; add a choice or "
+         "make it an end scene (type: end)", "bakker-2"),
+    ]),
+    "question-no-correct": (False, [
+        ("modules/toets.yaml:12:7: error: question 'v1' has no answer marked 'correct: true'",
+         "- {text: Wij-zij-denken"),
+    ]),
+    "end-with-choices": (False, [
+        ("modules/toets.yaml:27:5: error: a scene of type 'end' cannot have 'choices' (an end scene offers 'next' "
+         "and 'retake' by itself)", "choices:"),
+    ]),
+    "hub-without-map": (False, [
+        ("modules/wijk.yaml:11:9: error: hub 'kaart' needs a map (map: src, alt, width, height)", "kaart"),
+    ]),
+    "location-without-reason": (True, [
+        ("modules/wijk.yaml:23:15: warning: location 'plein' is locked until its condition holds, but has no "
+         "'reason' telling the learner why", "visited(bakker)"),
+    ]),
+    "image-missing": (False, [
+        ("modules/wijk.yaml:15:16: error: the image 'media/wijkkaart.svg' does not exist in the course folder "
+         "(did you mean 'media/kaart.svg'?)", "media/wijkkaart.svg"),
+    ]),
+    "notebook-never-collected": (True, [
+        ("course.yaml:21:12: warning: the notebook entry 'verb-juf' can never be collected: no choice adds it",
+         "verb-juf,"),
+    ]),
+    # -- found by exploring every path
+    "notebook-choice-never-taken": (True, [
+        ("course.yaml:21:12: warning: the notebook entry 'verb-juf' can never be collected: the choices that add "
+         "it can never be taken", "verb-juf,"),
+    ]),
+    "unreachable-scene": (True, [
+        ("modules/wijk.yaml:68:9: warning: the scene 'zijstraat' can never be reached: no choice leads to it",
+         "zijstraat"),
+    ]),
+    "unreachable-by-condition": (True, [
+        ("modules/wijk.yaml:71:9: warning: the scene 'park' can never be reached: the conditions on every way to "
+         "it never hold", "park"),
+    ]),
+    "end-unreachable": (True, [
+        ("modules/wijk.yaml:71:9: warning: the end scene 'thuis' can never be reached: the conditions on every way "
+         "to it never hold", "thuis"),
+    ]),
+    "loop-no-exit": (False, [
+        ("modules/wijk.yaml:70:9: error: a learner who reaches scene 'park' can never finish module 'wijk': every "
+         "way from there loops back without reaching an end scene", "park"),
+        ("modules/wijk.yaml:74:9: error: a learner who reaches scene 'vijver' can never finish module 'wijk': every "
+         "way from there loops back without reaching an end scene", "vijver"),
+    ]),
+    "stuck": (False, [
+        ("modules/wijk.yaml:47:9: error: a learner can get stuck at scene 'plein': in some situations none of its "
+         "choices is available", "plein"),
+    ]),
+    "point-farming": (False, [
+        ("modules/wijk.yaml:55:17: error: scene 'plein' gives +1 points on a choice that a learner can take again "
+         "and again (by coming back to it): 'Kijk op je telefoon naar de buurtapp'; make that choice 'once: true' "
+         "or move the points", "1"),
+    ]),
+    "pass-no-points": (False, [
+        ("modules/wijk.yaml:4:18: error: module 'wijk' has a pass mark of 50%, but no path earns any points; give "
+         "points on choices or answers, or remove 'pass_percentage'", "50"),
+    ]),
+    "pass-unreachable": (False, [  # only points taken away: the best path ends with 0 of 0
+        ("modules/wijk.yaml:4:18: error: module 'wijk' has a pass mark of 50%, but no path earns any points; give "
+         "points on choices or answers, or remove 'pass_percentage'", "50"),
+    ]),
+    # -- several errors in several files: all of them, in one pass
+    "many-errors": (False, [
+        ("course.yaml:5:1: error: unknown key 'study_load_minuten' (did you mean 'study_load_minutes'?)",
+         "study_load_minuten"),
+        ("modules/toets.yaml:12:7: error: question 'v1' has no answer marked 'correct: true'",
+         "- {text: Wij-zij-denken"),
+        ("modules/wijk.yaml:36:15: error: scene 'bakker' leads to 'bakker2', but there is no scene with that id "
+         "(did you mean 'bakker-2'?)", "bakker2"),
+    ]),
+}
+
+
+def relative(problems: list[Problem], folder: Path) -> list[str]:
+    return [str(p).replace(f"{folder}/", "") for p in problems]
+
+
+def text_at(folder: Path, problem: Problem, length: int, *, raw: bool = False) -> str | bytes:
+    """The text of the file at the problem's line and column (libyaml counts characters)."""
+    data = Path(problem.file).read_bytes()
+    if raw:
+        line = data.split(b"\n")[problem.line - 1]
+        return line[problem.col - 1: problem.col - 1 + length]
+    lines = data.decode("utf-8").split("\n")
+    return lines[problem.line - 1][problem.col - 1: problem.col - 1 + length]
+
+
+def test_every_fixture_folder_is_a_case_and_every_case_has_a_folder() -> None:
+    assert sorted(p.name for p in ERRORS.iterdir() if p.is_dir()) == sorted(CASES)
+
+
+@pytest.mark.parametrize("kind", sorted(CASES))
+def test_each_kind_of_author_error(kind: str) -> None:
+    folder = ERRORS / kind
+    usable, expected = CASES[kind]
+    course, problems = load_course(folder)
+    assert relative(problems, folder) == [line for line, _ in expected]
+    assert (course is not None) is usable
+    if usable:
+        assert all(p.level == "warning" for p in problems)
+    for problem, (_, token) in zip(problems, expected, strict=True):
+        found = text_at(folder, problem, len(token), raw=isinstance(token, bytes))
+        assert found == token, f"{problem} points at {found!r}, not at {token!r}"
+
+
+def test_the_mini_course_has_no_problems() -> None:
+    course, problems = load_course(MINI)
+    assert problems == []
+    assert course is not None
+    assert course.id == "mini"
+    assert [m.id for m in course.modules] == ["wijk", "toets"]
+    assert course.max_scores == {"wijk": 3, "toets": 3}
+    assert course.sources["bakker"] == "modules/wijk.yaml:31"
+    assert course.sources["klaar"] == "modules/toets.yaml:24"
+    assert len(course.content_hash) == 64
+
+
+def test_a_problem_prints_as_file_line_col_level_message() -> None:
+    problem = Problem("c/course.yaml", 3, 7, "warning", "the flag 'x' is read here but no choice ever sets it")
+    assert str(problem) == "c/course.yaml:3:7: warning: the flag 'x' is read here but no choice ever sets it"
+    assert problem.to_json() == {"file": "c/course.yaml", "line": 3, "col": 7, "level": "warning",
+                                 "message": "the flag 'x' is read here but no choice ever sets it"}
+
+
+# -- edits on a private copy of the mini course -----------------------------------------------
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    target = tmp_path / "mini"
+    shutil.copytree(MINI, target)
+    return target
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_of(folder: Path, **kwargs: int) -> list[str]:
+    _, problems = load_course(folder, **kwargs)
+    return relative(problems, folder)
+
+
+def test_the_state_bound_stops_exploring_with_one_error_and_no_echoes() -> None:
+    course, problems = load_course(MINI, max_states=5)
+    assert course is None
+    assert relative(problems, MINI) == [
+        "course.yaml:12:10: error: the course has more than 5 distinct situations, so it could not be checked "
+        "completely; use fewer independent flags, variables or notebook entries in conditions",
+    ]
+    assert load_course(MINI, max_states=1_000)[0] is not None
+
+
+def test_a_broken_course_yaml_does_not_hide_the_problems_of_the_modules(course: Path) -> None:
+    edit(course / "course.yaml", "title: Een kleine wijkwandeling", "title: [Een kleine wijkwandeling")
+    edit(course / "modules" / "toets.yaml", "multiple: true", "multipel: true")
+    assert problems_of(course) == [
+        "course.yaml:3:9: error: YAML syntax error: did not find expected ',' or ']'; the list that opens on "
+        "line 2 is not closed with ']', or a text in it needs double quotes",
+        "modules/toets.yaml:17:5: error: unknown key 'multipel' in scene 'v2' (did you mean 'multiple'?)",
+    ]
+
+
+def test_an_invalid_key_in_course_yaml_does_not_hide_reference_errors(course: Path) -> None:
+    edit(course / "course.yaml", "study_load_minutes: 5", "study_load_minutes: vijf")
+    edit(course / "course.yaml", "  vertrouwen: 0", "  Vertrouwen: 0")
+    edit(course / "modules" / "wijk.yaml", "goto: bakker-2", "goto: bakker_2")
+    assert problems_of(course) == [
+        "course.yaml:5:21: error: 'study_load_minutes' must be a whole number, not 'vijf'",
+        "course.yaml:22:3: error: 'Vertrouwen' in 'variables' is not a valid id: use lower-case letters, digits, "
+        "- and _ (no spaces), starting with a letter or digit",
+        "modules/wijk.yaml:36:15: error: scene 'bakker' leads to 'bakker_2', but there is no scene with that id "
+        "(did you mean 'bakker-2'?)",
+    ]
+
+
+def test_a_module_id_that_differs_from_its_file_name(course: Path) -> None:
+    edit(course / "modules" / "toets.yaml", "id: toets", "id: eindtoets")
+    assert problems_of(course) == [
+        "modules/toets.yaml:1:5: error: the module id 'eindtoets' differs from its file name 'toets'; make them equal",
+    ]
+
+
+def test_a_yml_file_and_a_second_document(course: Path) -> None:
+    (course / "modules" / "extra.yml").write_text("id: extra\n", encoding="utf-8")
+    with (course / "modules" / "toets.yaml").open("a", encoding="utf-8") as f:
+        f.write("---\nid: nog-een\n")
+    assert problems_of(course) == [
+        "course.yaml:12:10: error: the file modules/extra.yml is not used: rename it to .yaml",
+        "modules/toets.yaml:33:1: error: a file holds one YAML document; remove the '---'",
+    ]
+
+
+def test_binary_data_and_invisible_control_characters(course: Path) -> None:
+    (course / "modules" / "toets.yaml").write_bytes(b"id: toets\x00\n")
+    edit(course / "modules" / "wijk.yaml", "title: De wijk in", "title: De wijk\x07 in")
+    assert problems_of(course) == [
+        "modules/toets.yaml:1:1: error: the file contains binary data, not YAML text",
+        "modules/wijk.yaml:2:15: error: the file contains the invisible control character U+0007, which YAML does "
+        "not allow; remove it (retype the text around it)",
+    ]
+
+
+def test_a_missing_folder_and_a_folder_without_course_yaml(tmp_path: Path) -> None:
+    assert load_course(tmp_path / "nope") == (None, [
+        Problem(str(tmp_path / "nope"), 1, 1, "error", f"there is no course folder at '{tmp_path / 'nope'}'"),
+    ])
+    course, problems = load_course(tmp_path)
+    assert course is None
+    assert [p.message for p in problems] == [
+        "this folder has no course.yaml; a course folder holds course.yaml and modules/*.yaml",
+    ]
+
+
+def test_a_module_file_that_is_a_list_and_a_course_yaml_that_is_text(course: Path) -> None:
+    (course / "modules" / "toets.yaml").write_text("- id: toets\n", encoding="utf-8")
+    assert problems_of(course) == [
+        "modules/toets.yaml:1:1: error: a module file must be a mapping of keys such as id, title, start and scenes",
+    ]
+    (course / "course.yaml").write_text("Een cursus over polarisatie\n", encoding="utf-8")
+    assert problems_of(course) == [
+        "course.yaml:1:1: error: course.yaml must be a mapping of keys such as id, title and modules",
+        "modules/toets.yaml:1:1: error: a module file must be a mapping of keys such as id, title, start and scenes",
+    ]
+
+
+def test_a_choice_may_not_use_a_reserved_id_or_an_unknown_variable(course: Path) -> None:
+    edit(course / "modules" / "wijk.yaml", "      - label: Naar de kaart\n",
+         "      - label: Naar de kaart\n        id: next\n        set: {vertrouwn: 2}\n")
+    assert problems_of(course) == [
+        "modules/wijk.yaml:10:13: error: the choice id 'next' is reserved; pick another",
+        "modules/wijk.yaml:11:15: error: the variable 'vertrouwn' is not declared (did you mean 'vertrouwen'?); "
+        "declare it under 'variables:' in course.yaml",
+    ]
+
+
+def test_questions_need_two_answers_and_a_goto(course: Path) -> None:
+    edit(course / "modules" / "toets.yaml",
+         "      - {text: Een ruzie tussen twee buren, feedback: Dat is een conflict.}\n    goto: v2\n", "")
+    assert problems_of(course) == [
+        "modules/toets.yaml:8:9: error: question 'v1' needs 'goto': the scene after answering",
+        "modules/toets.yaml:12:7: error: question 'v1' needs at least two answers",
+    ]
+
+
+def test_course_pass_percentage_without_points(course: Path) -> None:
+    for name in ("wijk", "toets"):
+        path = course / "modules" / f"{name}.yaml"
+        text = path.read_text(encoding="utf-8").replace("points: 2", "points: 0").replace("points: 1", "points: 0")
+        text = text.replace("correct: true", "correct: true, points: 0").replace("pass_percentage: 50\n", "")
+        path.write_text(text, encoding="utf-8")
+    assert problems_of(course) == [
+        "course.yaml:11:15: error: the course has a pass percentage, but no path earns any points; give points on "
+        "choices or answers, or remove 'percentage' under 'pass'",
+    ]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("a:\n\tb: 1\n", (2, 1, "YAML syntax error: found character that cannot start any token; this line is indented "
+                            "with a tab; indent with spaces")),
+    ("a: @b\n", (1, 4, "YAML syntax error: found character that cannot start any token; a text cannot start "
+                       "with '@'; put the text between double quotes")),
+    ('a: 1\nb: "open\n', (2, 4, "YAML syntax error: found unexpected end of stream; this quote is never closed; "
+                                "end the text with the same quote mark")),
+    ("a: {b: 1\n", (2, 1, "YAML syntax error: did not find expected ',' or '}'; the mapping that opens on line 1 "
+                          "is not closed with '}', or a text in it needs double quotes")),
+    ('a: "C:\\pad"\n', (1, 7, "YAML syntax error: found unknown escape character; between double quotes a "
+                              "backslash (\\) starts a special character; write \\\\ or use single quotes")),
+    ("a:\n  - 1\n - 2\n", (3, 2, "YAML syntax error: did not find expected key; this line does not line up with "
+                                 "the keys above it; check its indentation, and put a text with special characters "
+                                 "between double quotes")),
+    ("a:\n  - x: 1\n  y: 2\n", (3, 3, "YAML syntax error: did not find expected '-' indicator; this line does not "
+                                      "line up with the list above it; start a list item with '- ' at the same "
+                                      "indentation")),
+    ("a: 1\nb\nc: 2\n", (3, 1, "YAML syntax error: could not find expected ':'; a line above has no ':' after its "
+                               "key, or a text runs over several lines; put such a text between double quotes")),
+    ("a: *nergens\n", (1, 4, "anchors and aliases (& and *) are not supported; write the value out")),
+    ("a: [1, [2]]\n[x]: 1\n", (2, 1, "a key must be a plain word")),
+])
+def test_yaml_syntax_errors_say_what_to_do(tmp_path: Path, text: str, expected: tuple[int, int, str]) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc = read_yaml(path, "f.yaml")
+    assert [(w.line, w.col, m) for w, m in doc.problems] == [expected]
+
+
+def test_an_anchor_without_alias_is_harmless_and_every_alias_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text("a: &x {b: 1}\nc: *x\nd: [*x, &y 2]\n", encoding="utf-8")
+    doc = read_yaml(path, "f.yaml")
+    assert doc.data == {"a": {"b": 1}, "c": None, "d": [None, 2]}
+    assert [(w.line, w.col) for w, _ in doc.problems] == [(2, 4), (3, 5)]
+    assert doc.refused == [("c",), ("d", 0)]
+
+
+def test_the_content_hash_follows_the_files(course: Path) -> None:
+    first, _ = load_course(course)
+    again, _ = load_course(course)
+    assert first is not None and again is not None
+    assert first.content_hash == again.content_hash
+    (course / "media" / "kaart.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
+    changed, _ = load_course(course)
+    assert changed is not None and changed.content_hash != first.content_hash
+
+
+def test_numbers_out_of_range_say_the_bound(course: Path) -> None:
+    edit(course / "course.yaml", "study_load_minutes: 5", "study_load_minutes: 0")
+    edit(course / "course.yaml", "  percentage: 50", "  percentage: 120")
+    edit(course / "modules" / "wijk.yaml", "x: 100, y: 100", "x: -5, y: .inf")
+    assert problems_of(course) == [
+        "course.yaml:5:21: error: 'study_load_minutes' must be more than 0, not 0",
+        "course.yaml:11:15: error: 'percentage' in 'pass' must be at most 100, not 120",
+        "modules/wijk.yaml:17:58: error: 'x' in scene 'kaart', location 'bakkerij' must be at least 0, not -5",
+        "modules/wijk.yaml:17:65: error: 'y' in scene 'kaart', location 'bakkerij' must be a number, not inf",
+    ]
+
+
+def test_several_errors_in_one_scene_are_all_reported_without_echoes(course: Path) -> None:
+    edit(course / "modules" / "wijk.yaml", "        points: 2\n", "        pionts: 2\n")
+    edit(course / "modules" / "wijk.yaml", "goto: bakker-2", "goto: bakker2")
+    edit(course / "modules" / "wijk.yaml", "    type: end\n    text: Je wandeling", "    type: einde\n    text: Je wandeling")
+    edit(course / "modules" / "toets.yaml", "    multiple: true", "    multiple: ja")
+    assert problems_of(course) == [
+        "modules/toets.yaml:17:15: error: 'multiple' in scene 'v2' must be true or false, not 'ja'",
+        "modules/wijk.yaml:36:15: error: scene 'bakker' leads to 'bakker2', but there is no scene with that id "
+        "(did you mean 'bakker-2'?)",
+        "modules/wijk.yaml:37:9: error: unknown key 'pionts' in scene 'bakker', choice 1 (did you mean 'points'?)",
+        "modules/wijk.yaml:61:11: error: 'type' in scene 'einde' must be one of 'scene', 'hub', 'question' or "
+        "'end', not 'einde'",
+    ]
+
+
+def test_unknown_keys_in_sections_and_optional_parts_get_a_suggestion(course: Path) -> None:
+    edit(course / "course.yaml", "  points: 1", "  pointz: 1")
+    edit(course / "course.yaml", "{id: sig-app, kind: signaal,", "{id: sig-app, knd: signaal,")
+    edit(course / "modules" / "wijk.yaml", "map: {src:", "map: {scr:")
+    assert problems_of(course) == [
+        "course.yaml:7:3: error: unknown key 'pointz' in 'pe' (did you mean 'points'?)",
+        "course.yaml:19:21: error: unknown key 'knd' in notebook entry 'sig-app' (did you mean 'kind'?)",
+        "modules/wijk.yaml:15:11: error: unknown key 'scr' in scene 'kaart' (did you mean 'src'?)",
+    ]
