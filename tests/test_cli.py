@@ -143,12 +143,12 @@ def test_explore_prints_a_table_per_module_and_the_course_total() -> None:
     toets = lines[3].split()
     assert toets[0] == "toets" and toets[3:6] == ["1/1", "0..5", "0"]
     assert lines[-1].startswith("course: shortest path ")
-    assert "typical (median)" in lines[-1] and lines[-1].endswith("course.yaml claims study_load_minutes: 5")
+    assert "typical (median)" in lines[-1] and lines[-1].endswith("course.yaml claims study_load_minutes: 6")
     assert result.stderr == ""
 
 
 def test_explore_warns_when_the_study_load_is_off(course: Path) -> None:
-    _edit(course / "course.yaml", "study_load_minutes: 5", "study_load_minutes: 60")
+    _edit(course / "course.yaml", "study_load_minutes: 6", "study_load_minutes: 60")
     result = run("explore", course)
     assert result.exit_code == 0
     assert result.stderr.startswith("warning: the typical path takes ")
@@ -166,7 +166,7 @@ def test_explore_json() -> None:
     result = run("explore", EXAMPLE, "--format", "json")
     data = json.loads(result.stdout)
     assert [m["module"] for m in data["modules"]] == ["rondgang", "toets"]
-    assert data["modules"][1]["max_score"] == 5 and data["study_load_minutes"] == 5
+    assert data["modules"][1]["max_score"] == 5 and data["study_load_minutes"] == 6
     assert len(data["minutes"]) == 3
 
 
