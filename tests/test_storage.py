@@ -23,10 +23,11 @@ async def test_fresh_database_needs_the_migrations(tmp_path: Path) -> None:
     assert db.sqlite_file_missing(url)
     ctx = await db.connect(url)
     try:
-        assert await db.pending_migrations(ctx, url) == ["storage.0001_initial"]
+        pending = await db.pending_migrations(ctx, url)
+        assert pending[0] == "storage.0001_initial" and pending == sorted(pending)
         with pytest.raises(db.UnmigratedDatabase, match="elearning migrate"):
             await db.check_schema(ctx, url, "the test database")
-        assert await db.migrate(ctx, url) == ["storage.0001_initial"]
+        assert await db.migrate(ctx, url) == pending
         assert await db.pending_migrations(ctx, url) == []
         await db.check_schema(ctx, url, "the test database")
         assert await db.migrate(ctx, url) == []

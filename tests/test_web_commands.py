@@ -32,7 +32,7 @@ def test_serve_refuses_an_unmigrated_database(tmp_path: Path) -> None:
     sqlite3.connect(tmp_path / "data" / "elearning.sqlite3").close()  # exists, but empty
     result = CliRunner().invoke(main, ["serve", "--port", "1"], env=_env(tmp_path))
     assert result.exit_code == 1
-    assert "is not up to date: 1 migration(s) not applied (storage.0001_initial)" in result.output
+    assert "is not up to date: " in result.output and "not applied (storage.0001_initial, " in result.output
     assert "elearning migrate" in result.output and "elearning serve --migrate" in result.output
 
 

@@ -1,4 +1,8 @@
-"""`elearning certificates ...`: preview a template; export completions for the register."""
+"""`elearning certificates ...`: preview a template; export completions for the register.
+
+WeasyPrint, openpyxl and the database are imported inside the commands that use them, so
+that every other `elearning` command starts fast.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,11 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from elearning.certificates.data import sample_certificate
-from elearning.certificates.exports import FORMATS, ExportRow, Format, export, reportable
-from elearning.certificates.render import render_pdf
 from elearning.certificates.templates import (
     DEFAULT_TEMPLATE,
     TEMPLATES_DIR,
@@ -23,7 +26,11 @@ from elearning.certificates.templates import (
     template_dir,
 )
 
-RowLoader = Callable[[str, date, date], Iterable[ExportRow] | Awaitable[Iterable[ExportRow]]]
+if TYPE_CHECKING:
+    from elearning.certificates.exports import ExportRow, Format
+
+RowLoader = Callable[[str, date, date], "Iterable[ExportRow] | Awaitable[Iterable[ExportRow]]"]
+FORMATS = ("csv", "xlsx", "pe-online")  # exports.FORMATS, without importing openpyxl
 
 
 @click.group("certificates")
@@ -41,6 +48,8 @@ def certificates() -> None:
               default=TEMPLATES_DIR, show_default=True, help="The folder that holds the templates.")
 def preview(name: str, output: Path | None, learner_name: str | None, templates_dir: Path) -> None:
     """Render a sample certificate (fictional learner, sample code) with a template."""
+    from elearning.certificates.render import render_pdf
+
     try:
         folder = template_dir(name, templates_dir)
     except CertificateTemplateError:
@@ -88,6 +97,8 @@ def make_export_command(load_rows: RowLoader) -> click.Command:
                   help="File to write; - for standard output.")
     def export_command(course_id: str, start: datetime, end: datetime, fmt: Format, output: str) -> None:
         """Completions of a course for the register: one row per valid certificate."""
+        from elearning.certificates.exports import export, reportable
+
         if start > end:
             raise click.BadParameter(
                 f"--from {start.date()} is after --to {end.date()}", param_hint="--from"
@@ -113,5 +124,36 @@ def make_export_command(load_rows: RowLoader) -> click.Command:
 async def _wait(result: Awaitable[Iterable[ExportRow]]) -> Iterable[ExportRow]:
     return await result
 
+
+def load_rows_from_database(course_id: str, start: date, end: date) -> Awaitable[list[ExportRow]]:
+    """Every certificate of the course completed in the period, from the database in DATABASE_URL."""
+    return _load_rows(course_id, start, end)
+
+
+async def _load_rows(course_id: str, start: date, end: date) -> list[ExportRow]:
+    from elearning.settings import Settings, SettingsError
+    from elearning.storage import certificates as store
+    from elearning.storage import db
+
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        ctx = await db.connect(settings.database_url)
+    except OSError as exc:
+        raise click.ClickException(f"Cannot reach the database {settings.database_display}: {exc}") from None
+    try:
+        try:
+            await db.check_schema(ctx, settings.database_url, settings.database_display)
+        except db.UnmigratedDatabase as exc:
+            raise click.ClickException(str(exc)) from None
+        with ctx:
+            return await store.export_rows(course_id, start, end)
+    finally:
+        await ctx.close_connections()
+
+
+certificates.add_command(make_export_command(load_rows_from_database))
 
 COMMANDS: list[click.Command] = [certificates]

@@ -120,3 +120,39 @@ class PasswordReset(Model):
 
     class Meta:
         table = "password_reset"
+
+
+class Certificate(Model):
+    """An issued certificate: a frozen snapshot of what it certifies (`data`) and its PDF once rendered.
+
+    `revision` is 1 for the certificate an attempt earned and counts up with each re-issue;
+    (attempt, revision) is unique, so a double submit or a double re-issue makes one row.
+    """
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=14, unique=True)  # printed form, e.g. 7KQ2-M4XD-9RTG
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "storage.User", related_name="certificates", on_delete=fields.CASCADE
+    )
+    attempt: fields.ForeignKeyRelation[Attempt] = fields.ForeignKeyField(
+        "storage.Attempt", related_name="certificates", on_delete=fields.CASCADE
+    )
+    revision = fields.IntField(default=1)
+    course_id = fields.CharField(max_length=64)
+    course_hash = fields.CharField(max_length=80)
+    template = fields.CharField(max_length=64)
+    completed_on = fields.DateField()
+    status = fields.CharField(max_length=16, default="valid")  # valid | superseded | revoked
+    superseded_by: fields.ForeignKeyNullableRelation[Certificate] = fields.ForeignKeyField(
+        "storage.Certificate", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    revoked_reason = fields.TextField(null=True)
+    revoked_at = fields.DatetimeField(null=True)
+    issued_at = fields.DatetimeField()
+    data = fields.TextField()  # CertificateData.to_json()
+    pdf = fields.BinaryField(null=True)
+
+    class Meta:
+        table = "certificate"
+        unique_together = (("attempt_id", "revision"),)
+        indexes = (("course_id", "completed_on"), ("user_id", "issued_at"))

@@ -1,0 +1,185 @@
+"""A learner's certificates: the list, the PDF download, a re-issue in the right name.
+
+Issuing happens in the play flow (`issue_on_pass`, `issue_for`): once an attempt by a
+logged-in account is passed. The PDF is rendered off the event loop, in a worker process or
+thread (the setting CERTIFICATE_RENDERING), right after issuing in the background or else
+on the first download, and stored; later downloads send the stored bytes. Only the owner and administrators get a certificate's PDF; anyone else gets
+the same 404 as for a certificate that does not exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from starlette.background import BackgroundTask
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from elearning.certificates.data import Language, format_date, format_pe_points
+from elearning.certificates.render import render_pdf_async
+from elearning.certificates.templates import template_dir
+from elearning.course.model import Course
+from elearning.storage import certificates as store
+from elearning.storage.models import Attempt, Role, User
+from elearning.web import i18n, session
+from elearning.web.views._base import library, redirect, render, settings
+
+log = logging.getLogger(__name__)
+
+
+def status_words(request: Request) -> dict[str, str]:
+    _ = i18n.translator(i18n.language(request))
+    return {store.VALID: _("geldig"), store.SUPERSEDED: _("vervangen"), store.REVOKED: _("ingetrokken")}
+
+
+def _language(request: Request) -> Language:
+    return "en" if i18n.language(request) == "en" else "nl"
+
+
+def printed_fields(request: Request, certificate: store.CertificateRow) -> dict[str, Any]:
+    """The certificate, its printed data, and its dates and points written out in the page's language."""
+    lang = _language(request)
+    data = certificate.data
+    revoked = certificate.revoked_at
+    return {
+        "certificate": certificate, "data": data,
+        "completed_on": format_date(data.completed_on, lang),
+        "pe_points": format_pe_points(data.pe_points, lang),
+        "revoked_on": format_date(store.completion_date(revoked, settings(request).time_zone), lang)
+        if revoked else None,
+    }
+
+
+# -- issuing (called from the play views) -------------------------------------------------------
+async def issue_for(request: Request, attempt_id: int, course: Course) -> store.CertificateRow | None:
+    """The certificate of this passed attempt, issued now if needed; None for a guest.
+
+    A failure here never breaks playing: the step is already stored, and the result page
+    and the certificates page try again.
+    """
+    if session.session_user(request) is None:
+        return None
+    user = await session.load_user(request)
+    if user is None:
+        return None
+    try:
+        attempt = await Attempt.filter(id=attempt_id, user_id=user.id).first()
+        if attempt is None or not attempt.passed or attempt.finished_at is None:
+            return None
+        conf = settings(request)
+        return await store.issue(attempt, user, course, base_url=conf.base_url, time_zone=conf.time_zone)
+    except Exception:
+        log.exception("Could not issue the certificate of attempt %s", attempt_id)
+        return None
+
+
+async def issue_on_pass(request: Request, attempt_id: int, course: Course) -> BackgroundTask | None:
+    """Issue the certificate of a just passed attempt; its PDF renders after the response is sent."""
+    certificate = await issue_for(request, attempt_id, course)
+    if certificate is None:
+        return None
+    return BackgroundTask(render_stored, certificate.id, in_process=_in_process(request))
+
+
+def _in_process(request: Request) -> bool:
+    return settings(request).certificate_rendering == "process"
+
+
+async def render_stored(certificate_id: int, *, in_process: bool) -> None:
+    """Render and store the PDF of a certificate that has none yet."""
+    try:
+        found = await store.download(certificate_id)
+        if found is not None:
+            await pdf_of(found, in_process=in_process)
+    except Exception:
+        log.exception("Could not render certificate %s", certificate_id)
+
+
+async def pdf_of(found: store.Download, *, in_process: bool) -> bytes:
+    """The stored PDF, rendered (off the event loop) and stored first when there is none yet."""
+    if found.pdf is not None:
+        return found.pdf
+    pdf = await render_pdf_async(found.data(), template_dir(found.template), in_process=in_process)
+    return await store.store_pdf(found.id, pdf)
+
+
+# -- the learner's pages ---------------------------------------------------------------------------
+async def _learner(request: Request, next_url: str) -> User | Response:
+    user = await session.load_user(request)
+    if user is None:
+        return redirect(f"/account/login?next={next_url}")
+    return user
+
+
+async def index(request: Request) -> Response:
+    user = await _learner(request, "/certificates")
+    if isinstance(user, Response):
+        return user
+    conf = settings(request)
+    try:  # passed as a guest, or an earlier try failed: issue now
+        await store.issue_missing(user, library(request).version, base_url=conf.base_url,
+                                  time_zone=conf.time_zone)
+    except Exception:
+        log.exception("Could not issue the missing certificates of user %s", user.id)
+    rows = await store.for_user(user.id)
+    codes = {row.id: row.code for row in rows}
+    _ = i18n.translator(i18n.language(request))
+    notices = {"reissued": _("Uw nieuwe certificaat staat klaar. Het oude certificaat is niet meer geldig.")}
+    return render(request, "certificates/index.html", {
+        "certificates": rows, "codes": codes, "status_text": status_words(request),
+        "notice": notices.get(request.query_params.get("notice", "")),
+        "account_name": user.name, "date_text": lambda day: format_date(day, _language(request)),
+    })
+
+
+async def download(request: Request) -> Response:
+    """The PDF, for its owner (known from the signed session, like the play pages) or an administrator."""
+    certificate_id = request.path_params["certificate_id"]
+    who = session.session_user(request)
+    if who is None:
+        return redirect(f"/account/login?next=/certificates/{certificate_id}.pdf")
+    found = await store.download(certificate_id)
+    if found is None:
+        raise HTTPException(404)
+    admin = False
+    if found.user_id != who.id:
+        user = await session.load_user(request)  # the role as it is now, not as it was at login
+        if user is None or user.role != Role.ADMIN.value:
+            raise HTTPException(404)  # the same answer as for a certificate that does not exist
+        admin = True
+    if found.status != store.VALID and not admin:
+        return render(request, "certificates/gone.html", {"status": found.status}, status_code=410)
+    pdf = await pdf_of(found, in_process=_in_process(request))
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{found.filename()}"',
+    })
+
+
+async def reissue(request: Request) -> Response:
+    certificate_id = request.path_params["certificate_id"]
+    here = f"/certificates/{certificate_id}/reissue"
+    user = await _learner(request, here)
+    if isinstance(user, Response):
+        return user
+    certificate = await store.get(certificate_id)
+    if certificate is None or certificate.user_id != user.id:
+        raise HTTPException(404)
+    number = user.registration_number if certificate.data.activity_id else None
+    unchanged = certificate.data.learner_name == user.name.strip() and certificate.data.registration_number == number
+    status = 200
+    if request.method == "POST":
+        if certificate.status == store.SUPERSEDED:  # a double submit: the list shows the new one
+            return redirect("/certificates?notice=reissued")
+        if certificate.status == store.VALID and not unchanged:
+            try:
+                await store.reissue(certificate.id, user, base_url=settings(request).base_url)
+            except store.NotReissuable:
+                pass  # superseded or revoked meanwhile; the list shows which
+            return redirect("/certificates?notice=reissued")
+        status = 409 if certificate.status != store.VALID else 400
+    return render(request, "certificates/reissue.html", {
+        "certificate": certificate, "account_name": user.name.strip(), "account_number": number,
+        "unchanged": unchanged, "status_text": status_words(request),
+    }, status_code=status)
