@@ -61,6 +61,28 @@ def _language(name: str, raw: str) -> str:
     return raw
 
 
+def _time_zone(name: str, raw: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(f"Setting {name} has value {raw!r}. Not a known time zone such as Europe/Amsterdam.") from None
+    return raw
+
+
+def _rendering(name: str, raw: str) -> str:
+    if raw not in ("process", "thread"):
+        raise SettingsError(f"Setting {name} has value {raw!r}. Use process or thread.")
+    return raw
+
+
+def _log_format(name: str, raw: str) -> str:
+    if raw not in ("json", "text"):
+        raise SettingsError(f"Setting {name} has value {raw!r}. Use json or text.")
+    return raw
+
+
 def _database_url(name: str, raw: str) -> str:
     if not raw.startswith(("sqlite://", "postgres://", "postgresql://")):
         raise SettingsError(
@@ -92,8 +114,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SMTP_STARTTLS", "true", "Use STARTTLS with the mail server.", _bool),
     Setting("MAIL_FROM", "E-learning <noreply@localhost>", "Sender address of the mails the site sends."),
     Setting("DEFAULT_LANGUAGE", "nl", "Language of the pages for new visitors: nl or en.", _language),
+    Setting("TIME_ZONE", "Europe/Amsterdam", "Time zone of the dates printed on certificates and used in "
+            "register exports.", _time_zone),
+    Setting("CERTIFICATE_RENDERING", "process", "Where certificate PDFs are rendered: process (a worker "
+            "process; pages stay fast while certificates render) or thread (a worker thread; less memory).",
+            _rendering),
     Setting("DEBUG", "false", "Show tracebacks on error pages. Never in production.", _bool),
+    Setting("DEV", "false", "Author mode (also `elearning serve --dev`): watch COURSES_DIR and recompile "
+            "a course on every save; a broken edit keeps the last good version served.", _bool),
     Setting("LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
+    Setting("LOG_FORMAT", "json", "Log lines as json (one object per line, for log collectors) or text "
+            "(for a terminal).", _log_format),
 )
 
 
@@ -122,8 +153,12 @@ class Settings:
     smtp_starttls: bool
     mail_from: str
     default_language: str
+    time_zone: str
+    certificate_rendering: str
     debug: bool
+    dev: bool
     log_level: str
+    log_format: str
 
     @property
     def outbox_dir(self) -> Path:

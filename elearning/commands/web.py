@@ -12,6 +12,7 @@ import click
 from elearning.settings import Settings, SettingsError
 from elearning.storage import accounts, db
 from elearning.storage.models import Role, User
+from elearning.web import logging as web_logging
 
 T = TypeVar("T")
 log = logging.getLogger("elearning")
@@ -85,12 +86,14 @@ def migrate() -> None:
               help="Apply pending database migrations before starting.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Number of server processes.")
-def serve(host: str, port: int, apply_migrations: bool, workers: int) -> None:
+@click.option("--dev", is_flag=True,
+              help="Author mode (or the setting DEV): recompile a course on every save in COURSES_DIR.")
+def serve(host: str, port: int, apply_migrations: bool, workers: int, dev: bool) -> None:
     """Serve the courses in COURSES_DIR on the web (settings come from the environment)."""
     import uvicorn
 
     settings = _settings()
-    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s:     %(name)s: %(message)s")
+    web_logging.configure(settings.log_level, settings.log_format)
     _prepare_storage(settings)
     fresh = db.sqlite_file_missing(settings.database_url)
     if apply_migrations or fresh:
@@ -100,9 +103,13 @@ def serve(host: str, port: int, apply_migrations: bool, workers: int) -> None:
         _run(settings, _nothing)  # refuses with a clear message when migrations are pending
     log.info("Courses from %s, database %s", settings.courses_dir.resolve(), settings.database_display)
     log.info("Open http://%s:%d/ in your browser", host if ":" not in host else f"[{host}]", port)
+    if dev or settings.dev:
+        log.info("Author mode: watching %s; open /studio for problems and preview", settings.courses_dir.resolve())
+    factory = "elearning.web.reload:create_dev_app" if dev else "elearning.web.app:create_app"
     uvicorn.run(
-        "elearning.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+        factory, factory=True, host=host, port=port, workers=workers,
         proxy_headers=True, log_level=settings.log_level.lower(), server_header=False,
+        log_config=web_logging.config(settings.log_level, settings.log_format), access_log=False,
     )
 
 

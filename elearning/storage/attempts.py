@@ -4,7 +4,8 @@ The hot path: a scene page reads one attempt row; a choice writes, in one transa
 a guarded update of the attempt (WHERE id=? AND step=?) and the new event rows. A replayed
 or concurrent POST that carries an old step token updates nothing and writes nothing.
 The read and the guarded update are plain SQL, written once per dialect: building them
-through the ORM cost more than running them.
+through the ORM cost more than running them. On SQLite they run on the event loop itself
+(see storage/inline.py): a trip to aiosqlite's thread cost more than the statements.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tortoise.transactions import in_transaction
 from elearning.course.model import Course
 from elearning.engine.play import course_score
 from elearning.engine.state import State
+from elearning.storage import inline
 from elearning.storage.models import Attempt, CourseSnapshot, Event
 
 # A gap longer than this between two actions counts as a break, not as time on task.
@@ -75,6 +77,8 @@ class AttemptRow:
 
 _HOT_COLUMNS = ("id", "user_id", "guest_key", "course_hash", "state", "step", "last_seq")
 _STEP_COLUMNS = ("state", "step", "last_seq", "module", "scene", "updated_at", "passed", "score", "max_score")
+_EVENT_COLUMNS = ("attempt_id", "course_hash", "seq", "type", "module", "scene", "choice", "points", "correct",
+                  "entry", "payload", "created_at")
 
 
 @cache
@@ -85,6 +89,10 @@ def _sql(dialect: str, name: str) -> str:
     if name == "select":
         columns = ", ".join(f'"{c}"' for c in _HOT_COLUMNS)
         return f'SELECT {columns} FROM "attempt" WHERE "id" = {mark(1)}'  # noqa: S608 - constant column names, bound values
+    if name == "events":
+        columns = ", ".join(f'"{c}"' for c in _EVENT_COLUMNS)
+        marks = ", ".join(mark(i) for i in range(1, len(_EVENT_COLUMNS) + 1))
+        return f'INSERT INTO "event" ({columns}) VALUES ({marks})'  # noqa: S608 - constant column names, bound values
     sets = ", ".join(f'"{c}" = {mark(i)}' for i, c in enumerate(_STEP_COLUMNS, 1))
     n = len(_STEP_COLUMNS)
     # A finished attempt keeps the time it first finished; a retake clears it.
@@ -119,8 +127,9 @@ async def load_snapshot(course_hash: str) -> Course | None:
 
 
 # -- attempts ------------------------------------------------------------------------
-def _event_rows(course: Course, attempt_id: int, first_seq: int, module: str,
-                events: list[dict[str, Any]], at: datetime) -> list[Event]:
+def _event_columns(course: Course, attempt_id: int, first_seq: int, module: str,
+                   events: list[dict[str, Any]], at: datetime) -> list[dict[str, Any]]:
+    """The event rows' column values, in _EVENT_COLUMNS order."""
     rows = []
     for i, ev in enumerate(events):
         scene = ev.get("scene")
@@ -133,13 +142,18 @@ def _event_rows(course: Course, attempt_id: int, first_seq: int, module: str,
             choice = f"loc-{ev['location']}"
         elif kind == "question_answered":
             choice = ",".join(ev["answers"])
-        rows.append(Event(
-            attempt_id=attempt_id, course_hash=course.content_hash, seq=first_seq + i, type=kind,
-            module=mod, scene=scene, choice=choice, points=ev.get("points"), correct=ev.get("correct"),
-            entry=ev.get("entry"), payload=json.dumps(ev, sort_keys=True, separators=(",", ":")),
-            created_at=at,
-        ))
+        rows.append({
+            "attempt_id": attempt_id, "course_hash": course.content_hash, "seq": first_seq + i, "type": kind,
+            "module": mod, "scene": scene, "choice": choice, "points": ev.get("points"),
+            "correct": ev.get("correct"), "entry": ev.get("entry"),
+            "payload": json.dumps(ev, sort_keys=True, separators=(",", ":")), "created_at": at,
+        })
     return rows
+
+
+def _event_rows(course: Course, attempt_id: int, first_seq: int, module: str,
+                events: list[dict[str, Any]], at: datetime) -> list[Event]:
+    return [Event(**row) for row in _event_columns(course, attempt_id, first_seq, module, events, at)]
 
 
 def _summary(course: Course, state: State) -> dict[str, Any]:
@@ -171,7 +185,11 @@ async def create_attempt(course: Course, owner: Owner, state: State,
 
 async def get_attempt(attempt_id: int) -> AttemptRow | None:
     conn = Attempt._meta.db
-    rows = await conn.execute_query_dict(_sql(_dialect(conn), "select"), [attempt_id])
+    fast = inline.for_client(conn)
+    if fast is not None:
+        rows = await fast.fetch(_sql("sqlite", "select"), [attempt_id])
+    else:
+        rows = await conn.execute_query_dict(_sql(_dialect(conn), "select"), [attempt_id])
     return AttemptRow(**rows[0]) if rows else None
 
 
@@ -189,13 +207,29 @@ async def record_step(course: Course, attempt: AttemptLike, before: State, after
     values = [fields[c].to_db_value(changes[c], Attempt) for c in _STEP_COLUMNS]
     values += [after.finished, fields["finished_at"].to_db_value(at, Attempt), attempt.id, before.step]
     changes["finished_at"] = (getattr(attempt, "finished_at", None) or at) if after.finished else None
-    async with in_transaction() as conn:
-        updated, _ = await conn.execute_query(_sql(_dialect(conn), "update"), values)
-        if not updated:
+    rows = _event_columns(course, attempt.id, first_seq, before.module, events, at)
+    fast = inline.for_client(Attempt._meta.db)
+    if fast is not None:
+        # Plain values: sqlite3 binds them as Tortoise would (its adapters write datetimes as ISO text).
+        update, insert = _sql("sqlite", "update"), _sql("sqlite", "events")
+        event_values = [[row[c] for c in _EVENT_COLUMNS] for row in rows]
+
+        def write(db: Any) -> bool:
+            inline.log.debug("%s: %s", update, values)
+            if db.execute(update, values).rowcount == 0:
+                return False
+            inline.log.debug("%s: %s", insert, event_values)
+            db.executemany(insert, event_values)
+            return True
+
+        if not await fast.transaction(write):
             return False
-        await Event.bulk_create(
-            _event_rows(course, attempt.id, first_seq, before.module, events, at), using_db=conn
-        )
+    else:
+        async with in_transaction() as conn:
+            updated, _ = await conn.execute_query(_sql(_dialect(conn), "update"), values)
+            if not updated:
+                return False
+            await Event.bulk_create([Event(**row) for row in rows], using_db=conn)
     for key, value in changes.items():
         if hasattr(attempt, key):
             setattr(attempt, key, value)

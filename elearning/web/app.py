@@ -20,12 +20,26 @@ from tortoise.context import TortoiseContext, _current_context
 from elearning.settings import Settings
 from elearning.storage import accounts as account_store
 from elearning.storage import db
-from elearning.web import errors
+from elearning.web import convertors, errors
 from elearning.web.courses import CourseLibrary
+from elearning.web.logging import AccessLogMiddleware
 from elearning.web.mail import Mailer
+from elearning.web.outage import DatabaseOutageMiddleware
+from elearning.web.reload import live_reload
 from elearning.web.security import CSRFMiddleware, SecurityHeadersMiddleware
 from elearning.web.templating import STATIC, Pages
-from elearning.web.views import accounts, catalogue, misc, play
+from elearning.web.views import (
+    accounts,
+    admin_certificates,
+    catalogue,
+    certificates,
+    misc,
+    play,
+    studio,
+    studio_analytics,
+    studio_preview,
+    verify,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +67,7 @@ class DatabaseContextMiddleware:
 
 
 def routes() -> list[Route | Mount]:
+    convertors.install()  # {name:int} ids: at most nine digits, a longer number is a 404
     return [
         Route("/", catalogue.index, name="catalogue"),
         Route("/courses/{course_id}", catalogue.course, name="course"),
@@ -71,6 +86,31 @@ def routes() -> list[Route | Mount]:
         Route("/language/{lang}", misc.language, name="language"),
         Route("/media/{course_id}/{path:path}", misc.media, name="media"),
         Route("/health", misc.health, name="health"),
+        Route("/certificates", certificates.index, name="certificates"),
+        Route("/certificates/{certificate_id:int}.pdf", certificates.download, name="certificate_pdf"),
+        Route("/certificates/{certificate_id:int}/reissue", certificates.reissue, methods=["GET", "POST"],
+              name="certificate_reissue"),
+        Route("/verify", verify.form, name="verify"),
+        Route("/verify/{code}.json", verify.show_json, name="verify_json"),
+        Route("/verify/{code}", verify.show, name="verify_code"),
+        Route("/admin/certificates", admin_certificates.index, name="admin_certificates"),
+        Route("/admin/certificates/export", admin_certificates.export, name="admin_certificates_export"),
+        Route("/admin/certificates/{certificate_id:int}", admin_certificates.detail, name="admin_certificate"),
+        Route("/admin/certificates/{certificate_id:int}/revoke", admin_certificates.revoke, methods=["POST"],
+              name="admin_certificate_revoke"),
+        Route("/studio", studio.index, name="studio"),
+        Route("/studio/version", studio.version, name="studio_version"),
+        Route("/studio/folders/{folder}", studio.folder, name="studio_folder"),
+        Route("/studio/courses/{course_id}", studio.course, name="studio_course"),
+        Route("/studio/courses/{course_id}/map/{module_id}.svg", studio.map_svg, name="studio_map_svg"),
+        Route("/studio/courses/{course_id}/map/{module_id}", studio.scenario_map, name="studio_map"),
+        Route("/studio/courses/{course_id}/preview", studio_preview.preview, methods=["GET", "POST"],
+              name="studio_preview"),
+        Route("/studio/courses/{course_id}/preview/state", studio_preview.set_state, methods=["POST"],
+              name="studio_preview_state"),
+        Route("/studio/courses/{course_id}/analytics", studio_analytics.page, name="studio_analytics"),
+        Route("/studio/courses/{course_id}/analytics/{section}", studio_analytics.page, name="studio_analytics_section"),
+        Route("/studio/courses/{course_id}/export/{table}.csv", studio_analytics.csv, name="studio_csv"),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
 
@@ -92,14 +132,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 _current_context.reset(token)
             library.load_all()
             app.state.db = ctx
-            yield
+            async with live_reload(settings, library):
+                yield
         finally:
             app.state.db = None
             await ctx.close_connections()
 
     middleware = [
+        Middleware(AccessLogMiddleware),
         Middleware(SecurityHeadersMiddleware, https=settings.https),
         Middleware(errors.ErrorPageMiddleware, debug=settings.debug),
+        Middleware(DatabaseOutageMiddleware),
         Middleware(DatabaseContextMiddleware),
         Middleware(
             SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,

@@ -11,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from elearning.web.logging import route_template
+
 log = logging.getLogger(__name__)
 
 
@@ -45,13 +47,6 @@ async def csrf_failure(scope: Scope, receive: Receive, send: Send) -> None:
     await response(scope, receive, send)
 
 
-def _loggable(path: str) -> str:
-    """The path without secrets (a password reset token) in it."""
-    if path.startswith("/account/password/reset/"):
-        return "/account/password/reset/..."
-    return path
-
-
 class ErrorPageMiddleware:
     """Turns an unhandled exception into the friendly 500 page (inside the security headers)."""
 
@@ -76,5 +71,7 @@ class ErrorPageMiddleware:
         except Exception:
             if self.debug or started:
                 raise
-            log.exception("Unhandled error on %s %s", scope.get("method"), _loggable(scope.get("path", "")))
+            # The route template, not the path: paths hold reset tokens and verification codes.
+            routes = getattr(getattr(scope.get("app"), "router", None), "routes", None)
+            log.exception("Unhandled error on %s %s", scope.get("method"), route_template(scope, routes))
             await error_page(Request(scope, receive), 500)(scope, receive, send)

@@ -228,6 +228,148 @@ EN: dict[str, str] = {
         "Hello {name},\n\nYou asked for a new password. Choose a new password with this link:\n\n"
         "{link}\n\nThe link works for one hour, and only once. Did you not ask for a new password? "
         "Then you need not do anything: your password stays the same.\n",
+    # certificates
+    "Mijn certificaten": "My certificates",
+    "Certificaten beheren": "Manage certificates",
+    "Een certificaat controleren": "Check a certificate",
+    "Naam": "Name",
+    "Afgerond op": "Completed on",
+    "Verificatiecode": "Verification code",
+    "Registratienummer": "Registration number",
+    "Score": "Score",
+    "PE-punten": "PE points",
+    "Register": "Register",
+    "Activiteit": "Activity",
+    "Cursus-id en versie": "Course id and version",
+    "{course}, versie {version}": "{course}, version {version}",
+    "geldig": "valid",
+    "vervangen": "superseded",
+    "ingetrokken": "revoked",
+    "Download uw certificaat": "Download your certificate",
+    "Staat uw naam niet goed op het certificaat?": "Is your name not right on the certificate?",
+    "Vraag een nieuw certificaat aan": "Ask for a new certificate",
+    "Staat uw naam niet goed op het certificaat? Verander eerst uw naam in Mijn account. "
+    "Daarna kunt u hier een nieuw certificaat aanvragen.":
+        "Is your name not right on the certificate? First change your name in My account. "
+        "Then you can ask for a new certificate here.",
+    "Nieuw certificaat aanvragen": "Ask for a new certificate",
+    "Dit certificaat is vervangen door het certificaat met code {code}.":
+        "This certificate has been replaced by the certificate with code {code}.",
+    "Dit certificaat is ingetrokken. Heeft u vragen? Neem contact op met de aanbieder van de cursus.":
+        "This certificate has been revoked. Any questions? Please contact the provider of the course.",
+    "U heeft nog geen certificaten. Als u slaagt voor een cursus, krijgt u hier uw certificaat.":
+        "You have no certificates yet. When you pass a course, your certificate appears here.",
+    "Uw nieuwe certificaat staat klaar. Het oude certificaat is niet meer geldig.":
+        "Your new certificate is ready. The old certificate is no longer valid.",
+    "Dit certificaat is niet meer geldig": "This certificate is no longer valid",
+    "Dit certificaat is vervangen door een nieuw certificaat. Download het nieuwe certificaat op de pagina "
+    "Mijn certificaten.":
+        "This certificate has been replaced by a new certificate. Download the new certificate on the page "
+        "My certificates.",
+    "Naar mijn certificaten": "Go to my certificates",
+    "Cursus: {title}": "Course: {title}",
+    "Op het certificaat": "On the certificate",
+    "In uw account": "In your account",
+    "Dit certificaat is {status}. U kunt alleen een geldig certificaat opnieuw laten maken.":
+        "This certificate is {status}. Only a valid certificate can be made again.",
+    "Op het certificaat staan dezelfde gegevens als in uw account. Verander eerst uw naam of "
+    "registratienummer in Mijn account. Kom daarna terug naar deze pagina.":
+        "The certificate shows the same details as your account. First change your name or registration "
+        "number in My account. Then come back to this page.",
+    "Naar Mijn account": "Go to My account",
+    "U krijgt een nieuw certificaat met de gegevens uit uw account. De datum, de score en de punten blijven "
+    "hetzelfde. Het oude certificaat is daarna niet meer geldig: wie de oude code controleert, ziet dat er "
+    "een nieuw certificaat is.":
+        "You get a new certificate with the details from your account. The date, the score and the points "
+        "stay the same. The old certificate is then no longer valid: whoever checks the old code sees that "
+        "there is a new certificate.",
+    "Maak een nieuw certificaat": "Make a new certificate",
+    "Terug naar mijn certificaten": "Back to my certificates",
+    # verification
+    "Certificaat controleren": "Check a certificate",
+    "Is een certificaat echt? Vul de verificatiecode in die op het certificaat staat. U ziet dan of het "
+    "certificaat geldig is en wat erop hoort te staan.":
+        "Is a certificate genuine? Enter the verification code printed on the certificate. You will see "
+        "whether the certificate is valid and what it should say.",
+    "12 tekens, bijvoorbeeld 7KQ2-M4XD-9RTG. Streepjes en spaties mogen, kleine letters ook.":
+        "12 characters, for example 7KQ2-M4XD-9RTG. Dashes, spaces and small letters are fine.",
+    "Controleren": "Check",
+    "U kunt ook de QR-code op het certificaat scannen.": "You can also scan the QR code on the certificate.",
+    "Certificaat {code}": "Certificate {code}",
+    "Dit certificaat is geldig.": "This certificate is valid.",
+    "Het is door ons uitgegeven. Hieronder staat wat er op het certificaat staat. Klopt dat met het "
+    "certificaat dat u ziet?":
+        "We issued it. Below is what the certificate says. Does that match the certificate you are looking at?",
+    "Dit certificaat is vervangen.": "This certificate has been superseded.",
+    "Er is een nieuw certificaat voor gemaakt, bijvoorbeeld omdat de naam niet goed was. Alleen het nieuwe "
+    "certificaat telt.":
+        "A new certificate was made to replace it, for example because the name was not right. Only the new "
+        "certificate counts.",
+    "Bekijk het nieuwe certificaat ({code})": "See the new certificate ({code})",
+    "Dit certificaat is ingetrokken.": "This certificate has been revoked.",
+    "Het is ingetrokken op {date} en telt niet meer.": "It was revoked on {date} and no longer counts.",
+    "Het telt niet meer.": "It no longer counts.",
+    "Wat er op het certificaat staat": "What the certificate says",
+    "Een andere code controleren": "Check another code",
+    "Te veel controles": "Too many checks",
+    "Vanaf uw adres zijn in korte tijd veel codes gecontroleerd. Wacht een kwartier en probeer het dan "
+    "opnieuw.":
+        "Many codes were checked from your address in a short time. Wait a quarter of an hour and try again.",
+    "Geen certificaat gevonden": "No certificate found",
+    "Er is geen certificaat met de code {code}. Kijk of u de code goed hebt overgenomen. Klopt de code? "
+    "Dan is het certificaat niet door ons uitgegeven.":
+        "There is no certificate with the code {code}. Check that you copied the code correctly. Is the code "
+        "right? Then we did not issue this certificate.",
+    # certificates: administrators
+    "Beheer van certificaten": "Certificate administration",
+    "Certificaten zoeken": "Find certificates",
+    "Export voor het register": "Export for the register",
+    "Certificaten": "Certificates",
+    "Alle cursussen": "All courses",
+    "Afgerond vanaf": "Completed from",
+    "Afgerond tot en met": "Completed up to and including",
+    "JJJJ-MM-DD": "YYYY-MM-DD",
+    "Naam of code": "Name or code",
+    "Zoeken": "Search",
+    "Gevonden certificaten": "Certificates found",
+    "de eerste {n}": "the first {n}",
+    "Geen certificaten gevonden.": "No certificates found.",
+    "Reden": "Reason",
+    "Vervangen door": "Replaced by",
+    "Account": "Account",
+    "Uitgegeven": "Issued",
+    "Download de PDF": "Download the PDF",
+    "Bekijk de verificatiepagina": "See the verification page",
+    "Certificaat intrekken": "Revoke the certificate",
+    "Een ingetrokken certificaat telt niet meer. Wie de code controleert, ziet dat het is ingetrokken en op "
+    "welke datum. De reden ziet alleen de beheerder.":
+        "A revoked certificate no longer counts. Whoever checks the code sees that it was revoked, and on "
+        "which date. Only administrators see the reason.",
+    "Hoogstens {n} tekens.": "At most {n} characters.",
+    "Het certificaat is ingetrokken.": "The certificate has been revoked.",
+    "Schrijf op waarom u het certificaat intrekt.": "Write down why you revoke the certificate.",
+    "De reden is te lang (hoogstens {n} tekens).": "The reason is too long ({n} characters at most).",
+    "Alleen een geldig certificaat kan worden ingetrokken.": "Only a valid certificate can be revoked.",
+    "Vul een datum in als JJJJ-MM-DD, bijvoorbeeld 2026-11-28.":
+        "Enter a date as YYYY-MM-DD, for example 2026-11-28.",
+    "Een lijst van de geldige certificaten van één cursus in een periode, met registratienummer. "
+    "Certificaten zonder registratienummer, vervangen en ingetrokken certificaten staan er niet in.":
+        "A list of the valid certificates of one course in a period, with registration number. Certificates "
+        "without a registration number, superseded and revoked certificates are left out.",
+    "Bestandsvorm": "File format",
+    "CSV voor Excel (puntkomma's)": "CSV for Excel (semicolons)",
+    "Excel-bestand (xlsx)": "Excel file (xlsx)",
+    "Lijst voor PE-online: één registratienummer per regel": "List for PE-online: one registration number a line",
+    "Download de export": "Download the export",
+    "Kies een cursus.": "Choose a course.",
+    "Vul de eerste datum in.": "Enter the first date.",
+    "Vul de laatste datum in.": "Enter the last date.",
+    "De laatste datum ligt voor de eerste datum.": "The last date is before the first date.",
+    "Kies een bestandsvorm.": "Choose a file format.",
+    "De certificaten in deze periode horen bij meer dan één PE-activiteit. Kies een periode binnen één "
+    "activiteit.":
+        "The certificates in this period belong to more than one PE activity. Choose a period within one "
+        "activity.",
     # errors
     "Pagina niet gevonden": "Page not found",
     "Geen toegang": "No access",
@@ -242,5 +384,148 @@ EN: dict[str, str] = {
     "Er ging bij ons iets mis. Het is niet uw fout. Probeer het over een paar minuten opnieuw.":
         "Something went wrong on our side. It is not your fault. Please try again in a few minutes.",
     "Dit verzoek kon niet worden verwerkt.": "This request could not be processed.",
+    "Dit verzoek klopt niet": "This request is not valid",
+    "Even niet bereikbaar": "Briefly unavailable",
+    "De site is even niet bereikbaar. Wat u al gedaan heeft, is bewaard. Probeer het over een paar seconden opnieuw.":
+        "The site is briefly unavailable. What you have done so far is saved. Please try again in a few seconds.",
+    "Probeer het opnieuw": "Try again",
+    "Wat u stuurde, kwam niet goed aan. Er is niets veranderd.":
+        "What you sent did not arrive correctly. Nothing has changed.",
     "Naar de cursussen": "Go to the courses",
+    # studio
+    "Studio": "Studio",
+    "Overzicht": "Overview",
+    "Scenariokaart": "Scenario map",
+    "Preview": "Preview",
+    "Analyse": "Analytics",
+    "Map {name}": "Folder {name}",
+    "Map": "Folder",
+    "Status": "Status",
+    "Laatst ingelezen": "Last read",
+    "Cursussen in de cursusmap": "Courses in the courses folder",
+    "Hier ziet u elke cursus zoals de server hem inleest: of hij in orde is, en zo niet, wat er mis is. "
+    "Bekijk de scenariokaart, speel elke scène na en zie hoe deelnemers door de cursus gaan.":
+        "Here you see every course as the server reads it: whether it is in order and, if not, what is "
+        "wrong. Look at the scenario map, play any scene and see how learners move through the course.",
+    "Live herladen staat aan: bewaart u een cursusbestand, dan leest de server de cursus meteen opnieuw in.":
+        "Live reload is on: when you save a course file, the server reads the course again at once.",
+    "Live herladen staat uit. Start de server met elearning serve --dev om wijzigingen meteen te zien.":
+        "Live reload is off. Start the server with elearning serve --dev to see changes at once.",
+    "Deze cursus staat niet online: hij is nog nooit zonder fouten ingelezen. Los de fouten hieronder op en "
+    "bewaar het bestand.":
+        "This course is not online: it has never been read without errors. Fix the errors below and save "
+        "the file.",
+    "In orde": "In order",
+    "In orde, 1 waarschuwing": "In order, 1 warning",
+    "In orde, {n} waarschuwingen": "In order, {n} warnings",
+    "1 fout": "1 error",
+    "{n} fouten": "{n} errors",
+    "1 waarschuwing": "1 warning",
+    "{n} waarschuwingen": "{n} warnings",
+    "De vorige goede versie blijft online.": "The last good version stays online.",
+    "Niet online.": "Not online.",
+    "fout": "error",
+    "waarschuwing": "warning",
+    "Problemen": "Problems",
+    "Deze cursus is nog niet ingelezen.": "This course has not been read yet.",
+    "De laatste controle vond geen problemen.": "The last check found no problems.",
+    "Gevonden bij de laatste controle ({when}):": "Found by the last check ({when}):",
+    "Deelnemers krijgen de vorige goede versie tot de fouten hieronder zijn opgelost.":
+        "Learners get the last good version until the errors below are fixed.",
+    "Deze pagina laadt zichzelf opnieuw als u een cursusbestand bewaart.":
+        "This page reloads itself when you save a course file.",
+    "Nu opnieuw laden": "Reload now",
+    "Cursus-id": "Course id",
+    "Versie": "Version",
+    "inhoud": "content",
+    "Speel de cursus vanaf het begin": "Play the course from the start",
+    "Bekijk de analyse": "See the analytics",
+    "Modules van de cursus": "Modules of the course",
+    "Scènes": "Scenes",
+    "Hoogste score": "Highest score",
+    "Bekijken": "View",
+    "Scenariokaart van {title}": "Scenario map of {title}",
+    "Speel {title} vanaf het begin": "Play {title} from the start",
+    "Scenariokaart: {title}": "Scenario map: {title}",
+    "De laatste wijziging heeft fouten. U ziet de vorige goede versie.":
+        "The last change has errors. You see the last good version.",
+    "Bekijk de problemen": "See the problems",
+    "Aantallen deelnemers": "Learner counts",
+    "van alle versies van de cursus": "from every version of the course",
+    "alleen van deze versie": "from this version only",
+    "Toon": "Show",
+    "Scenariokaart van de module {title}. Elke scène is een link naar de preview. De tabel hieronder noemt "
+    "dezelfde scènes.":
+        "Scenario map of the module {title}. Every scene is a link to its preview. The table below lists "
+        "the same scenes.",
+    "Scenariokaart, verschuifbaar": "Scenario map, scrollable",
+    "De kaart kon niet worden getekend.": "The map could not be drawn.",
+    "Open de kaart op ware grootte (SVG)": "Open the map at full size (SVG)",
+    "Vorm en kleur: kaart (huis, blauw), scène (rechthoek, wit), vraag (zeshoek, geel), einde (achthoek, "
+    "groen). Rood omrand: deze scène heeft een waarschuwing. Stippellijn: alleen onder een voorwaarde. "
+    "Blauwe pijl: een plek op de kaart. Getallen: hoeveel deelnemers een scène bereikten en hoe vaak een "
+    "keuze werd gekozen.":
+        "Shape and colour: map (house, blue), scene (rectangle, white), question (hexagon, yellow), end "
+        "(octagon, green). Red border: this scene has a warning. Dashed line: only under a condition. Blue "
+        "arrow: a place on the map. Numbers: how many learners reached a scene and how often a choice was "
+        "taken.",
+    "Scènes in deze module": "Scenes in this module",
+    "Scènes in deze module, met een link naar de preview": "Scenes in this module, with a link to the preview",
+    "Scène": "Scene",
+    "Soort": "Kind",
+    "Deelnemers": "Learners",
+    "begin": "start",
+    "kaart": "map",
+    "scène": "scene",
+    "vraag": "question",
+    "einde": "end",
+    "er wordt niets opgeslagen en er komt geen certificaat.": "nothing is saved and no certificate is made.",
+    "De laatste wijziging heeft fouten. U speelt de vorige goede versie.":
+        "The last change has errors. You are playing the last good version.",
+    "goed antwoord": "correct answer",
+    "Resultaat voor deze module": "Result for this module",
+    "Geslaagd voor de cursus.": "Passed the course.",
+    "Niet geslaagd voor de cursus.": "Did not pass the course.",
+    "In de preview komt er geen certificaat.": "The preview makes no certificate.",
+    "Toestand": "State",
+    "Zet vlaggen, variabelen, notities en score zoals u wilt, en speel verder. Stap {step}.":
+        "Set flags, variables, notes and score as you like, and play on. Step {step}.",
+    "Ga naar scène": "Go to scene",
+    "Vlaggen": "Flags",
+    "Deze cursus gebruikt geen vlaggen.": "This course uses no flags.",
+    "Variabelen": "Variables",
+    "Deze cursus gebruikt geen variabelen.": "This course uses no variables.",
+    "Deze cursus heeft geen notities.": "This course has no notebook entries.",
+    "Score in deze module": "Score in this module",
+    "Toestand aanpassen": "Change the state",
+    "Bezochte scènes": "Scenes visited",
+    "Nog geen.": "None yet.",
+    "Resultaten per module": "Results per module",
+    "Begin opnieuw bij deze scène, met een lege toestand": "Start again at this scene, with an empty state",
+    "Begin de cursus opnieuw": "Start the course again",
+    "Scenariokaart van deze module": "Scenario map of this module",
+    "Vul bij {name} een heel getal in.": "Enter a whole number for {name}.",
+    "Vul bij de score een heel getal in.": "Enter a whole number for the score.",
+    "De toestand is aangepast.": "The state has been changed.",
+    "Hoe ver": "How far",
+    "Keuzes": "Choices",
+    "Toetsvragen": "Assessment questions",
+    "Hoe deelnemers door de cursus gaan, uit het logboek van hun stappen. U ziet alleen aantallen en "
+    "verdelingen, nooit wie iets deed.":
+        "How learners move through the course, from the log of their steps. You see only counts and "
+        "distributions, never who did what.",
+    "Onderdelen van de analyse": "Parts of the analytics",
+    "Versie van de cursus": "Version of the course",
+    "Alle versies": "All versions",
+    "Versie {version} van {date} ({n} pogingen)": "Version {version} of {date} ({n} attempts)",
+    "de huidige": "the current one",
+    "Begonnen vanaf": "Started from",
+    "Begonnen tot en met": "Started up to and including",
+    "Een datum, bijvoorbeeld 2025-03-01.": "A date, for example 2025-03-01.",
+    "Nog geen gegevens.": "No data yet.",
+    "De getallen: {title}": "The numbers: {title}",
+    "Download als CSV: {title}": "Download as CSV: {title}",
+    "Kies een versie uit de lijst.": "Choose a version from the list.",
+    "Vul een datum in als jjjj-mm-dd, bijvoorbeeld 2025-03-01.": "Enter a date as yyyy-mm-dd, for example 2025-03-01.",
+    "De einddatum ligt voor de begindatum.": "The end date is before the start date.",
 }

@@ -62,7 +62,8 @@ class CSRFMiddleware:
             return
         expected = scope.get("session", {}).get("csrf")
         given = HTTPConnection(scope).headers.get(CSRF_HEADER) or _form_token(scope, body)
-        if not expected or not given or not hmac.compare_digest(str(expected), given):
+        # As bytes: compare_digest raises on str with non-ASCII characters (a tampered token).
+        if not expected or not given or not hmac.compare_digest(str(expected).encode(), given.encode()):
             scope["csrf_failure"] = "token"
             await self.on_failure(scope, _replay(b""), send)
             return

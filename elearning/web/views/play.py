@@ -8,9 +8,11 @@ step token is not the attempt's current step changes nothing and says so.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,11 +23,17 @@ from elearning.engine.play import LocationView, Page
 from elearning.engine.state import State
 from elearning.storage import attempts as store
 from elearning.web import i18n
+from elearning.web.errors import error_page
 from elearning.web.session import owner
+from elearning.web.views import certificates
 from elearning.web.views._base import library, redirect, render
 from elearning.web.views.catalogue import module_rows, module_status_words
 
 log = logging.getLogger(__name__)
+
+# What a page of ours sends: a step token, and choice/answer ids as the compiler allows them.
+_STEP_TOKEN = re.compile(r"[0-9]{1,9}")
+_CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 
 
 @dataclass(frozen=True)
@@ -133,9 +141,26 @@ async def scene(request: Request) -> Response:
                        error=error)
 
 
+def _malformed(form: FormData, step: int) -> str | None:
+    """What is wrong with a choice form that no page of ours could have sent, if anything."""
+    steps = form.getlist("step")
+    if len(steps) != 1 or not isinstance(steps[0], str) or not _STEP_TOKEN.fullmatch(steps[0]):
+        return "step"
+    if int(steps[0]) > step:
+        return "step"  # a token this attempt never showed
+    choices, answers = form.getlist("choice"), form.getlist("answer")
+    if len(choices) > 1 or len(set(map(str, answers))) != len(answers):
+        return "choice"
+    if not all(isinstance(v, str) and _CHOICE_ID.fullmatch(v) for v in [*choices, *answers]):
+        return "choice"
+    return None
+
+
 async def _act(request: Request, p: Playing) -> Response:
     form = await request.form()
     here = f"/play/{p.attempt.id}"
+    if _malformed(form, p.state.step):
+        return error_page(request, 400, detail=here)
     if form.get("step") != str(p.state.step):
         return redirect(f"{here}?notice=stale")
     scene_type = p.course.scene(p.state.scene).type
@@ -151,17 +176,26 @@ async def _act(request: Request, p: Playing) -> Response:
         return redirect(f"{here}?notice=unavailable")
     if not await store.record_step(p.course, p.attempt, p.state, new, events):
         return redirect(f"{here}?notice=stale")
-    return redirect(here)
+    response = redirect(here)
+    if new.finished and new.passed:
+        response.background = await certificates.issue_on_pass(request, p.attempt.id, p.course)
+    return response
 
 
 async def place(request: Request) -> Response:
     loaded = await _load(request)
     if isinstance(loaded, Response):
         return loaded
-    page = engine.view(loaded.course, loaded.state)
     wanted = request.path_params["location_id"]
+    page = engine.view(loaded.course, loaded.state)
     markers = [m for m in _markers(page.scene, page.locations) if m["id"] == wanted]
-    return render(request, "place.html", {**_common(loaded, "place"), "marker": markers[0] if markers else None})
+    try:
+        loaded.course.location(wanted)
+        status = 200
+    except KeyError:
+        status = 404  # no such place in this course (another course's, or made up)
+    return render(request, "place.html", {**_common(loaded, "place"), "marker": markers[0] if markers else None},
+                  status_code=status)
 
 
 async def notebook(request: Request) -> Response:
@@ -186,9 +220,11 @@ async def result(request: Request) -> Response:
     spent = store.time_on_task(await store.event_times(loaded.attempt.id))
     module = course.module(state.module)
     can_retake = module.retake and course.scene(state.scene).type == "end"
+    passed = state.finished and state.passed
+    certificate = await certificates.issue_for(request, loaded.attempt.id, course) if passed else None
     return render(request, "result.html", {
         **_common(loaded, "result"),
         "modules": module_rows(course, state), "module_status": module_status_words(request),
         "total_score": total, "total_max": top, "minutes": round(spent.total_seconds() / 60),
-        "can_retake": can_retake,
+        "can_retake": can_retake, "certificate": certificate,
     })

@@ -1,0 +1,672 @@
+"""Load bench: simulated learners play the polarisation course over HTTP against a real server.
+
+    .venv/bin/python bench/load.py                         # SQLite and PostgreSQL, 10/50/200 learners
+    .venv/bin/python bench/load.py --db sqlite --learners 50 --seconds 15
+    .venv/bin/python bench/load.py --workers 2 --json result.json
+
+Each learner is a guest with its own session cookie that plays the course from start to finish the
+way a browser does, without think time: GET the scene page, read its form (CSRF token, step
+token, the offered choices or answers), POST one of them, follow the 303, and so on until the
+course is finished; then a new guest starts. The server is `elearning serve` in a subprocess
+(uvicorn, 127.0.0.1, a free port); the ceiling is a minimal Starlette app returning a fixed page
+of the same size, measured in the same run with the same client and the same concurrency.
+
+The client shares this 2-core machine with the server: its CPU cost lowers every number here,
+the ceiling's too, which is why the targets are ratios to the ceiling.
+
+Targets (one worker, SQLite, 50 learners): scene pages >= 35% of the ceiling's requests/s,
+choice submissions >= 15%, p99 < 50 ms for both; no errors at 200 learners; worker RSS < 150 MB.
+Traffic goes to 127.0.0.1 only; every loop is bounded by a step limit and a deadline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+COURSE = ROOT / "courses" / "polarisatie"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+MAX_STEPS = 400  # a playthrough of the polarisation course takes about 60-120 actions
+
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+_STEP = re.compile(r'name="step" value="(\d+)"')
+_CHOICE = re.compile(r'<button type="submit" name="choice" value="([^"]+)"')
+_ANSWER = re.compile(r'<input type="(radio|checkbox)" name="answer" value="([^"]+)"')
+_TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
+FINISHED = 'id="course-result-title"'  # the end of the course
+# Plain HTTP only; one shared context, because httpx builds a new one (~100 ms) for every client.
+_TLS = ssl.create_default_context()
+SESSION_COOKIE = "elearning_session"
+_FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+class _NoCookieJar(httpx.Cookies):
+    """The learner keeps its one session cookie itself: http.cookiejar costs a fifth of the client's CPU."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+    def set_cookie_header(self, request: httpx.Request) -> None:
+        return None
+
+
+def http_client(base_url: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base_url, timeout=30, follow_redirects=False, verify=_TLS,
+                               limits=httpx.Limits(max_connections=1))
+    client._cookies = _NoCookieJar()  # httpx has no switch for "no cookie jar"
+    return client
+
+
+# -- the simulated learner ---------------------------------------------------------------------
+@dataclass
+class Sample:
+    kind: str  # "scene" | "choice" | "other"
+    seconds: float
+    status: int
+    at: float = 0.0  # time.monotonic() when the answer was in
+
+
+@dataclass
+class Seen:
+    """What a scene page showed: its step token and its title."""
+
+    step: int
+    title: str
+
+
+@dataclass
+class Acknowledged:
+    """A choice the server answered with a 303: it must be durable."""
+
+    attempt: int
+    step: int  # the step token it was posted with
+    values: tuple[str, ...]
+
+
+@dataclass
+class Learner:
+    base_url: str
+    course_id: str = "polarisatie"
+    rng: random.Random = field(default_factory=random.Random)
+    samples: list[Sample] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    acknowledged: list[Acknowledged] = field(default_factory=list)
+    attempt: int | None = None
+    last_seen: Seen | None = None
+    finished: bool = False
+    completed: int = 0  # playthroughs finished
+    unanswered: int = 0  # choices posted without a 303 in reply (an error, or no reply at all)
+    unavailable: list[str] = field(default_factory=list)  # 503 pages, when `patient`
+    patient: bool = False  # a 503 is "try again" (the crash test), not an error
+    client: httpx.AsyncClient | None = None
+    session: str | None = None  # the value of the session cookie
+
+    async def _request(self, kind: str, method: str, path: str, form: dict[str, Any] | None = None) -> httpx.Response:
+        assert self.client is not None
+        headers = {"cookie": f"{SESSION_COOKIE}={self.session}"} if self.session else {}
+        body = None
+        if form is not None:
+            body = urlencode(form, doseq=True).encode()
+            headers.update(_FORM)
+        started = time.perf_counter()
+        response = await self.client.request(method, path, headers=headers, content=body)
+        self.samples.append(Sample(kind, time.perf_counter() - started, response.status_code, time.monotonic()))
+        for cookie in response.headers.get_list("set-cookie"):
+            if cookie.startswith(f"{SESSION_COOKIE}="):
+                value = cookie.split(";", 1)[0].split("=", 1)[1]
+                self.session = None if value == "null" else value
+        return response
+
+    def _error(self, what: str, response: httpx.Response) -> None:
+        if self.patient and response.status_code == 503:
+            self.unavailable.append(response.text)
+            return
+        self.errors.append(f"{what}: HTTP {response.status_code} {response.text[:200]!r}")
+
+    async def start(self) -> bool:
+        page = await self._request("other", "GET", f"/courses/{self.course_id}")
+        token = _CSRF.search(page.text)
+        if page.status_code != 200 or token is None:
+            self._error("course page", page)
+            return False
+        started = await self._request("other", "POST", f"/courses/{self.course_id}/start",
+                                      form={"csrf": token.group(1)})
+        if started.status_code != 303:
+            self._error("start", started)
+            return False
+        self.attempt = int(started.headers["location"].rsplit("/", 1)[1])
+        return True
+
+    async def scene(self) -> str | None:
+        page = await self._request("scene", "GET", f"/play/{self.attempt}")
+        if page.status_code != 200:
+            self._error("scene page", page)
+            return None
+        html = page.text
+        step, title = _STEP.search(html), _TITLE.search(html)
+        self.last_seen = Seen(int(step.group(1)) if step else -1, title.group(1).strip() if title else "")
+        return html
+
+    def pick(self, html: str) -> dict[str, Any] | None:
+        """The form a learner submits on this page, or None when the course is finished."""
+        if FINISHED in html:
+            return None
+        csrf, step = _CSRF.search(html), _STEP.search(html)
+        if csrf is None or step is None:
+            return None
+        answers = _ANSWER.findall(html)
+        if answers:
+            ids = [value for _, value in answers]
+            if answers[0][0] == "checkbox":
+                chosen = self.rng.sample(ids, self.rng.randint(1, len(ids)))
+            else:
+                chosen = [self.rng.choice(ids)]
+            return {"csrf": csrf.group(1), "step": step.group(1), "answer": chosen}
+        choices = _CHOICE.findall(html)
+        if not choices:
+            return None
+        # At the end of a module, go on (a retake now and then keeps the course finite).
+        forward = [c for c in choices if c != "retake"] or choices
+        return {"csrf": csrf.group(1), "step": step.group(1), "choice": self.rng.choice(forward)}
+
+    async def choose(self, form: dict[str, Any]) -> bool:
+        self.unanswered += 1
+        response = await self._request("choice", "POST", f"/play/{self.attempt}", form=form)
+        if response.status_code != 303 or response.headers.get("location") != f"/play/{self.attempt}":
+            self._error("choice", response)
+            return False
+        self.unanswered -= 1
+        values = tuple(form["answer"]) if "answer" in form else (form["choice"],)
+        assert self.attempt is not None
+        self.acknowledged.append(Acknowledged(self.attempt, int(form["step"]), values))
+        return True
+
+    async def play(self, deadline: float) -> bool:
+        """One new guest from the course page to the end of the course; False on an error."""
+        if self.client is None:
+            self.client = http_client(self.base_url)
+        self.session = None  # a new guest
+        self.finished = False
+        if not await self.start():
+            return False
+        for _ in range(MAX_STEPS):
+            if time.monotonic() > deadline:
+                return True
+            html = await self.scene()
+            if html is None:
+                return False
+            form = self.pick(html)
+            if form is None:
+                self.finished = FINISHED in html
+                self.completed += self.finished
+                if not self.finished:
+                    self.errors.append(f"attempt {self.attempt}: a page without a form")
+                return self.finished
+            if not await self.choose(form):
+                return False
+        self.errors.append(f"attempt {self.attempt}: not finished after {MAX_STEPS} steps")
+        return False
+
+    async def close(self) -> None:
+        if self.client is not None:
+            await self.client.aclose()
+            self.client = None
+
+
+async def run_learners(base_url: str, learners: int, seconds: float, *, seed: int = 1,
+                       finish_within: float = 0.0) -> list[Learner]:
+    """`learners` concurrent guests playing playthrough after playthrough for `seconds`; with
+    `finish_within`, whoever is mid-course then plays on to the end of the course (for at most that long)."""
+    deadline = time.monotonic() + seconds
+
+    async def one(i: int) -> Learner:
+        learner = Learner(base_url, rng=random.Random(seed * 100_003 + i))
+        try:
+            while time.monotonic() < deadline:
+                if not await learner.play(deadline + finish_within):
+                    break
+        finally:
+            await learner.close()
+        return learner
+
+    return list(await asyncio.gather(*(one(i) for i in range(learners))))
+
+
+async def run_fixed_page(base_url: str, connections: int, seconds: float) -> list[Sample]:
+    """The ceiling: the same client, `connections` of them, GET / as fast as it answers."""
+    deadline = time.monotonic() + seconds
+    samples: list[Sample] = []
+
+    async def one() -> None:
+        async with http_client(base_url) as client:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                response = await client.get("/")
+                samples.append(Sample("scene", time.perf_counter() - started, response.status_code))
+
+    await asyncio.gather(*(one() for _ in range(connections)))
+    return samples
+
+
+# -- servers -------------------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None:
+            break
+        time.sleep(0.1)
+    raise RuntimeError(f"the server at {url} did not start:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_pids(pid: int) -> list[int]:
+    """The processes that serve requests: uvicorn's children with --workers > 1, else `pid` itself."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        children.extend(int(c) for c in text)
+    # With several workers uvicorn also starts a small multiprocessing helper; serving workers are big.
+    big = [c for c in children if rss_mb(c) > 30]
+    return big or [pid]
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    def workers(self) -> list[int]:
+        return worker_pids(self.proc.pid)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def server_env(root: Path, database_url: str | None, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")}
+    env.update(DATA_DIR=str(root / "data"), COURSES_DIR=str(root / "courses"),
+               BASE_URL=f"http://127.0.0.1:{port}", LOG_LEVEL="INFO", LOG_FORMAT="json")
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def prepare_courses(root: Path, course: Path = COURSE) -> None:
+    (root / "courses").mkdir(parents=True, exist_ok=True)
+    target = root / "courses" / course.name
+    if not target.exists():
+        shutil.copytree(course, target)
+
+
+def start_server(root: Path, database_url: str | None, *, workers: int = 1,
+                 port: int | None = None, extra_env: dict[str, str] | None = None) -> Server:
+    port = port or free_port()
+    env = server_env(root, database_url, port)
+    env.update(extra_env or {})
+    log = root / f"server-{port}.log"
+    elearning = Path(sys.executable).parent / "elearning"
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [str(elearning), "serve", "--migrate", "--port", str(port), "--workers", str(workers)],
+            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_up(url, proc, log)
+    except BaseException:
+        proc.kill()
+        raise
+    return Server(url, proc, log)
+
+
+CEILING_APP = textwrap.dedent("""
+    import sys
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.responses import HTMLResponse
+    from starlette.routing import Route
+
+    PAGE = "<!doctype html><title>x</title>" + "<p>" + "x" * int(sys.argv[2]) + "</p>"
+
+    async def page(request):
+        return HTMLResponse(PAGE)
+
+    async def health(request):
+        return HTMLResponse("ok")
+
+    app = Starlette(routes=[Route("/", page), Route("/health", health)])
+    uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False,
+                server_header=False)
+""")
+
+
+@contextmanager
+def ceiling_server(root: Path, page_bytes: int) -> Iterator[Server]:
+    port = free_port()
+    log = root / "ceiling.log"
+    with log.open("ab") as out:
+        proc = subprocess.Popen([sys.executable, "-c", CEILING_APP, str(port), str(page_bytes)],
+                                stdout=out, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", proc, log)
+    try:
+        wait_until_up(server.url, proc, log)
+        yield server
+    finally:
+        server.stop()
+
+
+async def _pg_admin(sql: str) -> None:
+    import asyncpg
+
+    conn = await asyncpg.connect(f"{PG_SERVER}/postgres", timeout=5)
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@contextmanager
+def postgres_database(pool: int | None = None) -> Iterator[str]:
+    """A throw-away database; `pool` sets the app's connection pool size (Tortoise's default is 5)."""
+    name = f"elearning_bench_{secrets.token_hex(5)}"
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{PG_SERVER}/{name}" + (f"?maxsize={pool}" if pool else "")
+    finally:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# -- numbers -------------------------------------------------------------------------------------
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[index]
+
+
+@dataclass
+class Stats:
+    requests: int
+    per_second: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+
+    @classmethod
+    def of(cls, samples: list[Sample], seconds: float) -> Stats:
+        times = [s.seconds * 1000 for s in samples]
+        return cls(len(samples), len(samples) / seconds, percentile(times, 50), percentile(times, 95),
+                   percentile(times, 99))
+
+    def row(self, label: str) -> str:
+        return (f"  {label:<18} {self.per_second:8.0f} req/s   p50 {self.p50_ms:6.1f} ms   "
+                f"p95 {self.p95_ms:6.1f} ms   p99 {self.p99_ms:6.1f} ms   ({self.requests} requests)")
+
+
+@dataclass
+class Level:
+    database: str
+    learners: int
+    seconds: float
+    scene: Stats
+    choice: Stats
+    errors: list[str]
+    playthroughs: int
+    rss_mb: list[float]
+    server_cpu_ms: float  # CPU time of the worker(s) per request
+    client_cpu_ms: float  # CPU time of this client per request
+    server_scene: Stats  # the same requests timed inside the server (its access log)
+    server_choice: Stats
+
+
+def server_side(log: Path, start: float, end: float) -> tuple[Stats, Stats]:
+    """Scene pages and choices as the server timed them (its JSON access log), between two wall-clock times."""
+    times: dict[str, list[float]] = {"GET": [], "POST": []}
+    with log.open("rb") as fh:
+        for line in fh:
+            if b'"elearning.access"' not in line or b'"/play/{attempt_id}"' not in line:
+                continue
+            entry = json.loads(line)
+            at = datetime.fromisoformat(entry["time"]).timestamp()
+            if start <= at <= end and entry["method"] in times:
+                times[entry["method"]].append(entry["ms"] / 1000)
+    scene = [Sample("scene", t, 200) for t in times["GET"]]
+    choice = [Sample("choice", t, 303) for t in times["POST"]]
+    return Stats.of(scene, end - start), Stats.of(choice, end - start)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(server: Server, database: str, learners: int, seconds: float, finish_within: float = 0.0) -> Level:
+    """One level: `seconds` of steady load are measured; with `finish_within`, every learner then
+    plays its course to the end (errors still count, numbers do not)."""
+    pids = server.workers()
+
+    async def level() -> tuple[list[Learner], float, float, float, float]:
+        server_before, client_before = sum(cpu_seconds(pid) for pid in pids), time.process_time()
+        wall_start = time.time()
+        playing = asyncio.create_task(run_learners(server.url, learners, seconds, finish_within=finish_within))
+        await asyncio.sleep(seconds)
+        server_cpu = sum(cpu_seconds(pid) for pid in pids) - server_before
+        client_cpu = time.process_time() - client_before
+        wall_end = time.time()
+        return await playing, server_cpu, client_cpu, wall_start, wall_end
+
+    started = time.monotonic()
+    found, server_cpu, client_cpu, wall_start, wall_end = asyncio.run(level())
+    window = started + seconds
+    everything = [s for learner in found for s in learner.samples]
+    samples = [s for s in everything if s.at <= window]
+    errors = [e for learner in found for e in learner.errors]
+    errors += [f"HTTP {s.status} on a {s.kind} request" for s in everything if s.status >= 500]
+    done = sum(learner.completed for learner in found)
+    unfinished = sum(1 for learner in found if not learner.finished) if finish_within else 0
+    if unfinished:
+        errors.append(f"{unfinished} learner(s) did not reach the end of the course within {finish_within:.0f} s")
+    return Level(
+        database, learners, seconds,
+        Stats.of([s for s in samples if s.kind == "scene"], seconds),
+        Stats.of([s for s in samples if s.kind == "choice"], seconds),
+        errors, done, [rss_mb(pid) for pid in pids],
+        server_cpu * 1000 / max(1, len(samples)), client_cpu * 1000 / max(1, len(samples)),
+        *server_side(server.log, wall_start, wall_end),
+    )
+
+
+def scene_page_size(server: Server, steps: int = 40) -> int:
+    """The mean size of the scene pages along a playthrough: the ceiling serves a page this big."""
+    async def fetch() -> int:
+        learner = Learner(server.url, rng=random.Random(0))
+        learner.client = http_client(server.url)
+        sizes = []
+        try:
+            await learner.start()
+            for _ in range(steps):
+                html = await learner.scene()
+                sizes.append(len((html or "").encode()))
+                form = learner.pick(html or "")
+                if form is None or not await learner.choose(form):
+                    break
+            return round(sum(sizes) / len(sizes))
+        finally:
+            await learner.close()
+
+    return asyncio.run(fetch())
+
+
+def report_level(level: Level, ceiling: Ceiling) -> None:
+    top = ceiling.stats.per_second
+    print(f"\n{level.database}, {level.learners} learners:")
+    print(ceiling.stats.row("ceiling") + f"   CPU/request: server {ceiling.server_cpu_ms:.2f} ms, "
+                                         f"client {ceiling.client_cpu_ms:.2f} ms")
+    print(level.scene.row("scene pages") + f"   {level.scene.per_second / top:5.0%} of the ceiling")
+    print(level.choice.row("choices") + f"   {level.choice.per_second / top:5.0%} of the ceiling")
+    print(f"  {'CPU/request':<18} server {level.server_cpu_ms:.2f} ms, client {level.client_cpu_ms:.2f} ms")
+    print("  timed inside the server (its access log; a choice's time includes waiting for the client's body):")
+    print(level.server_scene.row("  scene pages"))
+    print(level.server_choice.row("  choices"))
+    rss = ", ".join(f"{m:.0f}" for m in level.rss_mb)
+    print(f"  errors: {len(level.errors)}   playthroughs finished: {level.playthroughs}   worker RSS: {rss} MB")
+    for error in level.errors[:5]:
+        print(f"    {error}")
+
+
+def check_targets(levels: list[tuple[Level, Ceiling]], workers: int) -> list[str]:
+    failures = []
+    for level, ceiling in levels:
+        if level.database == "sqlite" and level.learners == 50 and workers == 1:
+            top = ceiling.stats.per_second
+            if level.scene.per_second < 0.35 * top:
+                failures.append(f"scene pages at 50 learners: {level.scene.per_second:.0f} req/s "
+                                f"< 35% of the ceiling ({top:.0f})")
+            if level.choice.per_second < 0.15 * top:
+                failures.append(f"choices at 50 learners: {level.choice.per_second:.0f} req/s "
+                                f"< 15% of the ceiling ({top:.0f})")
+            for name, stats in (("scene pages", level.scene), ("choices", level.choice)):
+                if stats.p99_ms >= 50:
+                    failures.append(f"{name} p99 at 50 learners: {stats.p99_ms:.1f} ms >= 50 ms")
+        if level.learners == 200 and level.errors:
+            failures.append(f"{level.database}, 200 learners: {len(level.errors)} error(s)")
+        if level.rss_mb and max(level.rss_mb) >= 150:
+            failures.append(f"{level.database}, {level.learners} learners: worker RSS {max(level.rss_mb):.0f} MB")
+    return failures
+
+
+@dataclass
+class Ceiling:
+    stats: Stats
+    server_cpu_ms: float
+    client_cpu_ms: float
+
+
+def measure_ceiling(ceiling: Server, connections: int, seconds: float) -> Ceiling:
+    server_before, client_before = cpu_seconds(ceiling.proc.pid), time.process_time()
+    samples = asyncio.run(run_fixed_page(ceiling.url, connections, seconds))
+    return Ceiling(Stats.of(samples, seconds),
+                   (cpu_seconds(ceiling.proc.pid) - server_before) * 1000 / len(samples),
+                   (time.process_time() - client_before) * 1000 / len(samples))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--learners", type=int, nargs="+", default=[10, 50, 200])
+    parser.add_argument("--seconds", type=float, default=20.0, help="measured time per level")
+    parser.add_argument("--finish-within", type=float, default=600.0,
+                        help="after the measured time, learners play on to the end of the course for at most "
+                             "this long (0: stop at once)")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--json", type=Path, help="also write the numbers here")
+    args = parser.parse_args()
+
+    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    levels: list[tuple[Level, Ceiling]] = []
+    with tempfile.TemporaryDirectory(prefix="elearning-load-") as tmp, ExitStack() as stack:
+        root = Path(tmp)
+        page_bytes = 0
+        ceiling: Server | None = None
+        for database in databases:
+            with contextmanager_for(database) as url:
+                prepare_courses(root / database)
+                server = start_server(root / database, url, workers=args.workers)
+                try:
+                    if ceiling is None:
+                        page_bytes = scene_page_size(server)
+                        ceiling = stack.enter_context(ceiling_server(root, page_bytes))
+                        asyncio.run(run_fixed_page(ceiling.url, 10, 2))
+                    asyncio.run(run_learners(server.url, 10, 2))  # warm up: caches, connections
+                    for learners in args.learners:
+                        # The ceiling right before each level: the same client, the same moment.
+                        paired = measure_ceiling(ceiling, learners, args.seconds)
+                        level = measure(server, database, learners, args.seconds, args.finish_within)
+                        levels.append((level, paired))
+                        print(f"measured {database}, {learners} learners", file=sys.stderr)
+                finally:
+                    server.stop()
+
+    print(f"\nLoad bench: polarisation course, {args.workers} worker(s), no think time, {args.seconds:.0f} s "
+          f"measured per level, client and server on this {os.cpu_count()}-core machine.")
+    print(f"Each level is paired with the ceiling measured just before it: a minimal Starlette app returning "
+          f"a fixed {page_bytes}-byte page (the mean scene page), driven by the same client at the same "
+          f"concurrency.")
+    for level, paired in levels:
+        report_level(level, paired)
+    failures = check_targets(levels, args.workers)
+    print("\nTargets: " + ("all met" if not failures else "MISSED"))
+    if args.workers != 1 or "sqlite" not in databases or 50 not in args.learners:
+        print("  (the throughput and latency targets are for one worker, SQLite, 50 learners: not all checked)")
+    for failure in failures:
+        print(f"  - {failure}")
+    if args.json:
+        args.json.write_text(json.dumps({
+            "workers": args.workers, "seconds": args.seconds, "page_bytes": page_bytes,
+            "levels": [{**asdict(level), "errors": level.errors[:20], "ceiling": asdict(paired)}
+                       for level, paired in levels],
+            "failures": failures,
+        }, indent=2))
+    return 1 if failures else 0
+
+
+@contextmanager
+def contextmanager_for(database: str) -> Iterator[str | None]:
+    if database == "postgres":
+        with postgres_database(pool=20) as url:
+            yield url
+    else:
+        yield None
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,211 @@
+"""The studio in Chromium, against a real `elearning serve --dev` process.
+
+- axe-core: no WCAG 2.1 AA violations on every studio page type (with data, problems and errors);
+- live reload: an open preview page reloads itself when the YAML is saved, also after a broken
+  edit (it then shows the last good version and says so), without any inline script.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from conftest import PASSING_PATH, WEB_COURSE, Web, free_port
+from playwright.sync_api import expect
+from test_studio import _break
+
+pytestmark = pytest.mark.browser
+
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+EMAIL = "auteur@example.org"
+PASSWORD = "een goed wachtwoord"
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Studio:
+    url: str
+    courses: Path
+    log: Path
+
+
+def _cli(env: dict[str, str], *args: str) -> None:
+    subprocess.run([str(BIN / "elearning"), *args], env=env, check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    """`elearning serve --dev` with the fixture course, a broken course folder and an author account."""
+    root = tmp_path_factory.mktemp("studio")
+    courses = root / "courses"
+    shutil.copytree(WEB_COURSE, courses / "buurtronde")
+    shutil.copytree(WEB_COURSE, courses / "kapot")
+    (courses / "kapot" / "course.yaml").write_text(
+        (courses / "kapot" / "course.yaml").read_text(encoding="utf-8").replace("id: buurtronde", "id: kapot"),
+        encoding="utf-8")
+    _break(courses / "kapot")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")}
+    env.update(DATA_DIR=str(root / "data"), COURSES_DIR=str(courses), BASE_URL=f"http://127.0.0.1:{port}",
+               LOG_LEVEL="WARNING")
+    _cli(env, "migrate")
+    _cli(env, "users", "create", "--role", "author", "--name", "Anne Auteur", "--password", PASSWORD, EMAIL)
+    log = root / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(BIN / "elearning"), "serve", "--dev", "--port", str(port)],
+                                cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+        # learners, so that the map and the analytics have numbers to show
+        for path in (PASSING_PATH, PASSING_PATH[:3]):
+            with httpx.Client(base_url=url) as client:
+                web = Web(client)  # type: ignore[arg-type]
+                attempt = web.start()
+                for kind, value in path:
+                    (web.choose(attempt, value) if kind == "choose" else web.answer(attempt, *value.split(",")))
+        yield Studio(url, courses, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def page(browser: Any, studio: Studio) -> Iterator[Any]:
+    context = browser.new_context(base_url=studio.url)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.goto("/account/login?next=/studio")
+    tab.get_by_label("E-mailadres").fill(EMAIL)
+    tab.get_by_label("Wachtwoord").fill(PASSWORD)
+    tab.get_by_role("button", name="Inloggen").click()
+    expect(tab.locator("h1")).to_have_text("Studio")
+    yield tab
+    context.close()
+
+
+class Checker:
+    def __init__(self, page: Any) -> None:
+        self.page, self.axe = page, Axe()
+        self.reports: dict[str, str] = {}
+        self.checked: list[str] = []
+
+    def check(self, name: str) -> None:
+        self.page.wait_for_load_state()
+        results = self.axe.run(self.page, options=RULES)
+        self.checked.append(name)
+        if results.violations_count:
+            self.reports[name] = f"{self.page.url}\n{results.generate_report()}"
+
+    def assert_clean(self, expected: int) -> None:
+        assert len(self.checked) == expected, self.checked
+        assert not self.reports, "\n\n".join(f"== {k}: {v}" for k, v in self.reports.items())
+
+
+def test_every_studio_page_type_has_no_wcag_violations(page: Any) -> None:
+    checker = Checker(page)
+    course = "/studio/courses/buurtronde"
+    checker.check("studio: courses")
+    page.goto("/studio/folders/kapot")
+    expect(page.locator(".problem")).to_have_count(1)
+    checker.check("studio: folder with errors")
+    page.goto(course)
+    checker.check("studio: course")
+    page.goto(f"{course}/map/ronde")
+    expect(page.locator("svg.scenario-svg")).to_be_visible()
+    checker.check("studio: scenario map with learners")
+    page.goto(f"{course}/map/toets")
+    checker.check("studio: scenario map of the test")
+
+    page.goto(f"{course}/preview")
+    expect(page.locator("h1")).to_have_text("Welkom in De Horst")
+    checker.check("preview: scene")
+    page.get_by_role("button", name="Begin de ronde").click()
+    expect(page.locator("h1")).to_have_text("Het plein")
+    checker.check("preview: hub with map")
+    page.locator("a.marker[data-place=bakkerij]").click()  # studio.js-free: enhance.js submits the place's form
+    expect(page.locator("h1")).to_have_text("De bakkerij")
+    checker.check("preview: scene with image")
+    page.get_by_label("Ga naar scène").select_option("vraag-2")
+    page.get_by_role("button", name="Toestand aanpassen").click()
+    expect(page.locator("h1")).to_have_text("Vraag 2")
+    checker.check("preview: question")
+    page.get_by_role("button", name="Antwoord geven").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    checker.check("preview: question with error")
+    page.locator("#answer-bakker").check()
+    page.get_by_role("button", name="Antwoord geven").click()
+    expect(page.locator("h1")).to_have_text("Einde van de toets")
+    checker.check("preview: course end")
+    page.get_by_label("Score in deze module").fill("veel")
+    page.get_by_role("button", name="Toestand aanpassen").click()
+    expect(page.locator(".error-summary")).to_be_visible()
+    checker.check("preview: state with errors")
+
+    for section in ("", "/funnel", "/choices", "/questions", "/notebook"):
+        page.goto(f"{course}/analytics{section}")
+        expect(page.locator("svg.chart").first).to_be_visible()
+        checker.check(f"analytics{section or ': overview'}")
+    page.goto(f"{course}/analytics?from=gisteren")
+    expect(page.locator(".error-summary")).to_be_visible()
+    checker.check("analytics with errors")
+
+    page.goto("/language/en?next=/studio")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    checker.check("studio (en)")
+    page.goto(f"{course}/preview?scene=plein")
+    checker.check("preview: hub (en)")
+    page.goto(f"{course}/analytics/questions")
+    checker.check("analytics: questions (en)")
+    checker.assert_clean(expected=21)
+
+
+def test_an_open_preview_reloads_itself_after_a_save(page: Any, studio: Studio) -> None:
+    module = studio.courses / "buurtronde" / "modules" / "ronde.yaml"
+    original = module.read_text(encoding="utf-8")
+    title = f"De bakkerij {secrets.token_hex(3)}"
+    try:
+        page.goto("/studio/courses/buurtronde/preview?scene=bakkerij")
+        expect(page.locator("h1")).to_have_text("De bakkerij")
+        expect(page.locator(".live-note a")).to_have_text("Nu opnieuw laden")  # the way without JavaScript
+        module.write_text(original.replace("title: De bakkerij", f"title: {title}"), encoding="utf-8")
+        expect(page.locator("h1")).to_have_text(title)
+
+        # a broken save: the page reloads, still plays the last good version, and says why
+        text = module.read_text(encoding="utf-8")
+        module.write_text(text.replace("        goto: plein\n        feedback: U weet nu nog niet",
+                                       "        goto: nergens\n        feedback: U weet nu nog niet"), encoding="utf-8")
+        expect(page.locator(".notice--warning")).to_contain_text("De laatste wijziging heeft fouten")
+        expect(page.locator("h1")).to_have_text(title)
+        page.get_by_role("link", name="Bekijk de problemen").click()
+        expect(page.locator(".problem .where")).to_contain_text("buurtronde/modules/ronde.yaml:")
+        expect(page.locator(".problem mark")).to_contain_text("goto: nergens")
+
+        # fixed again: the course page reloads itself and the problems are gone
+        module.write_text(original, encoding="utf-8")
+        expect(page.get_by_text("De laatste controle vond geen problemen.")).to_be_visible()
+    finally:
+        module.write_text(original, encoding="utf-8")
