@@ -36,6 +36,7 @@ from elearning.certificates.codes import generate_code, verify_url
 from elearning.certificates.data import sample_certificate
 from elearning.certificates.render import PDF_OPTIONS, render_html, render_pdf
 from elearning.certificates.templates import TEMPLATES_DIR
+from elearning.web.mail import take_link
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -161,7 +162,7 @@ def _post(client: httpx.Client, path: str, data: dict[str, Any], form_page: str 
     return client.post(path, data={"csrf": token.group(1), **data})
 
 
-def _learner(url: str, n: int, *, finish: bool = True) -> tuple[httpx.Client, int]:
+def _learner(url: str, root: Path, n: int, *, finish: bool = True) -> tuple[httpx.Client, int]:
     """A registered learner (its own cookies) and an attempt: passed, or just started."""
     # Each learner comes from their own address (uvicorn trusts X-Forwarded-For from 127.0.0.1),
     # as real learners do: the limit on new accounts per address stays out of the way.
@@ -169,6 +170,8 @@ def _learner(url: str, n: int, *, finish: bool = True) -> tuple[httpx.Client, in
                           headers={"X-Forwarded-For": f"10.0.{n // 250}.{n % 250 + 1}"})
     _post(client, "/account/register", {"name": f"Leerling {n}", "email": f"bench-{n}@example.org",
                                         "password": PASSWORD, "registration_number": "4610123456"})
+    link = take_link(root / "data" / "outbox", f"bench-{n}@example.org", "/account/confirm/")
+    _post(client, link, {})
     started = _post(client, "/courses/buurtronde/start", {}, form_page="/courses/buurtronde")
     attempt = int(started.url.path.rsplit("/", 1)[1])
     for kind, value in PASSING if finish else PASSING[:1]:
@@ -194,7 +197,7 @@ def web_benchmarks(requests: int, rendering: str) -> None:
     print(f"-- the web app, CERTIFICATE_RENDERING={rendering}")
     with tempfile.TemporaryDirectory(prefix="bench-certificates-") as tmp, _server(Path(tmp), rendering) as url:
         root = Path(tmp)
-        owner, _ = _learner(url, 0)
+        owner, _ = _learner(url, root, 0)
         certificate = _PDF.search(owner.get("/certificates").text)
         assert certificate, "the learner has no certificate"  # noqa: S101 - bench set-up
         path = f"/certificates/{certificate.group(1)}.pdf"
@@ -224,13 +227,13 @@ def web_benchmarks(requests: int, rendering: str) -> None:
 
 def scene_latency_under_load(url: str, root: Path, requests: int, renders: int = 20) -> None:
     """p99 of scene-page GETs while idle, then while `renders` certificates render at once."""
-    learners = [_learner(url, n) for n in range(1, renders + 1)]
+    learners = [_learner(url, root, n) for n in range(1, renders + 1)]
     paths = []
     for client, _ in learners:
         found = _PDF.search(client.get("/certificates").text)
         assert found  # noqa: S101 - bench set-up
         paths.append(f"/certificates/{found.group(1)}.pdf")
-    player, attempt = _learner(url, renders + 1, finish=False)
+    player, attempt = _learner(url, root, renders + 1, finish=False)
     cookies = dict(player.cookies)
     _forget_pdfs(root)
 

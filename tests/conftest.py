@@ -168,6 +168,20 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _STEP = re.compile(r'name="step" value="(\d+)"')
 
 
+def take_confirmation_link(outbox: Path, email: str) -> str:
+    """The path of the newest confirmation link mailed to `email` (that mail leaves the outbox)."""
+    from elearning.web.mail import take_link
+
+    return take_link(outbox, email, "/account/confirm/")
+
+
+def confirm_in_browser(page: Any, data_dir: Path, email: str) -> None:
+    """Open the mailed link in the browser and press its button, as the learner would."""
+    page.goto(take_confirmation_link(data_dir / "outbox", email))
+    page.get_by_role("button", name="Account maken").click()
+    page.wait_for_load_state()
+
+
 @dataclass
 class Web:
     """Helpers to drive the app like a browser does: read the form tokens, post forms."""
@@ -193,10 +207,17 @@ class Web:
         return self.last
 
     def register(self, email: str = "sanne@example.org", name: str = "Sanne de Vries",
-                 password: str = "een goed wachtwoord", number: str = "") -> httpx.Response:  # noqa: S107 - a test account
-        return self.post("/account/register", {
-            "name": name, "email": email, "password": password, "registration_number": number,
-        })
+                 password: str = "een goed wachtwoord", number: str = "",  # noqa: S107 - a test account
+                 next_url: str | None = None) -> httpx.Response:
+        """Fill in the register form, open the link from the mail and confirm: logged in after."""
+        form = {"name": name, "email": email, "password": password, "registration_number": number}
+        if next_url:
+            form["next"] = next_url
+        sent = self.post("/account/register", form)
+        if sent.status_code != 200:
+            return sent
+        link = take_confirmation_link(self.client.app.state.settings.outbox_dir, email)  # type: ignore[attr-defined]
+        return self.post(link)
 
     def login(self, email: str = "sanne@example.org",
               password: str = "een goed wachtwoord") -> httpx.Response:  # noqa: S107 - a test account

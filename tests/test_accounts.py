@@ -9,6 +9,7 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
+from conftest import take_confirmation_link
 from starlette.testclient import TestClient
 
 from elearning.settings import Settings
@@ -58,12 +59,94 @@ def test_register_checks_every_field_and_says_what_is_wrong(web) -> None:
     assert 'value="kort"' not in html  # passwords are never echoed
 
 
-def test_an_address_can_have_one_account(web) -> None:
+def _mail_to(settings: Settings, email: str) -> list[Message]:
+    return [m for m in _outbox(settings) if m["To"] == email]
+
+
+def _body(mail: Message) -> str:
+    return mail.get_payload(decode=True).decode("utf-8")  # type: ignore[union-attr]
+
+
+def test_the_account_exists_only_once_the_mailed_link_is_confirmed(web, settings: Settings) -> None:
+    sent = web.post("/account/register", {"name": "Sanne de Vries", "email": "Sanne@example.org",
+                                          "password": PASSWORD, "registration_number": ""})
+    assert sent.status_code == 200
+    assert "Kijk in uw mailbox" in sent.text and "sanne@example.org" in sent.text
+    assert "Uitloggen" not in sent.text
+    [mail] = _mail_to(settings, "sanne@example.org")
+    assert mail["Subject"] == "Uw account bevestigen"
+    link = re.search(r"http://testserver(/account/confirm/[\w-]+)", _body(mail)).group(1)  # type: ignore[union-attr]
+    page = web.get(link)  # a mail scanner opening the link makes nothing
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert "U maakt een account voor Sanne de Vries met het e-mailadres sanne@example.org." in page.text
+    assert "Dit e-mailadres en wachtwoord horen niet bij elkaar." in web.login().text
+    done = web.post(link)
+    assert "Uitloggen" in done.text
+    again = web.post(link, token_from="/account/login")
+    assert again.status_code == 400 and "Deze link werkt niet meer." in again.text
+
+
+def test_registering_a_taken_address_looks_the_same_and_tells_only_its_owner(web, settings: Settings) -> None:
     web.register()
     web.logout()
-    response = web.register(email="SANNE@example.org ")
-    assert response.status_code == 400
-    assert "Er is al een account met dit e-mailadres." in response.text
+    taken = web.post("/account/register", {"name": "Iemand Anders", "email": "SANNE@example.org ",
+                                           "password": "een ander wachtwoord", "registration_number": ""})
+    free = web.post("/account/register", {"name": "Iemand Anders", "email": "vrij@example.org",
+                                          "password": "een ander wachtwoord", "registration_number": ""})
+    assert taken.status_code == free.status_code == 200
+    strip = re.compile(r'name="csrf" value="[^"]+"|[\w.]+@example.org')
+    assert strip.sub("", taken.text) == strip.sub("", free.text)
+    [note] = _mail_to(settings, "sanne@example.org")
+    assert note["Subject"] == "U heeft al een account"
+    assert "/account/confirm/" not in _body(note) and "/account/password/forgot" in _body(note)
+    assert "Uitloggen" in web.login().text  # the account and its password are untouched
+
+
+def test_two_links_for_one_address_make_one_account(web, client: TestClient, settings: Settings) -> None:
+    for name in ("Sanne", "Sanne de Vries"):
+        web.post("/account/register", {"name": name, "email": "sanne@example.org", "password": PASSWORD,
+                                       "registration_number": ""})
+    second = take_confirmation_link(settings.outbox_dir, "sanne@example.org")
+    first = take_confirmation_link(settings.outbox_dir, "sanne@example.org")
+    assert "Uitloggen" in web.post(second).text
+    web.logout()
+    used_up = web.post(first, token_from="/account/login")
+    assert used_up.status_code == 400 and "Deze link werkt niet meer." in used_up.text
+
+
+def test_confirmation_mails_to_one_address_are_limited(web, settings: Settings) -> None:
+    for _ in range(accounts.CONFIRM_PER_ADDRESS.tries + 2):
+        page = web.post("/account/register", {"name": "Sanne", "email": "sanne@example.org", "password": PASSWORD,
+                                              "registration_number": ""})
+        assert "Kijk in uw mailbox" in page.text  # the page does not tell either
+    assert len(_mail_to(settings, "sanne@example.org")) == accounts.CONFIRM_PER_ADDRESS.tries
+
+
+def test_guest_progress_follows_the_link_to_another_device(web, client: TestClient, settings: Settings) -> None:
+    attempt = web.start()
+    web.choose(attempt, "c1")
+    web.post("/account/register", {"name": "Sanne", "email": "sanne@example.org", "password": PASSWORD,
+                                   "registration_number": "", "next": f"/play/{attempt}"})
+    client.cookies.clear()  # the mail is opened on a phone, without the guest's cookie
+    landed = web.post(take_confirmation_link(settings.outbox_dir, "sanne@example.org"))
+    assert "<h1>Het plein</h1>" in landed.text  # the guest's attempt, now the account's
+    assert "Verder waar u was" in web.get("/courses/buurtronde").text
+
+
+async def test_confirmation_tokens_expire_and_are_stored_hashed(orm) -> None:
+    from elearning.storage.models import EmailConfirmation
+
+    with orm:
+        mailing = await accounts.start_registration("lot@example.org", "Lot", PASSWORD)
+        assert mailing is not None and mailing.token is not None
+        row = await EmailConfirmation.get(email="lot@example.org")
+        assert mailing.token not in row.token_hash and PASSWORD not in (row.password_hash or "")
+        assert await accounts.pending_confirmation(mailing.token) is not None
+        row.expires_at = now() - timedelta(seconds=1)
+        await row.save()
+        assert await accounts.pending_confirmation(mailing.token) is None
+        assert await accounts.confirm(mailing.token) is None
+        assert not await User.filter(email="lot@example.org").exists()
 
 
 def test_log_out_and_in_again(web) -> None:
@@ -142,15 +225,37 @@ def test_change_details(web) -> None:
     assert 'value="Sanne van Dijk"' in response.text and 'value="4610999888"' in response.text
 
 
-def test_changing_the_email_address_needs_the_password(web) -> None:
+def test_changing_the_email_address_needs_the_password_and_the_new_mailbox(web, settings: Settings) -> None:
     web.register()
     refused = web.post("/account", {"name": "Sanne", "email": "nieuw@example.org"})
     assert refused.status_code == 400
     assert "Vul uw huidige wachtwoord in om uw e-mailadres te veranderen." in refused.text
-    ok = web.post("/account", {"name": "Sanne", "email": "nieuw@example.org", "current_password": PASSWORD})
-    assert "Uw gegevens zijn opgeslagen." in ok.text
+    asked = web.post("/account", {"name": "Sanne", "email": "Nieuw@example.org", "current_password": PASSWORD})
+    assert "Kijk in uw mailbox" in asked.text and "nieuw@example.org" in asked.text
+    assert 'value="sanne@example.org"' in web.get("/account").text  # not changed yet
+    assert 'value="Sanne"' in web.get("/account").text  # the name is saved at once
+    [mail] = _mail_to(settings, "nieuw@example.org")
+    assert mail["Subject"] == "Uw nieuwe e-mailadres bevestigen"
+    link = re.search(r"http://testserver(/account/confirm/[\w-]+)", _body(mail)).group(1)  # type: ignore[union-attr]
+    assert "Uw account krijgt het nieuwe e-mailadres nieuw@example.org." in web.get(link).text
+    assert "Uw e-mailadres is veranderd." in web.post(link).text
     web.logout()
     assert "Uitloggen" in web.login("nieuw@example.org").text
+
+
+def test_changing_to_a_taken_address_looks_the_same_and_changes_nothing(web, settings: Settings) -> None:
+    web.register(email="bezet@example.org", name="Bas")
+    web.logout()
+    web.register()
+    taken = web.post("/account", {"name": "Sanne", "email": "bezet@example.org", "current_password": PASSWORD})
+    free = web.post("/account", {"name": "Sanne", "email": "vrij@example.org", "current_password": PASSWORD})
+    strip = re.compile(r'name="csrf" value="[^"]+"|[\w.]+@example.org')
+    assert taken.status_code == free.status_code == 200
+    assert strip.sub("", taken.text) == strip.sub("", free.text)
+    [note] = _mail_to(settings, "bezet@example.org")
+    assert note["Subject"] == "Dit e-mailadres heeft al een account"
+    assert "Sanne" not in _body(note) and "/account/confirm/" not in _body(note)
+    assert 'value="sanne@example.org"' in web.get("/account").text
 
 
 def test_change_password_signs_other_sessions_out(web, client: TestClient) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from conftest import confirm_in_browser
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -30,13 +31,15 @@ def at(page, title: str) -> None:
     expect(page.locator("h1")).to_have_text(title)
 
 
-def _register(page, email: str) -> None:
+def _register(page, data_dir, email: str) -> None:
     page.goto("/account/register")
     page.get_by_label("Uw naam").fill("Eva Jansen")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_label("Registratienummer bij Registerplein").fill("4610 000 123")
     page.get_by_role("button", name="Account maken").click()
+    at(page, "Kijk in uw mailbox")
+    confirm_in_browser(page, data_dir, email)
     page.wait_for_url(re.compile(r"/$"))
 
 
@@ -54,9 +57,9 @@ def _logout(page) -> None:
     assert page.get_by_role("link", name="Inloggen").is_visible()
 
 
-def test_register_play_to_a_pass_log_out_log_in_and_resume(page) -> None:
+def test_register_play_to_a_pass_log_out_log_in_and_resume(page, live_server) -> None:
     email = f"eva-{secrets.token_hex(4)}@example.org"
-    _register(page, email)
+    _register(page, live_server.data_dir, email)
 
     page.get_by_role("link", name="Een ronde door de buurt").click()
     page.get_by_role("button", name="Start de cursus").click()

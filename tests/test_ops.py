@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
+from conftest import take_confirmation_link
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -219,7 +220,8 @@ def test_one_json_line_per_request_without_personal_data(web: Any, log_lines: li
         assert secret not in text, secret
     access = [json.loads(line) for line in log_lines if '"logger": "elearning.access"' in line]
     routes = [(a["method"], a["route"], a["status"]) for a in access]
-    for expected in [("POST", "/account/register", 303), ("POST", "/play/{attempt_id}", 303),
+    for expected in [("POST", "/account/register", 200), ("POST", "/account/confirm/{token}", 303),
+                     ("POST", "/play/{attempt_id}", 303),
                      ("GET", "/play/{attempt_id}", 200), ("GET", "/account/password/reset/{token}", 200),
                      ("GET", "/verify/{code}", 400), ("GET", "(no route)", 404),
                      ("POST", "/account/login", 400)]:
@@ -315,7 +317,7 @@ def test_several_workers_share_sessions_and_rate_limits(tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for_workers(url, proc, log, workers=2)
-        asyncio.run(_across_workers(url))
+        asyncio.run(_across_workers(url, tmp_path / "data" / "outbox"))
         lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
         served = {line["pid"] for line in lines if line["logger"] == "elearning.access"}
         assert len(served) == 2, "both workers answered requests"
@@ -350,7 +352,7 @@ def _wait_for_workers(url: str, proc: subprocess.Popen[bytes], log: Path, worker
     raise AssertionError(f"the workers did not start:\n{log.read_text()}")
 
 
-async def _across_workers(url: str) -> None:
+async def _across_workers(url: str, outbox: Path) -> None:
     """Each request on a new connection: the kernel spreads them over the workers."""
     csrf = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -366,7 +368,11 @@ async def _across_workers(url: str) -> None:
     registered = await fresh(sanne, "POST", "/account/register", data={
         "csrf": token.group(1), "name": "Sanne", "email": "sanne@example.org", "password": "een goed wachtwoord",
         "registration_number": ""})
-    assert registered.status_code == 303
+    assert registered.status_code == 200
+    link = take_confirmation_link(outbox, "sanne@example.org")
+    token = csrf.search((await fresh(sanne, "GET", link)).text)
+    assert token
+    assert (await fresh(sanne, "POST", link, data={"csrf": token.group(1)})).status_code == 303
     # The session, signed with the shared key, works in every worker: 20 times logged in.
     pages = await asyncio.gather(*(fresh(sanne, "GET", "/account") for _ in range(20)))
     assert all(page.status_code == 200 and "Sanne" in page.text for page in pages)

@@ -1,7 +1,9 @@
 """Accounts: registration, login with rate limits, details, password reset tokens.
 
 Rate limits count rows in the database (table throttle_hit), so they hold across several
-server processes. No function tells an unknown e-mail address apart from a wrong password.
+server processes. No function tells an unknown e-mail address apart from a wrong password,
+and registering or changing an address goes through a mailed link (EmailConfirmation): the
+form answers the same whether the address is free or taken, and only its owner learns which.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from elearning.storage.attempts import now
-from elearning.storage.models import PasswordReset, Role, ThrottleHit, User
+from elearning.storage.models import EmailConfirmation, PasswordReset, Role, ThrottleHit, User
 from elearning.storage.passwords import hash_password, needs_rehash, verify_password
 
 
@@ -31,6 +33,8 @@ RESET_PER_ACCOUNT = Limit(3, timedelta(hours=1))
 RESET_PER_ADDRESS = Limit(10, timedelta(hours=1))
 REGISTER_PER_ADDRESS = Limit(20, timedelta(hours=1))
 RESET_VALID_FOR = timedelta(hours=1)
+CONFIRM_PER_ADDRESS = Limit(3, timedelta(hours=1))  # mails to one e-mail address
+CONFIRM_VALID_FOR = timedelta(hours=24)
 
 
 class EmailTaken(Exception):
@@ -131,14 +135,11 @@ async def authenticate(email: str, password: str, address: str) -> User:
     return user
 
 
-async def update_details(user: User, *, name: str, email: str, registration_number: str | None) -> None:
+async def update_details(user: User, *, name: str, registration_number: str | None) -> None:
+    """Name and registration number; a new e-mail address goes through start_email_change."""
     user.name = name.strip()
-    user.email = normalise_email(email)
     user.registration_number = registration_number or None
-    try:
-        await user.save(update_fields=["name", "email", "registration_number", "updated_at"])
-    except IntegrityError:
-        raise EmailTaken(user.email) from None
+    await user.save(update_fields=["name", "registration_number", "updated_at"])
 
 
 async def set_password(user: User, password: str) -> None:
@@ -205,3 +206,103 @@ async def reset_password(token: str, password: str) -> User | None:
         await user.save(using_db=conn, update_fields=["password_hash", "auth_epoch", "updated_at"])
     await ThrottleHit.filter(bucket=_account_bucket("login", user.email)).delete()
     return user
+
+
+# -- confirming an address: new accounts and changed addresses --------------------------------
+@dataclass(frozen=True)
+class Mailing:
+    """What to mail after a registration or an address change: a link to confirm the address
+    (`token` set), or, when the address already has an account, a note saying so (`token` None)."""
+
+    email: str
+    name: str
+    token: str | None
+
+
+async def _confirm_allowed(email: str) -> bool:
+    bucket = _account_bucket("confirm", email)
+    if await _over_limit([(bucket, CONFIRM_PER_ADDRESS)]):
+        return False
+    await _hit(bucket)
+    return True
+
+
+async def _new_confirmation(purpose: str, email: str, **values: object) -> str:
+    token = secrets.token_urlsafe(32)
+    at = now()
+    await EmailConfirmation.create(purpose=purpose, email=email, token_hash=_digest(token), created_at=at,
+                                   expires_at=at + CONFIRM_VALID_FOR, **values)
+    return token
+
+
+async def start_registration(email: str, name: str, password: str, *, registration_number: str | None = None,
+                             guest_key: str | None = None, next_url: str = "/") -> Mailing | None:
+    """The mail to send for this registration, or None when that address got too many lately.
+
+    The account is made when the link is used (confirm_registration). The password is hashed
+    in every case, so a taken address answers as slowly as a free one.
+    """
+    email = normalise_email(email)
+    password_hash = await hash_password(password)
+    if not await _confirm_allowed(email):
+        return None
+    existing = await find_user(email)
+    if existing is not None:
+        return Mailing(email, existing.name, None)
+    token = await _new_confirmation(
+        "register", email, name=name.strip(), password_hash=password_hash,
+        registration_number=registration_number or None, guest_key=guest_key, next_url=next_url[:300],
+    )
+    return Mailing(email, name.strip(), token)
+
+
+async def start_email_change(user: User, email: str) -> Mailing | None:
+    """The mail to send to the new address `email` of `user`, or None when limited."""
+    email = normalise_email(email)
+    if not await _confirm_allowed(email):
+        return None
+    if await User.filter(email=email).exists():
+        return Mailing(email, user.name, None)
+    token = await _new_confirmation("change", email, user=user)
+    return Mailing(email, user.name, token)
+
+
+async def pending_confirmation(token: str) -> EmailConfirmation | None:
+    """The unused, unexpired confirmation this token belongs to."""
+    return await EmailConfirmation.filter(token_hash=_digest(token), used_at=None, expires_at__gt=now()).first()
+
+
+async def confirm(token: str) -> tuple[EmailConfirmation, User] | None:
+    """Use the token once: make the account, or give the account its new address.
+
+    None when the token is unknown, used or expired; EmailTaken when the address got an
+    account in the meantime (the token is then used up all the same).
+    """
+    at = now()
+    async with in_transaction() as conn:
+        row = await EmailConfirmation.filter(
+            token_hash=_digest(token), used_at=None, expires_at__gt=at
+        ).using_db(conn).first()
+        if row is None:
+            return None
+        used = await EmailConfirmation.filter(id=row.id, used_at=None).using_db(conn).update(used_at=at)
+        if not used:
+            return None
+    if row.purpose == "register":
+        try:
+            user = await User.create(
+                email=row.email, name=row.name, password_hash=row.password_hash,
+                registration_number=row.registration_number, role=Role.LEARNER.value,
+            )
+        except IntegrityError:
+            raise EmailTaken(row.email) from None
+        # Other links for this address can only fail now: void them.
+        await EmailConfirmation.filter(email=row.email, purpose="register", used_at=None).update(used_at=at)
+        return row, user
+    user = await User.get(id=row.user_id)  # type: ignore[attr-defined]
+    user.email = row.email
+    try:
+        await user.save(update_fields=["email", "updated_at"])
+    except IntegrityError:
+        raise EmailTaken(row.email) from None
+    return row, user

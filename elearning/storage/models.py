@@ -122,6 +122,31 @@ class PasswordReset(Model):
         table = "password_reset"
 
 
+class EmailConfirmation(Model):
+    """A link mailed to prove an address: a new account (purpose 'register') or a new address
+    for an existing account ('change'). The account or the change exists only once the link
+    is used, so the register and profile forms never reveal whether an address is taken."""
+
+    id = fields.IntField(primary_key=True)
+    purpose = fields.CharField(max_length=16)  # register | change
+    token_hash = fields.CharField(max_length=64, unique=True)  # sha256 of the mailed token
+    email = fields.CharField(max_length=254)  # the address to prove, lower-case
+    user: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "storage.User", related_name="email_confirmations", null=True, on_delete=fields.CASCADE
+    )  # 'change' only
+    name = fields.CharField(max_length=200, null=True)  # 'register' only, like password_hash
+    password_hash = fields.CharField(max_length=255, null=True)
+    registration_number = fields.CharField(max_length=32, null=True)
+    guest_key = fields.CharField(max_length=64, null=True)  # guest progress to adopt
+    next_url = fields.CharField(max_length=300, default="/")
+    created_at = fields.DatetimeField()
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "email_confirmation"
+
+
 class Certificate(Model):
     """An issued certificate: a frozen snapshot of what it certifies (`data`) and its PDF once rendered.
 

@@ -83,6 +83,7 @@ def routes() -> list[Route | Mount]:
         Route("/account/password", accounts.change_password, methods=["POST"], name="change_password"),
         Route("/account/password/forgot", accounts.forgot, methods=["GET", "POST"], name="forgot"),
         Route("/account/password/reset/{token}", accounts.reset, methods=["GET", "POST"], name="reset"),
+        Route("/account/confirm/{token}", accounts.confirm, methods=["GET", "POST"], name="confirm"),
         Route("/language/{lang}", misc.language, name="language"),
         Route("/media/{course_id}/{path:path}", misc.media, name="media"),
         Route("/health", misc.health, name="health"),

@@ -206,8 +206,6 @@ EN: dict[str, str] = {
     "Kies een wachtwoord van hoogstens {n} tekens.": "Choose a password of at most {n} characters.",
     "Er zijn vanaf uw adres te veel accounts gemaakt. Probeer het over een uur opnieuw.":
         "Too many accounts were created from your address. Try again in an hour.",
-    "Er is al een account met dit e-mailadres. Log in, of vraag een nieuw wachtwoord aan.":
-        "There already is an account with this e-mail address. Log in, or request a new password.",
     "Uw wachtwoord is veranderd. Log in met uw nieuwe wachtwoord.":
         "Your password has been changed. Log in with your new password.",
     "Vul uw wachtwoord in.": "Enter your password.",
@@ -219,7 +217,6 @@ EN: dict[str, str] = {
     "Uw wachtwoord is veranderd.": "Your password has been changed.",
     "Vul uw huidige wachtwoord in om uw e-mailadres te veranderen.":
         "Enter your current password to change your e-mail address.",
-    "Dit e-mailadres hoort al bij een ander account.": "This e-mail address already belongs to another account.",
     "Uw huidige wachtwoord klopt niet.": "Your current password is not correct.",
     "Een nieuw wachtwoord kiezen": "Choosing a new password",
     "Hallo {name},\n\nU vroeg om een nieuw wachtwoord. Kies een nieuw wachtwoord met deze link:\n\n"
@@ -528,4 +525,58 @@ EN: dict[str, str] = {
     "Kies een versie uit de lijst.": "Choose a version from the list.",
     "Vul een datum in als jjjj-mm-dd, bijvoorbeeld 2025-03-01.": "Enter a date as yyyy-mm-dd, for example 2025-03-01.",
     "De einddatum ligt voor de begindatum.": "The end date is before the start date.",
+    # confirming an e-mail address (registration, address change)
+    "Uw e-mailadres is veranderd.": "Your e-mail address has been changed.",
+    "Uw account bevestigen": "Confirm your account",
+    "Hallo {name},\n\nU maakte een account. Bevestig uw e-mailadres met deze link:\n\n{link}\n\n"
+    "De link werkt 24 uur. Maakte u geen account? Dan hoeft u niets te doen: zonder de link "
+    "komt er geen account.\n":
+        "Hello {name},\n\nYou created an account. Confirm your e-mail address with this link:\n\n{link}\n\n"
+        "The link works for 24 hours. Did you not create an account? Then you need not do anything: "
+        "without the link there is no account.\n",
+    "Uw nieuwe e-mailadres bevestigen": "Confirm your new e-mail address",
+    "Hallo {name},\n\nU wilt dit e-mailadres gebruiken voor uw account. Bevestig dat met deze "
+    "link:\n\n{link}\n\nDe link werkt 24 uur. Vroeg u dit niet? Dan hoeft u niets te doen: "
+    "er verandert niets.\n":
+        "Hello {name},\n\nYou want to use this e-mail address for your account. Confirm that with this "
+        "link:\n\n{link}\n\nThe link works for 24 hours. Did you not ask for this? Then you need not do "
+        "anything: nothing changes.\n",
+    "U heeft al een account": "You already have an account",
+    "Hallo {name},\n\nIemand wilde een account maken met dit e-mailadres. Maar u heeft al een "
+    "account. Log hier in:\n\n{login}\n\nWachtwoord vergeten? Vraag hier een nieuw wachtwoord "
+    "aan:\n\n{forgot}\n\nDeed u dit niet zelf? Dan hoeft u niets te doen.\n":
+        "Hello {name},\n\nSomeone wanted to create an account with this e-mail address. But you already "
+        "have an account. Log in here:\n\n{login}\n\nForgot your password? Request a new one "
+        "here:\n\n{forgot}\n\nWas this not you? Then you need not do anything.\n",
+    "Dit e-mailadres heeft al een account": "This e-mail address already has an account",
+    "Hallo,\n\nIemand wilde dit e-mailadres gebruiken voor een ander account. Dit adres hoort al "
+    "bij een account, dus er verandert niets. Deed u dit niet zelf? Dan hoeft u niets te doen.\n":
+        "Hello,\n\nSomeone wanted to use this e-mail address for another account. This address already "
+        "belongs to an account, so nothing changes. Was this not you? Then you need not do anything.\n",
+    "Kijk in uw mailbox": "Check your mailbox",
+    "We hebben een e-mail gestuurd naar {email}. Klik op de link in die e-mail om uw account te maken. "
+    "De link werkt 24 uur.":
+        "We have sent an e-mail to {email}. Click the link in that e-mail to create your account. "
+        "The link works for 24 hours.",
+    "Uw andere gegevens zijn opgeslagen. We hebben een e-mail gestuurd naar {email}. Uw e-mailadres "
+    "verandert pas als u op de link in die e-mail klikt. De link werkt 24 uur.":
+        "Your other details have been saved. We have sent an e-mail to {email}. Your e-mail address "
+        "changes only when you click the link in that e-mail. The link works for 24 hours.",
+    "Geen e-mail gekregen? Kijk ook bij uw ongewenste e-mail. Komt er na een kwartier nog niets, "
+    "controleer dan het adres en probeer het opnieuw.":
+        "No e-mail? Look in your spam folder too. If nothing arrives within a quarter of an hour, "
+        "check the address and try again.",
+    "Verder als gast": "Continue as a guest",
+    "Terug naar uw gegevens": "Back to your details",
+    "E-mailadres bevestigen": "Confirm e-mail address",
+    "U maakt een account voor {name} met het e-mailadres {email}.":
+        "You are creating an account for {name} with the e-mail address {email}.",
+    "Uw account krijgt het nieuwe e-mailadres {email}.": "Your account gets the new e-mail address {email}.",
+    "E-mailadres veranderen": "Change e-mail address",
+    "Dit e-mailadres hoort inmiddels bij een account. Log in met dat account, of vraag een nieuw "
+    "wachtwoord aan.":
+        "This e-mail address now belongs to an account. Log in with that account, or request a new password.",
+    "Deze link werkt niet meer. Hij is al gebruikt of ouder dan 24 uur.":
+        "This link no longer works. It has been used already or is older than 24 hours.",
+    "Maak opnieuw een account": "Create an account again",
 }

@@ -101,18 +101,87 @@ async def register(request: Request) -> Response:
         if not errors and not await accounts.registration_allowed(client_address(request)):
             errors["email"] = _("Er zijn vanaf uw adres te veel accounts gemaakt. Probeer het over een uur opnieuw.")
         if not errors:
-            try:
-                user = await accounts.create_user(
-                    form_values["email"], form_values["name"], password, registration_number=number
-                )
-            except accounts.EmailTaken:
-                errors["email"] = _("Er is al een account met dit e-mailadres. Log in, of vraag een nieuw wachtwoord aan.")
-            else:
-                return await _welcome(request, user, next_url)
+            mailing = await accounts.start_registration(
+                form_values["email"], form_values["name"], password, registration_number=number,
+                guest_key=request.session.get("guest"), next_url=next_url,
+            )
+            # The same page whether the address is free or already has an account: only the
+            # mailbox's owner learns which (no user enumeration).
+            response = render(request, "account/check_mail.html", {
+                "email": accounts.normalise_email(form_values["email"]), "purpose": "register",
+            })
+            response.background = _mail(request, "register", mailing)
+            return response
         status = 400
     return render(request, "account/register.html", {
         "form": form_values, "errors": errors, "next": next_url, "min_password": MIN_LENGTH,
     }, status_code=status)
+
+
+def _mail(request: Request, purpose: str, mailing: accounts.Mailing | None) -> BackgroundTask | None:
+    """The mail for a registration or an address change, sent after the response, so a taken
+    address answers as fast as a free one. None when the address was mailed too often lately."""
+    if mailing is None:
+        return None
+    _ = _t(request)
+    base = settings(request).base_url
+    if mailing.token is not None:
+        link = f"{base}/account/confirm/{mailing.token}"
+        if purpose == "register":
+            subject = _("Uw account bevestigen")
+            body = _(
+                "Hallo {name},\n\nU maakte een account. Bevestig uw e-mailadres met deze link:\n\n{link}\n\n"
+                "De link werkt 24 uur. Maakte u geen account? Dan hoeft u niets te doen: zonder de link "
+                "komt er geen account.\n",
+                name=mailing.name, link=link,
+            )
+        else:
+            subject = _("Uw nieuwe e-mailadres bevestigen")
+            body = _(
+                "Hallo {name},\n\nU wilt dit e-mailadres gebruiken voor uw account. Bevestig dat met deze "
+                "link:\n\n{link}\n\nDe link werkt 24 uur. Vroeg u dit niet? Dan hoeft u niets te doen: "
+                "er verandert niets.\n",
+                name=mailing.name, link=link,
+            )
+    elif purpose == "register":
+        subject = _("U heeft al een account")
+        body = _(
+            "Hallo {name},\n\nIemand wilde een account maken met dit e-mailadres. Maar u heeft al een "
+            "account. Log hier in:\n\n{login}\n\nWachtwoord vergeten? Vraag hier een nieuw wachtwoord "
+            "aan:\n\n{forgot}\n\nDeed u dit niet zelf? Dan hoeft u niets te doen.\n",
+            name=mailing.name, login=f"{base}/account/login", forgot=f"{base}/account/password/forgot",
+        )
+    else:
+        subject = _("Dit e-mailadres heeft al een account")
+        body = _(
+            "Hallo,\n\nIemand wilde dit e-mailadres gebruiken voor een ander account. Dit adres hoort al "
+            "bij een account, dus er verandert niets. Deed u dit niet zelf? Dan hoeft u niets te doen.\n"
+        )
+    return BackgroundTask(request.app.state.mailer.send, mailing.email, subject, body)
+
+
+async def confirm(request: Request) -> Response:
+    """The link from a confirmation mail: a page with one button, because mail scanners open
+    links too. The POST makes the account (and logs in) or changes the address."""
+    token = request.path_params["token"]
+    if request.method == "GET":
+        pending = await accounts.pending_confirmation(token)
+        return render(request, "account/confirm.html", {"pending": pending, "taken": False}, headers=NO_REFERRER)
+    try:
+        confirmed = await accounts.confirm(token)
+    except accounts.EmailTaken:
+        return render(request, "account/confirm.html", {"pending": None, "taken": True},
+                      status_code=409, headers=NO_REFERRER)
+    if confirmed is None:
+        return render(request, "account/confirm.html", {"pending": None, "taken": False},
+                      status_code=400, headers=NO_REFERRER)
+    row, user = confirmed
+    if row.purpose == "change":
+        return redirect("/account?notice=email")
+    guest = session.log_in(request, user)
+    for key in {guest, row.guest_key} - {None}:
+        await adopt_guest_attempts(key, user.id)  # type: ignore[arg-type]
+    return redirect(safe_next(row.next_url))
 
 
 async def login(request: Request) -> Response:
@@ -174,6 +243,7 @@ async def profile(request: Request) -> Response:
     notices = {
         "saved": _("Uw gegevens zijn opgeslagen."),
         "password": _("Uw wachtwoord is veranderd."),
+        "email": _("Uw e-mailadres is veranderd."),
     }
     if request.method == "GET":
         notice = notices.get(request.query_params.get("notice", ""))
@@ -184,20 +254,22 @@ async def profile(request: Request) -> Response:
     _check_name(_, form_values["name"], errors)
     _check_email(_, form_values["email"], errors)
     number = _registration_number(request, form_values["registration_number"], errors)
-    email_changes = accounts.normalise_email(form_values["email"]) != user.email
+    new_email = accounts.normalise_email(form_values["email"])
+    email_changes = new_email != user.email
     if email_changes and not errors:
         if not await verify_password(user.password_hash, _password(form, "current_password")):
             errors["current_password"] = _("Vul uw huidige wachtwoord in om uw e-mailadres te veranderen.")
-    if not errors:
-        try:
-            await accounts.update_details(user, name=form_values["name"], email=form_values["email"],
-                                          registration_number=number)
-        except accounts.EmailTaken:
-            errors["email"] = _("Dit e-mailadres hoort al bij een ander account.")
-        else:
-            session.refresh(request, user)
-            return redirect("/account?notice=saved")
-    return _profile(request, user, form_values, errors, None, 400)
+    if errors:
+        return _profile(request, user, form_values, errors, None, 400)
+    await accounts.update_details(user, name=form_values["name"], registration_number=number)
+    session.refresh(request, user)
+    if not email_changes:
+        return redirect("/account?notice=saved")
+    # The new address changes only once its owner follows the mailed link; the answer is the
+    # same whether the address is free or belongs to another account.
+    response = render(request, "account/check_mail.html", {"email": new_email, "purpose": "change"})
+    response.background = _mail(request, "change", await accounts.start_email_change(user, new_email))
+    return response
 
 
 async def change_password(request: Request) -> Response:
