@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -154,6 +156,17 @@ async def set_role(user: User, role: Role) -> None:
     await user.save(update_fields=["role", "updated_at"])
 
 
+# -- mailed single-use tokens ------------------------------------------------------------
+async def _use_token(model: type[PasswordReset] | type[EmailConfirmation], token: str, at: datetime,
+                     conn: BaseDBAsyncClient) -> Any:
+    """Mark the unused, unexpired row of this token used (once, even with two racing requests)."""
+    row = await model.filter(token_hash=_digest(token), used_at=None, expires_at__gt=at).using_db(conn).first()
+    if row is None:
+        return None
+    used = await model.filter(id=row.id, used_at=None).using_db(conn).update(used_at=at)
+    return row if used else None
+
+
 # -- password reset ----------------------------------------------------------------------
 async def request_reset(email: str, address: str) -> tuple[User, str] | None:
     """A fresh single-use token for the account with this address, or None.
@@ -191,13 +204,8 @@ async def reset_password(token: str, password: str) -> User | None:
     password_hash = await hash_password(password)
     at = now()
     async with in_transaction() as conn:
-        row = await PasswordReset.filter(
-            token_hash=_digest(token), used_at=None, expires_at__gt=at
-        ).using_db(conn).first()
+        row = await _use_token(PasswordReset, token, at, conn)
         if row is None:
-            return None
-        used = await PasswordReset.filter(id=row.id, used_at=None).using_db(conn).update(used_at=at)
-        if not used:
             return None
         await PasswordReset.filter(user_id=row.user_id, used_at=None).using_db(conn).update(used_at=at)  # type: ignore[attr-defined]
         user = await User.get(id=row.user_id).using_db(conn)  # type: ignore[attr-defined]
@@ -280,14 +288,9 @@ async def confirm(token: str) -> tuple[EmailConfirmation, User] | None:
     """
     at = now()
     async with in_transaction() as conn:
-        row = await EmailConfirmation.filter(
-            token_hash=_digest(token), used_at=None, expires_at__gt=at
-        ).using_db(conn).first()
-        if row is None:
-            return None
-        used = await EmailConfirmation.filter(id=row.id, used_at=None).using_db(conn).update(used_at=at)
-        if not used:
-            return None
+        row = await _use_token(EmailConfirmation, token, at, conn)
+    if row is None:
+        return None
     if row.purpose == "register":
         try:
             user = await User.create(
