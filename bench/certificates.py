@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import re
 import shutil
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -36,6 +34,7 @@ from elearning.certificates.codes import generate_code, verify_url
 from elearning.certificates.data import sample_certificate
 from elearning.certificates.render import PDF_OPTIONS, render_html, render_pdf
 from elearning.certificates.templates import TEMPLATES_DIR
+from elearning.testing import free_port, running_server, server_env
 from elearning.web.mail import take_link
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,43 +116,14 @@ PASSING = [("choice", "c1"), ("choice", "loc-bakkerij"), ("choice", "c1"), ("cho
 PASSWORD = "een goed wachtwoord"  # noqa: S105 - a bench account
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @contextmanager
 def _server(root: Path, rendering: str) -> Iterator[str]:
     """`elearning serve` (one uvicorn worker) on a free port of 127.0.0.1, on a fresh SQLite database."""
     shutil.copytree(FIXTURE_COURSE, root / "courses" / "buurtronde")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")}
-    env.update(DATA_DIR=str(root / "data"), COURSES_DIR=str(root / "courses"), BASE_URL=url,
-               LOG_LEVEL="WARNING", CERTIFICATE_RENDERING=rendering)
-    log = root / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "elearning"), "serve", "--port", str(port)],
-                                cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    port = free_port()
+    env = server_env(root, port, CERTIFICATE_RENDERING=rendering)
+    with running_server(root, port=port, env=env, startup=60) as server:
+        yield server.url
 
 
 def _post(client: httpx.Client, path: str, data: dict[str, Any], form_page: str | None = None) -> httpx.Response:

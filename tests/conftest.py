@@ -9,14 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 import secrets
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -33,6 +28,7 @@ with warnings.catch_warnings():
 
 from elearning.settings import Settings
 from elearning.storage import db
+from elearning.testing import running_server
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEB_COURSE = FIXTURES / "web-course"
@@ -326,12 +322,6 @@ def count_queries() -> Iterator[Any]:
 
 
 # -- a live server and Chromium, once per session ----------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -344,35 +334,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     """`elearning serve` in a subprocess, on a fresh SQLite database, serving the fixture course."""
     root = tmp_path_factory.mktemp("live")
     shutil.copytree(WEB_COURSE, root / "courses" / "buurtronde")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")}
-    env.update(DATA_DIR=str(root / "data"), COURSES_DIR=str(root / "courses"),
-               BASE_URL=f"http://127.0.0.1:{port}", LOG_LEVEL="WARNING")
-    log = root / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [str(Path(sys.executable).parent / "elearning"), "serve", "--port", str(port)],
-            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-        yield LiveServer(url, root / "data", log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with running_server(root) as server:
+        yield LiveServer(server.url, server.data_dir, server.log)
 
 
 CHROMIUM_ARGS = [

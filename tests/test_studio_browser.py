@@ -7,12 +7,9 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,16 +18,17 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import PASSING_PATH, WEB_COURSE, Web, free_port
+from conftest import PASSING_PATH, WEB_COURSE, Web
 from playwright.sync_api import expect
 from test_studio import _break
+
+from elearning.testing import BIN, free_port, running_server, server_env
 
 pytestmark = pytest.mark.browser
 
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 EMAIL = "auteur@example.org"
 PASSWORD = "een goed wachtwoord"
-BIN = Path(sys.executable).parent
 
 
 @dataclass
@@ -56,41 +54,18 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
         encoding="utf-8")
     _break(courses / "kapot")
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")}
-    env.update(DATA_DIR=str(root / "data"), COURSES_DIR=str(courses), BASE_URL=f"http://127.0.0.1:{port}",
-               LOG_LEVEL="WARNING")
+    env = server_env(root, port)
     _cli(env, "migrate")
     _cli(env, "users", "create", "--role", "author", "--name", "Anne Auteur", "--password", PASSWORD, EMAIL)
-    log = root / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([str(BIN / "elearning"), "serve", "--dev", "--port", str(port)],
-                                cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
-            time.sleep(0.1)
+    with running_server(root, "--dev", port=port, env=env) as server:
         # learners, so that the map and the analytics have numbers to show
         for path in (PASSING_PATH, PASSING_PATH[:3]):
-            with httpx.Client(base_url=url) as client:
+            with httpx.Client(base_url=server.url) as client:
                 web = Web(client)  # type: ignore[arg-type]
                 attempt = web.start()
                 for kind, value in path:
                     (web.choose(attempt, value) if kind == "choose" else web.answer(attempt, *value.split(",")))
-        yield Studio(url, courses, log)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        yield Studio(server.url, courses, server.log)
 
 
 @pytest.fixture

@@ -1,0 +1,86 @@
+"""`elearning serve` in a subprocess, for the test suite and the benchmarks.
+
+A free port on 127.0.0.1, an environment with only what the server needs, a log file,
+a wait until /health answers, and a clean stop. Standard library only, so importing it
+costs nothing outside the tests.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+PASSED_ON = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def server_env(root: Path, port: int, **settings: str) -> dict[str, str]:
+    """The environment of a server with its data in root/data and its courses in root/courses."""
+    env = {k: v for k, v in os.environ.items() if k in PASSED_ON}
+    env.update(DATA_DIR=str(root / "data"), COURSES_DIR=str(root / "courses"),
+               BASE_URL=f"http://127.0.0.1:{port}", LOG_LEVEL="WARNING")
+    env.update(settings)
+    return env
+
+
+def healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/health", timeout=1) as response:  # noqa: S310 - our own http://127.0.0.1 URL
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+@dataclass
+class Server:
+    url: str
+    port: int
+    root: Path
+    log: Path
+    proc: subprocess.Popen[bytes]
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+
+@contextmanager
+def running_server(root: Path, *args: str, port: int | None = None, env: dict[str, str] | None = None,
+                   startup: float = 30) -> Iterator[Server]:
+    """`elearning serve ARGS` with its data under `root` (see server_env), until the block ends."""
+    port = port or free_port()
+    env = env if env is not None else server_env(root, port)
+    log = root / "server.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen([str(BIN / "elearning"), "serve", "--port", str(port), *args],  # noqa: S603 - our own command
+                                cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + startup
+        while not healthy(url):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start:\n{log.read_text()}")
+            time.sleep(0.1)
+        yield Server(url, port, root, log, proc)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
