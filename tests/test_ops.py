@@ -6,12 +6,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -28,6 +26,7 @@ from starlette.testclient import TestClient
 from elearning.commands import ops
 from elearning.settings import Settings
 from elearning.storage import db
+from elearning.testing import Server, free_port, running_server, server_env
 from elearning.web import logging as web_logging
 from elearning.web.app import create_app
 
@@ -307,49 +306,23 @@ def test_a_database_outage_is_a_try_again_page(settings: Settings, log_lines: li
 # -- several workers -----------------------------------------------------------------------------------------
 def test_several_workers_share_sessions_and_rate_limits(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "web-course", tmp_path / "courses" / "buurtronde")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")}
-    env.update(_env(tmp_path, BASE_URL=f"http://127.0.0.1:{port}", LOG_LEVEL="INFO", LOG_FORMAT="json"))
-    log = tmp_path / "server.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "elearning"), "serve", "--port", str(port),
-                                 "--workers", "2"], env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_workers(url, proc, log, workers=2)
-        asyncio.run(_across_workers(url, tmp_path / "data" / "outbox"))
-        lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+    port = free_port()
+    env = server_env(tmp_path, port, LOG_LEVEL="INFO", LOG_FORMAT="json")
+    with running_server(tmp_path, "--workers", "2", port=port, env=env, startup=60) as server:
+        _wait_for_workers(server, workers=2)
+        asyncio.run(_across_workers(server.url, server.data_dir / "outbox"))
+        lines = [json.loads(line) for line in server.log.read_text().splitlines() if line.startswith("{")]
         served = {line["pid"] for line in lines if line["logger"] == "elearning.access"}
         assert len(served) == 2, "both workers answered requests"
-        assert proc.pid not in served
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        assert server.proc.pid not in served
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_for_workers(url: str, proc: subprocess.Popen[bytes], log: Path, workers: int) -> None:
+def _wait_for_workers(server: Server, workers: int) -> None:
+    """/health answers as soon as one worker is up; wait for all of them."""
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if log.read_text().count("Application startup complete") >= workers:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-        assert proc.poll() is None, log.read_text()
+    while server.log.read_text().count("Application startup complete") < workers:
+        assert server.proc.poll() is None and time.monotonic() < deadline, server.log.read_text()
         time.sleep(0.2)
-    raise AssertionError(f"the workers did not start:\n{log.read_text()}")
 
 
 async def _across_workers(url: str, outbox: Path) -> None:
@@ -413,7 +386,7 @@ def test_the_try_again_and_bad_request_pages_have_no_wcag_violations(browser: An
 
     database = _migrated(tmp_path)
     shutil.copytree(FIXTURES / "web-course", tmp_path / "courses" / "buurtronde")
-    port = _free_port()
+    port = free_port()
     settings = Settings.load({}, data_dir=tmp_path / "data", courses_dir=tmp_path / "courses",
                              database_url=f"sqlite://{database}", secret_key="axe-" + "k" * 40,
                              base_url=f"http://127.0.0.1:{port}")
