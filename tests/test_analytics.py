@@ -8,20 +8,27 @@ paths in LOG.
 
 from __future__ import annotations
 
+import importlib
+import logging
+import re
+import shutil
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tortoise.connection import get_connection
+from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from elearning import engine
 from elearning.analytics import Scope, export, figures, report_tables
 from elearning.course import load_course
 from elearning.course.model import Course
-from elearning.storage import analytics
+from elearning.storage import analytics, db
 from elearning.storage import attempts as store
 from elearning.storage.attempts import Owner
-from elearning.storage.models import Attempt, User
+from elearning.storage.models import Attempt, Event, User
 
 MINI = Path(__file__).parent / "fixtures" / "courses" / "mini"
 MARCH = datetime(2024, 3, 1, tzinfo=UTC)
@@ -229,7 +236,9 @@ async def test_report_bundles_every_query_and_holds_no_personal_data(
 ) -> None:
     with orm, count_queries() as counted:
         report = await analytics.report(mini, Scope("mini"))
-    assert len(counted.queries) <= 10  # a fixed number of aggregates, whatever the number of attempts
+    # a fixed number of aggregates, whatever the number of attempts (PostgreSQL: the questions and
+    # notebook sums in two halves, after a query for the attempt ids to split at)
+    assert len(counted.queries) <= 12
     assert report.overview.starts == 9
     assert "welkom" in {r.scene for r in report.funnel}
     text = repr(report)
@@ -294,3 +303,95 @@ async def test_quartiles_agree_with_the_statistics_module_on_both_databases(orm:
     assert (o.duration.q1, o.duration.median, o.duration.q3) == pytest.approx((q1, q2, q3))
     assert sum(b.count for b in o.histogram) == 8
     assert o.histogram[-1].high is None and o.histogram[-1].count >= 1  # the 25-hour one
+
+
+# -- the indexes of migration 0004 ---------------------------------------------------------------
+INDEX_MIGRATION = importlib.import_module("elearning.storage.migrations.0004_analytics_indexes")
+
+
+def test_the_queries_repeat_the_where_terms_of_the_migration_word_for_word() -> None:
+    """SQLite uses a partial index only for a query that repeats its WHERE term literally."""
+    assert set(INDEX_MIGRATION.INDEXES) == set(analytics.INDEXES)
+    for name, (held, term) in analytics.INDEXES.items():
+        assert INDEX_MIGRATION.INDEXES[name].endswith(f" WHERE {term}"), name
+        assert all(f"'{kind}'" in term for kind in held)
+
+
+def test_the_operations_guide_shows_how_to_build_the_same_indexes_concurrently() -> None:
+    guide = (Path(__file__).parent.parent / "docs" / "operations.md").read_text(encoding="utf-8")
+    for name, spec in INDEX_MIGRATION.INDEXES.items():
+        assert f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {spec};" in guide, name
+
+
+async def test_migrating_builds_the_indexes_and_going_back_drops_them(orm: Any, database_url: str) -> None:
+    with orm:
+        conn = Event._meta.db
+        if database_url.startswith("postgres"):
+            rows = await conn.execute_query_dict(
+                "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename = 'event'")
+        else:
+            rows = await conn.execute_query_dict(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'event'")
+    built = {r["name"]: r["sql"] for r in rows}
+    for name, (held, _) in analytics.INDEXES.items():
+        assert name in built, sorted(built)
+        assert all(kind in built[name] for kind in held), built[name]
+    if database_url.startswith("postgres"):
+        return  # the session's database is shared: go back and forth on the SQLite copy only
+    (app, before), = INDEX_MIGRATION.Migration.dependencies
+    names = "SELECT name FROM sqlite_master WHERE tbl_name = 'event'"
+    with orm:
+        apps = db.tortoise_config(database_url)["apps"]
+        executor = MigrationExecutor(get_connection(db.connection_name(database_url)), apps)
+        await executor.migrate([MigrationTarget(app, before)])
+        assert set(analytics.INDEXES).isdisjoint(r["name"] for r in await Event._meta.db.execute_query_dict(names))
+    assert await db.pending_migrations(orm, database_url) == [f"{app}.0004_analytics_indexes"]
+    assert await db.migrate(orm, database_url) == [f"{app}.0004_analytics_indexes"]
+    with orm:
+        assert set(analytics.INDEXES) <= {r["name"] for r in await Event._meta.db.execute_query_dict(names)}
+
+
+class _Statements(logging.Handler):
+    """The SQL statements Tortoise runs, with their values."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.seen: list[tuple[str, list[Any]]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.args, tuple) and len(record.args) == 2 and str(record.args[0]).startswith("SELECT"):
+            self.seen.append((str(record.args[0]), list(record.args[1])))
+
+
+async def test_on_sqlite_every_event_query_reads_only_its_index(
+    sqlite_template: Path, tmp_path: Path, mini: Course
+) -> None:
+    path = tmp_path / "plans.sqlite3"
+    shutil.copy(sqlite_template, path)
+    ctx = await db.connect(f"sqlite://{path}")
+    statements = _Statements()
+    logger = logging.getLogger("tortoise.db_client")
+    level = logger.level
+    try:
+        with ctx:
+            await write_log(mini)
+            logger.addHandler(statements)
+            logger.setLevel(logging.DEBUG)
+            for scope in (Scope("mini"), march(mini)):
+                await analytics.report(mini, scope)
+    finally:
+        logger.removeHandler(statements)
+        logger.setLevel(level)
+        await ctx.close_connections()
+    lite = sqlite3.connect(path)
+    try:
+        plans = {sql: [row[3] for row in lite.execute(f"EXPLAIN QUERY PLAN {sql}", values)]
+                 for sql, values in statements.seen if " event e" in sql}
+    finally:
+        lite.close()
+    assert len(plans) >= 8, list(plans)  # funnel, choices, questions, notebook; two scopes
+    for sql, plan in plans.items():
+        reads = [step for step in plan if re.match(r"(SCAN|SEARCH) [ed]\b", step)]
+        assert reads, (sql, plan)
+        for step in reads:
+            assert re.search(r"USING (COVERING )?INDEX event_(entered|choice|outcome)\b", step), (sql, plan)

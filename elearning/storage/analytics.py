@@ -9,20 +9,21 @@ Python. SQL is written with `?` placeholders (numbered `$n` for asyncpg) and put
 from constant fragments only: every value is a bound parameter. Call inside an active
 Tortoise context (a web request, or `with ctx:`).
 
-The queries run on the schema as it is, and are shaped for the two event indexes in
-PROPOSED_INDEXES (grouping in index order, partial-index predicates spelled out): with them
-the funnel, choice, question and notebook queries read only an index, never the event rows
-with their JSON payload. bench/analytics.py measures both.
+Each event query is written for one of the partial indexes of migration 0004 (INDEXES), grouping
+in its order, so that it reads only that index, never the event rows with their JSON payload.
+bench/analytics.py times every query and page.
 """
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
 from elearning.analytics import stats
 from elearning.analytics.results import (
@@ -41,27 +42,22 @@ from elearning.course.model import Course
 from elearning.storage.models import Event
 
 CHOICE_KINDS = {"choice_made": "choice", "location_chosen": "location", "question_answered": "answer"}
-EVENT_TYPES = frozenset({
-    "course_started", "scene_entered", "location_chosen", "choice_made", "notebook_entry_added",
-    "question_answered", "module_started", "module_finished", "module_retaken", "course_finished",
-})
 OUTCOME_TYPES = frozenset({"question_answered", "module_finished", "notebook_entry_added"})
-OUTCOME_PREDICATE = "type IN ('question_answered', 'module_finished', 'notebook_entry_added')"
-# Indexes these queries are written for; not in the schema yet (a migration should add them;
-# bench/analytics.py creates them to measure). Partial indexes work on PostgreSQL and SQLite.
-PROPOSED_INDEXES = (
-    # funnel and choice counts (distinct attempts per scene; choices per scene): replaces the
-    # index on (course_hash, type, scene), of which it is an extension
-    "CREATE INDEX IF NOT EXISTS event_flow ON event (course_hash, type, scene, choice, attempt_id)",
-    # questions and notebook entries: every column those queries read, in the order they group
-    "CREATE INDEX IF NOT EXISTS event_outcome ON event"
-    " (course_hash, attempt_id, type, scene, seq, module, points, correct, entry)"
-    f" WHERE {OUTCOME_PREDICATE}",
-)
+# The partial indexes of migration 0004_analytics_indexes: the event types each holds, and its
+# WHERE term, which _events repeats for SQLite (on PostgreSQL it would skew the row estimates).
+INDEXES = {
+    "event_entered": (frozenset({"scene_entered"}), "type = 'scene_entered'"),
+    "event_choice": (frozenset(CHOICE_KINDS), "type IN ('choice_made', 'location_chosen', 'question_answered')"),
+    "event_outcome": (OUTCOME_TYPES, "type IN ('module_finished', 'notebook_entry_added', 'question_answered')"),
+}
 # First-answer values ride along in MIN(seq * SHIFT + value + OFFSET): exact for any 32-bit
 # value and seq, and portable (no ordered aggregates or window functions needed).
 SHIFT = 2**32
 OFFSET = 2**31
+# PostgreSQL runs a query on one core. The question and notebook statistics are sums over
+# attempts, so they run as this many queries over ranges of attempt ids, side by side on
+# pooled connections, and the sums are added up: on two cores in about half the time.
+PARTS = 2
 
 
 @dataclass(frozen=True)
@@ -91,8 +87,14 @@ def _numbered(text: str) -> str:
 
 async def _rows(sql: _Sql) -> list[dict[str, Any]]:
     conn, dialect = _connection()
-    text = _numbered(sql.text) if dialect == "postgres" else sql.text
-    return await conn.execute_query_dict(text, list(sql.params))
+    if dialect != "postgres":
+        return await conn.execute_query_dict(sql.text, list(sql.params))
+    # asyncpg prepares each statement once per connection, and from the sixth run PostgreSQL
+    # may switch to a generic plan that cannot see the values: with a range of attempt ids it
+    # expected a few rows and took minutes. Every analytics query is planned for its values.
+    async with in_transaction(conn.connection_name) as tx:
+        await tx.execute_script("SET LOCAL plan_cache_mode = force_custom_plan")
+        return await tx.execute_query_dict(_numbered(sql.text), list(sql.params))
 
 
 def _int(value: Any) -> int:
@@ -134,25 +136,54 @@ def _attempts_where(scope: Scope, hashes: tuple[str, ...]) -> _Sql:
     return _Sql(" WHERE a.course_hash IN ") + _in(hashes) + _period(scope, "a.started_at")
 
 
-def _events_where(scope: Scope, hashes: tuple[str, ...], *types: str) -> _Sql:
-    """WHERE clause for `event e` of the given types, restricted to the cohort's attempts.
+def _events(scope: Scope, hashes: tuple[str, ...], dialect: str, index: str, *types: str,
+            ids: range | None = None) -> _Sql:
+    """FROM and WHERE for `event e` of the given types, read through `index`, restricted to the
+    cohort's attempts (and to attempt ids in `ids`). Group in the index's order: the queries
+    stream without sorting.
 
     The types are written into the SQL as literals (they are our constants, checked here),
-    so that PostgreSQL can use partial indexes on event.type even with a generic plan.
+    so that PostgreSQL can use the partial indexes on event.type even with a generic plan.
+    SQLite is told the index: its own estimate prefers the model's index on (course_hash,
+    type, scene), which lacks attempt_id, or looking up the cohort's events attempt by
+    attempt (fine while the database fits in memory, seconds on 100,000 attempts). It uses
+    a partial index only when the query repeats the index's WHERE term word for word.
     """
-    unknown = [t for t in types if t not in EVENT_TYPES]
+    held, term = INDEXES[index]
+    unknown = [t for t in types if t not in held]
     if unknown:
-        raise ValueError(f"Unknown event type {unknown[0]!r}; expected one of {sorted(EVENT_TYPES)}.")
+        raise ValueError(f"Index {index!r} does not hold event type {unknown[0]!r}; it holds {sorted(held)}.")
+    period = scope.since is not None or scope.until is not None
     literals = ", ".join(f"'{t}'" for t in types)
-    sql = _Sql(f" WHERE e.type = {literals}" if len(types) == 1 else f" WHERE e.type IN ({literals})")
-    if set(types) <= OUTCOME_TYPES:
-        # Repeats the predicate of the partial index event_outcome word for word: SQLite uses
-        # a partial index only when the query contains its WHERE term literally.
-        sql += _Sql(f" AND {OUTCOME_PREDICATE}")
+    which = f"= {literals}" if len(types) == 1 else f"IN ({literals})"
+    if dialect == "postgres":
+        sql = _Sql(f" FROM event e WHERE e.type {which}")
+    else:
+        sql = _Sql(f" FROM event e INDEXED BY {index} WHERE {term}")
+        if set(types) != held:
+            # `+`: a filter to SQLite, not a constant column, so that the rows keep the
+            # index's order for GROUP BY
+            sql += _Sql(f" AND +e.type {which}")
     sql += _Sql(" AND e.course_hash IN ") + _in(hashes)
-    if scope.since is not None or scope.until is not None:
+    if ids is not None:
+        sql += _Sql(" AND e.attempt_id >= ? AND e.attempt_id < ?", (ids.start, ids.stop))
+    if period:
         sql += _Sql(" AND e.attempt_id IN (SELECT a.id FROM attempt a") + _attempts_where(scope, hashes) + _Sql(")")
     return sql
+
+
+async def _id_ranges(scope: Scope, hashes: tuple[str, ...], dialect: str) -> list[range | None]:
+    """Attempt ids in PARTS ranges of about equal size on PostgreSQL (one query uses one core),
+    for the queries that sum over attempts and read the attempt-major index event_outcome;
+    on SQLite (one connection) everything at once."""
+    if dialect != "postgres":
+        return [None]
+    row = (await _rows(_Sql("SELECT MIN(a.id) AS lo, MAX(a.id) AS hi FROM attempt a") + _attempts_where(scope, hashes)))[0]
+    if row["lo"] is None:
+        return [None]
+    lo, hi = _int(row["lo"]), _int(row["hi"]) + 1
+    step = -(-(hi - lo) // PARTS)
+    return [range(start, min(start + step, hi)) for start in range(lo, hi, step)]
 
 
 def _seconds(dialect: str) -> str:
@@ -165,10 +196,11 @@ def _seconds(dialect: str) -> str:
 # -- the analytics --------------------------------------------------------------------------
 async def versions(course_id: str) -> list[Version]:
     """The stored versions of a course, newest first, with the number of attempts on each."""
+    # a count per version (an index-only scan each), not a join with every attempt
     rows = await _rows(_Sql(
-        "SELECT s.hash, s.version, s.created_at, COUNT(a.id) AS attempts FROM course_snapshot s"
-        " LEFT JOIN attempt a ON a.course_hash = s.hash WHERE s.course_id = ?"
-        " GROUP BY s.hash, s.version, s.created_at ORDER BY s.created_at DESC, s.hash",
+        "SELECT s.hash, s.version, s.created_at,"
+        " (SELECT COUNT(*) FROM attempt a WHERE a.course_hash = s.hash) AS attempts"
+        " FROM course_snapshot s WHERE s.course_id = ? ORDER BY s.created_at DESC, s.hash",
         (course_id,),
     ))
     return [
@@ -180,40 +212,47 @@ def _datetime(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
+_COUNTS = (
+    "COUNT(*) AS starts, COUNT(x.finished_at) AS completions,"
+    " SUM(CASE WHEN x.finished_at IS NOT NULL AND x.passed THEN 1 ELSE 0 END) AS passes"
+)
+
+
 async def _overview(scope: Scope, hashes: tuple[str, ...]) -> Overview:
     if not hashes:
         return Overview(0, 0, 0)
     _, dialect = _connection()
-    counts = (await _rows(
-        _Sql("SELECT COUNT(*) AS starts, COUNT(a.finished_at) AS completions,"
-             " SUM(CASE WHEN a.finished_at IS NOT NULL AND a.passed THEN 1 ELSE 0 END) AS passes"
-             " FROM attempt a") + _attempts_where(scope, hashes)
-    ))[0]
-    result = Overview(_int(counts["starts"]), _int(counts["completions"]), _int(counts["passes"]))
-    if result.completions == 0:
-        return result
-    durations = (
-        _Sql(f"SELECT {_seconds(dialect)} AS d FROM attempt a")  # noqa: S608 - constant fragment
-        + _attempts_where(scope, hashes) + _Sql(" AND a.finished_at IS NOT NULL")
+    cohort = (
+        _Sql(f"SELECT a.finished_at, a.passed, {_seconds(dialect)} AS d FROM attempt a")  # noqa: S608 - constant fragment
+        + _attempts_where(scope, hashes)
     )
-    spread = await _duration_spread(durations, dialect)
+    durations = _Sql("SELECT x.d FROM (") + cohort + _Sql(") AS x WHERE x.finished_at IS NOT NULL")
+    if dialect == "postgres":
+        # counts and quartiles in one pass (the aggregates skip the d of unfinished attempts, NULL)
+        row = (await _rows(
+            _Sql(f"SELECT {_COUNTS}, MIN(x.d) AS lo, MAX(x.d) AS hi,"  # noqa: S608 - constant fragment
+                 " percentile_cont(0.25) WITHIN GROUP (ORDER BY x.d) AS q1,"
+                 " percentile_cont(0.5) WITHIN GROUP (ORDER BY x.d) AS q2,"
+                 " percentile_cont(0.75) WITHIN GROUP (ORDER BY x.d) AS q3 FROM (") + cohort + _Sql(") AS x")
+        ))[0]
+        result = Overview(_int(row["starts"]), _int(row["completions"]), _int(row["passes"]))
+        if result.completions == 0:
+            return result
+        spread = Spread(result.completions, _num(row["lo"]), _num(row["q1"]), _num(row["q2"]),
+                        _num(row["q3"]), _num(row["hi"]))
+    else:
+        row = (await _rows(_Sql(f"SELECT {_COUNTS} FROM (") + cohort + _Sql(") AS x")))[0]  # noqa: S608 - constant fragment
+        result = Overview(_int(row["starts"]), _int(row["completions"]), _int(row["passes"]))
+        if result.completions == 0:
+            return result
+        spread = await _ranked_spread(durations)
     histogram = await _duration_histogram(durations, dialect, spread)
     return Overview(result.starts, result.completions, result.passes, spread, histogram)
 
 
-async def _duration_spread(durations: _Sql, dialect: str) -> Spread:
-    if dialect == "postgres":
-        row = (await _rows(
-            _Sql("SELECT COUNT(*) AS n, MIN(d) AS lo, MAX(d) AS hi,"
-                 " percentile_cont(0.25) WITHIN GROUP (ORDER BY d) AS q1,"
-                 " percentile_cont(0.5) WITHIN GROUP (ORDER BY d) AS q2,"
-                 " percentile_cont(0.75) WITHIN GROUP (ORDER BY d) AS q3 FROM (")
-            + durations + _Sql(") AS x")
-        ))[0]
-        return Spread(_int(row["n"]), _num(row["lo"]), _num(row["q1"]), _num(row["q2"]),
-                      _num(row["q3"]), _num(row["hi"]))
-    # SQLite has no percentile_cont: rank the durations in SQL and fetch only the rows
-    # at the positions the quartiles interpolate between (at most eight).
+async def _ranked_spread(durations: _Sql) -> Spread:
+    """SQLite has no percentile_cont: rank the durations in SQL and fetch only the rows at the
+    positions the quartiles interpolate between (at most eight)."""
     lo = [f"(r.n - 1) * {p.numerator} / {p.denominator}" for p in stats.QUARTILES]
     wanted = ", ".join(["0", "r.n - 1"] + lo + [f"MIN({x} + 1, r.n - 1)" for x in lo])
     rows = await _rows(
@@ -245,11 +284,12 @@ async def _duration_histogram(durations: _Sql, dialect: str, spread: Spread) -> 
 async def _funnel(scope: Scope, hashes: tuple[str, ...]) -> list[SceneReach]:
     if not hashes:
         return []
-    # Grouped by version too: an attempt has one version, so the counts add up, and the
-    # groups then follow the order of an index on (course_hash, type, scene, attempt_id).
+    _, dialect = _connection()
+    # Grouped by version too: an attempt has one version, so the counts add up, and the groups
+    # then follow the order of the index event_entered (course_hash, scene, attempt_id).
     reached = await _rows(
-        _Sql("SELECT e.scene, COUNT(DISTINCT e.attempt_id) AS n FROM event e")
-        + _events_where(scope, hashes, "scene_entered") + _Sql(" GROUP BY e.course_hash, e.scene")
+        _Sql("SELECT e.scene, COUNT(DISTINCT e.attempt_id) AS n")
+        + _events(scope, hashes, dialect, "event_entered", "scene_entered") + _Sql(" GROUP BY e.course_hash, e.scene")
     )
     stopped = await _rows(
         _Sql("SELECT a.scene, COUNT(*) AS n FROM attempt a") + _attempts_where(scope, hashes)
@@ -266,70 +306,89 @@ async def _funnel(scope: Scope, hashes: tuple[str, ...]) -> list[SceneReach]:
 async def _choice_distribution(scope: Scope, hashes: tuple[str, ...]) -> list[ChoiceCount]:
     if not hashes:
         return []
+    _, dialect = _connection()
+    # in the order of the index event_choice (course_hash, scene, type, choice); versions add up
     rows = await _rows(
-        _Sql("SELECT e.scene, e.type, e.choice, COUNT(*) AS times FROM event e")
-        + _events_where(scope, hashes, *CHOICE_KINDS) + _Sql(" GROUP BY e.scene, e.type, e.choice")
+        _Sql("SELECT e.scene, e.type, e.choice, COUNT(*) AS times")
+        + _events(scope, hashes, dialect, "event_choice", *CHOICE_KINDS)
+        + _Sql(" GROUP BY e.course_hash, e.scene, e.type, e.choice")
     )
-    out = [ChoiceCount(r["scene"], CHOICE_KINDS[r["type"]], r["choice"] or "", _int(r["times"])) for r in rows]
-    return sorted(out, key=lambda c: (c.scene, c.kind, c.choice))
+    times: dict[tuple[str, str, str], int] = {}
+    for r in rows:
+        key = (r["scene"], CHOICE_KINDS[r["type"]], r["choice"] or "")
+        times[key] = times.get(key, 0) + _int(r["times"])
+    return [ChoiceCount(scene, kind, choice, n) for (scene, kind, choice), n in sorted(times.items())]
 
 
+# Per attempt and question: tries, and whether the first answer was right (ok) and its points.
 _FIRST_ANSWER = (
-    "COUNT(*) AS tries, MIN(e.seq * 2 + CASE WHEN e.correct THEN 1 ELSE 0 END) - 2 * MIN(e.seq) AS ok,"
-    f" MIN(e.seq * {SHIFT} + COALESCE(e.points, 0) + {OFFSET}) - {SHIFT} * MIN(e.seq) - {OFFSET} AS points"
+    "CAST(COUNT(*) AS INTEGER) AS tries,"
+    " MIN(e.seq * 2 + CASE WHEN e.correct THEN 1 ELSE 0 END) - 2 * MIN(e.seq) AS ok,"
+    f" CAST(MIN(e.seq * {SHIFT} + COALESCE(e.points, 0) + {OFFSET}) - {SHIFT} * MIN(e.seq) - {OFFSET}"
+    " AS INTEGER) AS points"
 )
+
+
+_SUMMED = ("answers", "attempts", "correct", "scored", "sx", "sy", "sxy", "syy")
 _SUMS = (
     "SELECT x.scene, MIN(x.module) AS module, SUM(x.tries) AS answers, COUNT(*) AS attempts,"
-    " SUM(x.ok) AS correct, SUM(x.done) AS scored, SUM(x.done * x.ok) AS sx,"
-    " SUM(x.done * (x.total - x.points)) AS sy, SUM(x.done * x.ok * (x.total - x.points)) AS sxy,"
-    " SUM(x.done * (x.total - x.points) * (x.total - x.points)) AS syy"
+    " SUM(x.ok) AS correct, SUM(x.done) AS scored, SUM(x.done * x.ok) AS sx, SUM(x.done * x.rest) AS sy,"
+    " SUM(x.done * x.ok * x.rest) AS sxy, SUM(x.done * x.rest * x.rest) AS syy"
 )
 
 
 async def _questions(scope: Scope, hashes: tuple[str, ...]) -> list[QuestionStats]:
-    """Per attempt and question: tries and the first answer; per attempt and module: the
-    first-answer total and whether the module was finished (done); then per question the sums
-    the correlation needs. Grouped by version and attempt first, so that the rows stream in
-    the order of an index on (course_hash, attempt_id, type, scene, ...)."""
+    """Per attempt and question the tries and the first answer; per attempt and module the
+    first-answer total (a window) and whether the module was finished (done); then per question
+    the sums the correlation needs, added up over the attempt id ranges."""
     if not hashes:
         return []
     _, dialect = _connection()
+    parts = await asyncio.gather(*(
+        _rows(_questions_sql(scope, hashes, dialect, ids)) for ids in await _id_ranges(scope, hashes, dialect)
+    ))
+    totals: dict[str, list[int]] = {}
+    modules: dict[str, str] = {}
+    for r in (r for rows in parts for r in rows):
+        sums = totals.setdefault(r["scene"], [0] * len(_SUMMED))
+        for i, key in enumerate(_SUMMED):
+            sums[i] += _int(r[key])
+        modules[r["scene"]] = min(modules.get(r["scene"], r["module"]), r["module"])
+    out = []
+    for scene, (answers, attempts, correct, scored, sx, sy, sxy, syy) in sorted(totals.items()):
+        out.append(QuestionStats(
+            scene=scene, module=modules[scene], answers=answers, attempts=attempts, correct=correct,
+            scored=scored, discrimination=stats.item_rest_correlation(scored, sx, sy, sxy, syy),
+        ))
+    return out
+
+
+def _questions_sql(scope: Scope, hashes: tuple[str, ...], dialect: str, ids: range | None) -> _Sql:
+    """Both read the index event_outcome in its order (version, attempt, module, type, scene)."""
     if dialect == "postgres":
-        # first answers (q) merge-joined with the finished modules (d): no sort spills
-        sql = (
-            _Sql(f"WITH q AS (SELECT e.course_hash, e.attempt_id, e.scene, MIN(e.module) AS module, {_FIRST_ANSWER}"  # noqa: S608 - constant fragments
-                 " FROM event e") + _events_where(scope, hashes, "question_answered")
-            + _Sql(" GROUP BY e.course_hash, e.attempt_id, e.scene),"
-                   " d AS (SELECT e.course_hash, e.attempt_id, e.module FROM event e")
-            + _events_where(scope, hashes, "module_finished")
-            + _Sql(f" GROUP BY e.course_hash, e.attempt_id, e.module) {_SUMS}"  # noqa: S608 - constant fragments
-                   " FROM (SELECT q.*, SUM(q.points) OVER (PARTITION BY q.course_hash, q.attempt_id, q.module)"
-                   " AS total, CASE WHEN d.attempt_id IS NULL THEN 0 ELSE 1 END AS done FROM q"
-                   " LEFT JOIN d ON d.course_hash = q.course_hash AND d.attempt_id = q.attempt_id"
-                   " AND d.module = q.module) AS x GROUP BY x.scene ORDER BY x.scene")
+        # first answers (q) merge-joined with the finished modules (d), both read in index order
+        return (
+            _Sql(f"{_SUMS} FROM (SELECT q.scene, q.module, q.tries, q.ok, CASE WHEN d.attempt_id IS NULL"  # noqa: S608 - constant fragments
+                 " THEN 0 ELSE 1 END AS done, CAST(SUM(q.points) OVER w AS INTEGER) - q.points AS rest"
+                 f" FROM (SELECT e.course_hash, e.attempt_id, e.module, e.scene, {_FIRST_ANSWER}")
+            + _events(scope, hashes, dialect, "event_outcome", "question_answered", ids=ids)
+            + _Sql(" GROUP BY e.course_hash, e.attempt_id, e.module, e.type, e.scene) AS q LEFT JOIN"
+                   " (SELECT DISTINCT e.course_hash, e.attempt_id, e.module")
+            + _events(scope, hashes, dialect, "event_outcome", "module_finished", ids=ids)
+            + _Sql(") AS d ON d.course_hash = q.course_hash AND d.attempt_id = q.attempt_id AND d.module = q.module"
+                   " WINDOW w AS (PARTITION BY q.course_hash, q.attempt_id, q.module)) AS x GROUP BY x.scene")
         )
-    else:
-        # SQLite does not index the join above (it loops over d for every row): one pass over
-        # both event types instead, with window functions for the total and `done`.
-        sql = (
-            _Sql(f"{_SUMS} FROM (SELECT l.*, SUM(l.points * (1 - l.fin)) OVER w AS total,"  # noqa: S608 - constant fragments
-                 " MAX(l.fin) OVER w AS done FROM (SELECT e.course_hash, e.attempt_id, e.module, e.scene,"
-                 f" MAX(CASE WHEN e.type = 'module_finished' THEN 1 ELSE 0 END) AS fin, {_FIRST_ANSWER}"
-                 " FROM event e") + _events_where(scope, hashes, "question_answered", "module_finished")
-            + _Sql(" GROUP BY e.course_hash, e.attempt_id, e.type, e.scene, e.module) AS l"
-                   " WINDOW w AS (PARTITION BY l.course_hash, l.attempt_id, l.module)) AS x"
-                   " WHERE x.fin = 0 GROUP BY x.scene ORDER BY x.scene")
-        )
-    return [
-        QuestionStats(
-            scene=r["scene"], module=r["module"], answers=_int(r["answers"]), attempts=_int(r["attempts"]),
-            correct=_int(r["correct"]), scored=_int(r["scored"]),
-            discrimination=stats.item_rest_correlation(
-                _int(r["scored"]), _int(r["sx"]), _int(r["sy"]), _int(r["sxy"]), _int(r["syy"])
-            ),
-        )
-        for r in await _rows(sql)
-    ]
+    # SQLite would read all of d again for every row of q: an index lookup per row instead
+    return (
+        _Sql(f"{_SUMS} FROM (SELECT q.scene, q.module, q.tries, q.ok, EXISTS (SELECT 1 FROM event d"  # noqa: S608 - constant fragments
+             " WHERE d.course_hash = q.course_hash AND d.attempt_id = q.attempt_id AND d.module = q.module"
+             f" AND d.type = 'module_finished' AND d.{INDEXES['event_outcome'][1]}) AS done,"
+             " SUM(q.points) OVER w - q.points AS rest"
+             f" FROM (SELECT e.course_hash, e.attempt_id, e.module, e.scene, {_FIRST_ANSWER}")
+        + _events(scope, hashes, dialect, "event_outcome", "question_answered", ids=ids)
+        + _Sql(" GROUP BY e.course_hash, e.attempt_id, e.module, e.type, e.scene) AS q"
+               " WINDOW w AS (PARTITION BY q.course_hash, q.attempt_id, q.module)) AS x GROUP BY x.scene")
+    )
 
 
 def entry_modules(course: Course) -> list[tuple[str, str]]:
@@ -351,6 +410,7 @@ async def _missed_entries(course: Course, scope: Scope, hashes: tuple[str, ...])
     if not hashes or not pairs:
         return [EntryMiss(entry, 0, 0) for entry in entries]
     modules = sorted({m for _, m in pairs})
+    _, dialect = _connection()
     flags = _Sql(", ".join(
         f"MAX(CASE WHEN e.type = 'module_finished' AND e.module = ? THEN 1 ELSE 0 END) AS m{i}"
         for i in range(len(modules))
@@ -364,12 +424,19 @@ async def _missed_entries(course: Course, scope: Scope, hashes: tuple[str, ...])
         finished = " + ".join(f"x.m{modules.index(m)}" for e, m in pairs if e == entry)
         sums.append(f"SUM(CASE WHEN {finished} > 0 THEN 1 ELSE 0 END) AS eligible{i},"
                     f" SUM(CASE WHEN {finished} > 0 THEN x.n{i} ELSE 0 END) AS collected{i}")
-    row = (await _rows(
-        _Sql(f"SELECT {', '.join(sums)} FROM (SELECT ") + flags + _Sql(" FROM event e")  # noqa: S608 - generated column names
-        + _events_where(scope, hashes, "module_finished", "notebook_entry_added")
-        + _Sql(" GROUP BY e.course_hash, e.attempt_id) AS x")
-    ))[0]
-    return [EntryMiss(entry, _int(row[f"eligible{i}"]), _int(row[f"collected{i}"])) for i, entry in enumerate(entries)]
+    parts = await asyncio.gather(*(
+        _rows(
+            _Sql(f"SELECT {', '.join(sums)} FROM (SELECT ") + flags  # noqa: S608 - generated column names
+            + _events(scope, hashes, dialect, "event_outcome", "module_finished", "notebook_entry_added", ids=ids)
+            + _Sql(" GROUP BY e.course_hash, e.attempt_id) AS x")
+        )
+        for ids in await _id_ranges(scope, hashes, dialect)
+    ))
+    return [
+        EntryMiss(entry, sum(_int(rows[0][f"eligible{i}"]) for rows in parts),
+                  sum(_int(rows[0][f"collected{i}"]) for rows in parts))
+        for i, entry in enumerate(entries)
+    ]
 
 
 # -- the public functions: each resolves the scope's versions, then runs its aggregates ------
