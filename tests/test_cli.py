@@ -208,7 +208,8 @@ def test_graph_marks_scenes_with_warnings(course: Path) -> None:
     assert result.exit_code == 0
     hub = next(line for line in result.stdout.splitlines() if line.startswith('  "wijk" ['))
     assert 'fillcolor="#f8d7da"' in hub
-    assert "tooltip=\"Problems:\\nwarning: choice 'Ik ben klaar met de rondgang' is shown when unavailable" in hub
+    # the graph's own words in the course's language (Dutch); the validator's message as it is
+    assert "tooltip=\"Problemen:\\nwarning: choice 'Ik ben klaar met de rondgang' is shown when unavailable" in hub
     assert 'fillcolor="#f8d7da"' not in result.stdout.split('"wijk" [')[0]
 
 

@@ -1,12 +1,14 @@
-"""The module graph: DOT text, escaping that survives Graphviz, overlays, SVG rendering."""
+"""The module graph: DOT text, escaping that survives Graphviz, overlays, SVG rendering, language."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
+from elearning.course import graph
 from elearning.course.graph import GraphvizError, module_dot, render_svg
 from elearning.course.model import (
     Answer,
@@ -80,7 +82,7 @@ def test_dot_escapes_quotes_backslashes_and_entities() -> None:
     node = _line(dot, '"start" [')
     assert r'label="start\n\"hi\" \\n <b>&amp;amp;</b> &amp; \\"' in node
     edge = _line(dot, '"start" -> "kaart" [label="Ga')
-    assert r'label="Ga \"naar\" binnen <nu> (+2) [once]"' in edge
+    assert r'label="Ga \"naar\" binnen <nu> (+2) [eenmalig]"' in edge
 
 
 def test_labels_survive_graphviz_literally() -> None:
@@ -88,14 +90,14 @@ def test_labels_survive_graphviz_literally() -> None:
     texts = [t.text for t in _group(svg, "scene-start").iter(f"{SVG}text")]
     assert texts == ["start", TRICKY]
     edge_texts = [t.text for t in _group(svg, "choice-start-c1").iter(f"{SVG}text")]
-    assert edge_texts == ['Ga "naar" binnen <nu> (+2) [once]']
+    assert edge_texts == ['Ga "naar" binnen <nu> (+2) [eenmalig]']
 
 
 def test_newlines_in_tooltips_become_line_breaks() -> None:
     problems = {"bakker": ['regel "een"\nregel <twee>']}
     svg = _svg(module_dot(_course(), "wijk", problems=problems))
     anchor = next(_group(svg, "scene-bakker").iter(f"{SVG}a"))
-    assert anchor.get(f"{XLINK}title") == 'Problems:\nregel "een"\nregel <twee>'
+    assert anchor.get(f"{XLINK}title") == 'Problemen:\nregel "een"\nregel <twee>'
 
 
 def test_nodes_are_shaped_and_coloured_by_kind_with_a_legend() -> None:
@@ -106,21 +108,22 @@ def test_nodes_are_shaped_and_coloured_by_kind_with_a_legend() -> None:
     assert 'shape="doubleoctagon" fillcolor="#d1e7dd"' in _line(dot, '"einde" [')
     assert 'penwidth="2.5"' in _line(dot, '"start" [')  # the module's start
     assert "subgraph cluster_legend" in dot
-    for label in ("hub (map)", "scene", "question", "end", "only when…", "place on the map", "retake"):
+    for label in ("kaart (hub)", "scène", "vraag", "einde", "alleen als…", "plek op de kaart", "opnieuw"):
         assert f'label="{label}"' in dot
-    assert "has problems" not in dot
+    assert 'tooltip="vraag: Een vraag"' in _line(dot, '"vraag" [')
+    assert "heeft problemen" not in dot
 
 
 def test_edges_for_choices_locations_questions_and_end_scenes() -> None:
     dot = module_dot(_course(), "wijk")
     cond = _line(dot, '"start" -> "kaart" [label="Blijf')
-    assert 'style="dashed"' in cond and 'tooltip="when: flag(moe)"' in cond and 'id="choice-start-stil"' in cond
+    assert 'style="dashed"' in cond and 'tooltip="als: flag(moe)"' in cond and 'id="choice-start-stil"' in cond
     loc = _line(dot, '"kaart" -> "vraag"')
     assert 'label="Plein"' in loc and 'style="dashed"' in loc and 'color="#0a58ca"' in loc
     assert 'style="dashed"' not in _line(dot, '"kaart" -> "bakker"')
-    assert 'label="answer"' in _line(dot, '"vraag" -> "kaart"')
+    assert 'label="antwoord"' in _line(dot, '"vraag" -> "kaart"')
     assert 'style="dotted"' in _line(dot, '"einde" -> "start"')  # retake
-    assert 'label="next module"' in _line(dot, '"einde" -> "t1"')
+    assert 'label="volgende module"' in _line(dot, '"einde" -> "t1"')
     assert r'label="t1\n(module toets)"' in _line(dot, '"t1" [')
 
 
@@ -133,12 +136,12 @@ def test_count_overlays_label_and_weigh_nodes_and_edges() -> None:
     counts = {"start": 12, "kaart": 1}
     choice_counts = {("start", "c1"): 10, ("start", "stil"): 2, ("kaart", "loc-bakkerij"): 5}
     dot = module_dot(_course(), "wijk", counts=counts, choice_counts=choice_counts)
-    assert r"\n12 learners" in _line(dot, '"start" [')
-    assert r"\n1 learner" in _line(dot, '"kaart" [')
+    assert r"\n12 deelnemers" in _line(dot, '"start" [')
+    assert r'\n1 deelnemer"' in _line(dot, '"kaart" [')
     unreached = _line(dot, '"bakker" [')
-    assert r"\n0 learners" in unreached and 'fontcolor="#495057"' in unreached
+    assert r"\n0 deelnemers" in unreached and 'fontcolor="#495057"' in unreached
     busy = _line(dot, '"start" -> "kaart" [label="Ga')
-    assert r'(+2) [once]\n(10)"' in busy and 'penwidth="5.00"' in busy
+    assert r'(+2) [eenmalig]\n(10)"' in busy and 'penwidth="5.00"' in busy
     assert 'penwidth="1.80"' in _line(dot, '"start" -> "kaart" [label="Blijf')
     assert r'label="Bakkerij\n(5)"' in _line(dot, '"kaart" -> "bakker"')
 
@@ -147,9 +150,9 @@ def test_problem_overlay_marks_nodes_red_with_a_tooltip() -> None:
     dot = module_dot(_course(), "wijk", problems={"bakker": ["no way back", "typo"]})
     node = _line(dot, '"bakker" [')
     assert 'fillcolor="#f8d7da"' in node and 'color="#b02a37"' in node
-    assert r'tooltip="Problems:\nno way back\ntypo"' in node
+    assert r'tooltip="Problemen:\nno way back\ntypo"' in node
     assert 'fillcolor="#f8d7da"' not in _line(dot, '"kaart" [')
-    assert 'label="has problems"' in dot
+    assert 'label="heeft problemen"' in dot
 
 
 def test_link_overlay_turns_svg_nodes_into_links() -> None:
@@ -162,6 +165,41 @@ def test_link_overlay_turns_svg_nodes_into_links() -> None:
     anchor = next(_group(svg, "scene-kaart").iter(f"{SVG}a"))
     assert anchor.get(f"{XLINK}href") == "/studio/proef/scenes/kaart?tab=tekst&view=%22graph%22"
     assert anchor.get("target") == "_top"
+
+
+def _every_overlay(lang: str) -> str:
+    """Both modules' DOT text with counts, problems and an unknown target, in `lang`."""
+    course = _course()
+    course.modules[1].scenes[0].choices.append(Choice(label="Weg", goto="nergens"))
+    overlays = {"counts": {"start": 2, "kaart": 1}, "problems": {"bakker": ["typo"]}}
+    return "".join(module_dot(course, m, lang=lang, **overlays) for m in ("wijk", "toets"))  # type: ignore[arg-type]
+
+
+def test_the_graph_speaks_english_when_asked() -> None:
+    dot = _every_overlay("en")
+    assert r'label="start\n\"hi\" \\n <b>&amp;amp;</b> &amp; \\\n2 learners"' in _line(dot, '"start" [')
+    assert r'label="kaart\nDe kaart\n1 learner"' in _line(dot, '"kaart" [')
+    assert r'tooltip="Problems:\ntypo"' in _line(dot, '"bakker" [')
+    assert 'tooltip="when: flag(moe)"' in _line(dot, '"start" -> "kaart" [label="Blijf')
+    assert 'label="Ga \\"naar\\" binnen <nu> (+2) [once]"' in _line(dot, '"start" -> "kaart" [label="Ga')
+    assert 'label="next module"' in _line(dot, '"einde" -> "t1"')
+    assert r'label="nergens\n(no such scene)"' in _line(dot, '"nergens" [')
+    for label in ("Legend", "hub (map)", "scene", "question", "end", "has problems", "only when…",
+                  "place on the map", "retake", "answer"):
+        assert f'label="{label}"' in dot
+    assert 'tooltip="question: Een vraag"' in _line(dot, '"vraag" [')
+    dutch = _every_overlay("nl")  # the default is Dutch, checked above overlay by overlay
+    assert r'label="nergens\n(bestaat niet)"' in _line(dutch, '"nergens" [')
+    assert 'label="Legenda"' in dutch and 'tooltip="begin"' in dutch
+
+
+def test_every_text_of_the_graph_has_an_english_version() -> None:
+    source = Path(graph.__file__).read_text(encoding="utf-8")
+    used = {text for _, text in re.findall(r"""\b_\(\s*(["'])(.+?)\1""", source)}
+    used |= {kind["label"] for kind in graph.KINDS.values()}
+    assert sorted(used - set(graph.EN)) == []
+    assert sorted(set(graph.EN) - used) == []  # no stale entries
+    assert len(used) > 15  # the pattern found the texts
 
 
 def test_unknown_module_names_the_modules() -> None:

@@ -226,7 +226,8 @@ def test_the_scenario_map_shows_every_scene_with_a_preview_link(web: Web, settin
         assert f'<a href="{PREVIEW}?scene={scene}">' in page  # the same links as a text list
     assert 'aria-labelledby="map-caption"' in svg.group(0) and 'id="map-caption"' in page
     assert "<?xml" not in page and "<!--" not in page
-    assert ">1 learner<" in svg.group(0) and ">0 learners<" in svg.group(0)  # intro, plein: reached; buurthuis: not
+    assert ">1 deelnemer<" in svg.group(0) and ">0 deelnemers<" in svg.group(0)  # intro, plein: reached; buurthuis: not
+    assert ">Legenda<" in svg.group(0) and "learner" not in svg.group(0)
     assert re.search(r'<td class="kind-count">1</td>', page)
     # the choice the guest took is drawn with its count
     assert "Begin de ronde" in svg.group(0) and "(1)" in svg.group(0)
@@ -234,6 +235,12 @@ def test_the_scenario_map_shows_every_scene_with_a_preview_link(web: Web, settin
     standalone = web.get("/studio/courses/buurtronde/map/ronde.svg")
     assert standalone.headers["content-type"].startswith("image/svg+xml")
     assert standalone.text.lstrip().startswith("<?xml")
+    # the map's own text follows the page language
+    web.client.get("/language/en?next=/studio")
+    english = web.get("/studio/courses/buurtronde/map/ronde").text
+    assert h1(english) == "Scenario map: De ronde door de buurt"
+    assert ">1 learner<" in english and ">Legend<" in english and "deelnemer" not in english
+    assert ">Legend<" in web.get("/studio/courses/buurtronde/map/ronde.svg").text
 
 
 # -- preview ---------------------------------------------------------------------------------------

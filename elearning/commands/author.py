@@ -212,7 +212,8 @@ def graph_command(path: Path, module_id: str | None, fmt: str | None, output: Pa
         raise click.BadParameter(f"the course has no module '{module_id}'; its modules: {', '.join(ids)}",
                                  param_hint="'--module'")
     fmt = fmt or ("svg" if output is not None and output.suffix.lower() == ".svg" else "dot")
-    text = module_dot(course, module_id, problems=_problems_by_scene(course, problems) or None)
+    text = module_dot(course, module_id, problems=_problems_by_scene(course, problems) or None,
+                      lang=course.meta.language)
     if fmt == "svg":
         try:
             text = render_svg(text)

@@ -7,6 +7,9 @@ Nodes are scenes coloured (and shaped, for readers who cannot tell the colours a
 kind; edges are choices, hub locations, a question's way on and an end scene's retake.
 The optional overlays serve the author studio: how many learners reached a scene or took
 a choice, which scenes have problems, and a link on every node.
+
+The text the graph adds (legend, counts, edge names) is Dutch, or English with lang="en"; the
+course's own text (titles, choice labels) stays as written.
 """
 
 from __future__ import annotations
@@ -15,20 +18,56 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 from urllib.parse import quote
 
 from elearning.course.model import Course, Module, Scene
 
 KINDS: dict[str, dict[str, str]] = {
-    "hub": {"shape": "house", "fillcolor": "#cfe2ff", "label": "hub (map)"},
-    "scene": {"shape": "box", "fillcolor": "#ffffff", "label": "scene"},
-    "question": {"shape": "hexagon", "fillcolor": "#fff3cd", "label": "question", "style": "filled"},
-    "end": {"shape": "doubleoctagon", "fillcolor": "#d1e7dd", "label": "end", "style": "filled"},
+    "hub": {"shape": "house", "fillcolor": "#cfe2ff", "label": "kaart (hub)"},
+    "scene": {"shape": "box", "fillcolor": "#ffffff", "label": "scène"},
+    "question": {"shape": "hexagon", "fillcolor": "#fff3cd", "label": "vraag", "style": "filled"},
+    "end": {"shape": "doubleoctagon", "fillcolor": "#d1e7dd", "label": "einde", "style": "filled"},
+}
+# The graph's own text: Dutch is the source, English is looked up here (the convention of
+# elearning/web/i18n.py, which this layer may not import). A test checks every text is in it.
+EN: dict[str, str] = {
+    "kaart (hub)": "hub (map)",
+    "scène": "scene",
+    "vraag": "question",
+    "einde": "end",
+    "begin": "start",
+    "1 deelnemer": "1 learner",
+    "{n} deelnemers": "{n} learners",
+    "Problemen:": "Problems:",
+    "als: {condition}": "when: {condition}",
+    " [eenmalig]": " [once]",
+    "antwoord": "answer",
+    "opnieuw": "retake",
+    "volgende module": "next module",
+    "(module {module})": "(module {module})",
+    "(bestaat niet)": "(no such scene)",
+    "Legenda": "Legend",
+    "heeft problemen": "has problems",
+    "alleen als…": "only when…",
+    "plek op de kaart": "place on the map",
 }
 PROBLEM_FILL = "#f8d7da"
 PROBLEM_LINE = "#b02a37"
 LOCATION_LINE = "#0a58ca"
 LABEL_WIDTH = 28
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """`_("{n} deelnemers", n=3)`: the Dutch text, or its English version when lang is "en"."""
+    table = EN if lang == "en" else None
+
+    def translate(text: str, **values: Any) -> str:
+        if table is not None:
+            text = table.get(text, text)
+        return text.format(**values) if values else text
+
+    return translate
 
 
 class GraphvizError(RuntimeError):
@@ -43,8 +82,10 @@ def module_dot(
     choice_counts: Mapping[tuple[str, str], int] | None = None,
     problems: Mapping[str, Sequence[str]] | None = None,
     link: Callable[[str], str] | None = None,
+    lang: str = "nl",
 ) -> str:
-    """The DOT text of the module's graph, with the optional overlays."""
+    """The DOT text of the module's graph, with the optional overlays, its own text in `lang`."""
+    _ = translator(lang)
     module = _module(course, module_id)
     own = {s.id for s in module.scenes}
     counts = counts or {}
@@ -56,23 +97,23 @@ def module_dot(
         f"  graph [{_attrs(label=module.title, labelloc='t', fontname='DejaVu Sans', rankdir='TB')}];",
         f"  node [{_attrs(style='filled,rounded', fontname='DejaVu Sans', fontsize='11')}];",
         f"  edge [{_attrs(fontname='DejaVu Sans', fontsize='9')}];",
-        f"  {_q('_start')} [{_attrs(shape='point', width='0.15', label='', tooltip='start')}];",
+        f"  {_q('_start')} [{_attrs(shape='point', width='0.15', label='', tooltip=_('begin'))}];",
         f"  {_q('_start')} -> {_q(module.start)};",
     ]
     outside: dict[str, str] = {}
     for scene in module.scenes:
-        lines.append(_node(scene, counts, problems.get(scene.id), link, scene.id == module.start, bool(counts)))
-        for edge in _edges(course, module, scene):
+        lines.append(_node(scene, counts, problems.get(scene.id), link, scene.id == module.start, bool(counts), _))
+        for edge in _edges(course, module, scene, _):
             target, cid, label, condition = edge
             if target not in own:
-                outside[target] = _outside_label(course, target)
+                outside[target] = _outside_label(course, target, _)
             n = choice_counts.get((scene.id, cid))
             attrs: dict[str, str] = {"label": label, "id": f"choice-{scene.id}-{cid}"}
             if n is not None:
                 attrs["label"] = f"{label}\n({n})"
                 attrs["penwidth"] = f"{1 + 4 * n / top_count:.2f}" if top_count else "1"
             if condition:
-                attrs.update(style="dashed", tooltip=f"when: {condition}")
+                attrs.update(style="dashed", tooltip=_("als: {condition}", condition=condition))
             if cid.startswith("loc-"):
                 attrs.update(color=LOCATION_LINE, fontcolor=LOCATION_LINE)
             if cid == "retake":
@@ -80,7 +121,7 @@ def module_dot(
             lines.append(f"  {_q(scene.id)} -> {_q(target)} [{_attrs(**attrs)}];")
     for target, label in outside.items():
         lines.append(f"  {_q(target)} [{_attrs(label=label, shape='box', style='dashed', fillcolor='white')}];")
-    lines += _legend(bool(problems))
+    lines += _legend(bool(problems), _)
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -120,6 +161,7 @@ def _node(
     link: Callable[[str], str] | None,
     is_start: bool,
     with_counts: bool,
+    _: Callable[..., str],
 ) -> str:
     kind = KINDS[scene.type]
     text = [scene.id]
@@ -127,13 +169,13 @@ def _node(
         text += _wrap(scene.title)
     if with_counts:
         n = counts.get(scene.id, 0)
-        text.append(f"{n} learner" + ("" if n == 1 else "s"))
+        text.append(_("1 deelnemer") if n == 1 else _("{n} deelnemers", n=n))
     attrs = {
         "id": f"scene-{scene.id}",
         "label": "\n".join(text),
         "shape": kind["shape"],
         "fillcolor": kind["fillcolor"],
-        "tooltip": f"{scene.type}: {scene.title or scene.id}",
+        "tooltip": f"{_(kind['label'])}: {scene.title or scene.id}",
     }
     if "style" in kind:
         attrs["style"] = kind["style"]
@@ -144,14 +186,15 @@ def _node(
     if problems:
         attrs.update(
             fillcolor=PROBLEM_FILL, color=PROBLEM_LINE, penwidth="3",
-            tooltip="\n".join(["Problems:", *problems]),
+            tooltip="\n".join([_("Problemen:"), *problems]),
         )
     if link is not None:
         attrs.update(URL=link(scene.id), target="_top")
     return f"  {_q(scene.id)} [{_attrs(**attrs)}];"
 
 
-def _edges(course: Course, module: Module, scene: Scene) -> list[tuple[str, str, str, str | None]]:
+def _edges(course: Course, module: Module, scene: Scene,
+           _: Callable[..., str]) -> list[tuple[str, str, str, str | None]]:
     """(target scene, choice id, label, condition) for every way out of the scene."""
     out: list[tuple[str, str, str, str | None]] = []
     for loc in scene.locations:
@@ -162,45 +205,45 @@ def _edges(course: Course, module: Module, scene: Scene) -> list[tuple[str, str,
         if choice.points:
             label[-1] += f" ({choice.points:+d})"
         if choice.once:
-            label[-1] += " [once]"
+            label[-1] += _(" [eenmalig]")
         out.append((choice.goto, cid, "\n".join(label), choice.when))
     if scene.type == "question" and scene.goto:
-        out.append((scene.goto, "answer", "answer", None))
+        out.append((scene.goto, "answer", _("antwoord"), None))
     if scene.type == "end":
         if module.retake:
-            out.append((module.start, "retake", "retake", None))
+            out.append((module.start, "retake", _("opnieuw"), None))
         ids = course.meta.modules
         if module.id in ids and ids.index(module.id) + 1 < len(ids):
             nxt = ids[ids.index(module.id) + 1]
             start = next((m.start for m in course.modules if m.id == nxt), None)
             if start is not None:
-                out.append((start, "next", "next module", None))
+                out.append((start, "next", _("volgende module"), None))
     return out
 
 
-def _outside_label(course: Course, scene_id: str) -> str:
+def _outside_label(course: Course, scene_id: str, _: Callable[..., str]) -> str:
     for module in course.modules:
         if any(s.id == scene_id for s in module.scenes):
-            return f"{scene_id}\n(module {module.id})"
-    return f"{scene_id}\n(no such scene)"
+            return f"{scene_id}\n" + _("(module {module})", module=module.id)
+    return f"{scene_id}\n" + _("(bestaat niet)")
 
 
-def _legend(with_problem: bool) -> list[str]:
+def _legend(with_problem: bool, _: Callable[..., str]) -> list[str]:
     lines = [
         "  subgraph cluster_legend {",
-        f"    graph [{_attrs(label='Legend', fontsize='10', style='rounded', color='#adb5bd')}];",
+        f"    graph [{_attrs(label=_('Legenda'), fontsize='10', style='rounded', color='#adb5bd')}];",
     ]
-    kinds = [(f"_legend_{kind}", style) for kind, style in KINDS.items()]
+    kinds = [(f"_legend_{kind}", {**style, "label": _(style["label"])}) for kind, style in KINDS.items()]
     if with_problem:
-        problem = {"label": "has problems", "shape": "box", "fillcolor": PROBLEM_FILL}
+        problem = {"label": _("heeft problemen"), "shape": "box", "fillcolor": PROBLEM_FILL}
         kinds.append(("_legend_problem", {**problem, "color": PROBLEM_LINE, "penwidth": "3"}))
     for name, style in kinds:
         lines.append(f"    {_q(name)} [{_attrs(**style)}];")
     lines += [f"    {_q(a)} -> {_q(b)} [style=invis];" for (a, _), (b, _) in zip(kinds, kinds[1:], strict=False)]
     samples = [
-        ("only when…", {"style": "dashed"}),
-        ("place on the map", {"color": LOCATION_LINE, "fontcolor": LOCATION_LINE}),
-        ("retake", {"style": "dotted"}),
+        (_("alleen als…"), {"style": "dashed"}),
+        (_("plek op de kaart"), {"color": LOCATION_LINE, "fontcolor": LOCATION_LINE}),
+        (_("opnieuw"), {"style": "dotted"}),
     ]
     for i, (label, style) in enumerate(samples):
         a, b = f"_legend_edge{i}a", f"_legend_edge{i}b"

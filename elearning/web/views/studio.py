@@ -135,7 +135,7 @@ async def _map(request: Request) -> tuple[Course, Any, str, dict[str, Any]]:
         problems = scene_problems(shown, lib.courses_dir, folder, status.problems)
     dot = module_dot(
         shown, module.id, counts=reached or None, choice_counts=taken or None, problems=problems or None,
-        link=lambda scene_id: preview_url(shown.id, scene_id),
+        link=lambda scene_id: preview_url(shown.id, scene_id), lang=i18n.language(request),
     )
     extra = {"reached": reached, "scene_problems": problems, "version": version, "status": status}
     return shown, module, dot, extra
