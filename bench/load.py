@@ -9,10 +9,27 @@ way a browser does, without think time: GET the scene page, read its form (CSRF 
 token, the offered choices or answers), POST one of them, follow the 303, and so on until the
 course is finished; then a new guest starts. The server is `elearning serve` in a subprocess
 (uvicorn, 127.0.0.1, a free port); the ceiling is a minimal Starlette app returning a fixed page
-of the same size, measured in the same run with the same client and the same concurrency.
+of the same size, measured in the same run with the same client and the same concurrency. Both
+run on uvloop and httptools (the output says so).
 
-The client shares this 2-core machine with the server: its CPU cost lowers every number here,
-the ceiling's too, which is why the targets are ratios to the ceiling.
+The client shares this 2-core machine with the server, so it is a minimal HTTP/1.1 keep-alive
+client on an asyncio Protocol (uvloop), one connection per learner. With httpx the client cost
+1.3-1.9 ms of CPU per request, more than the server, and measured itself: the ceiling came out
+at 700-850 req/s. Against the ceiling app this client costs 0.08 ms per request (aiohttp 0.3 ms,
+httpx 1.6 ms, in the same run) and the ceiling reaches 4,000-8,500 req/s, depending on what
+else the machine is doing; a learner costs it 0.2-0.3 ms per request, reading the HTML.
+
+Every learner connects (GET /health) before the clock starts, as an open browser tab has its
+connection: a busy uvicorn on uvloop accepts one new connection per turn of its event loop
+(libuv >= 1.45 accepts one at a time), and with 50 learners playing a turn takes about 150 ms,
+so 150 learners arriving at once waited up to 20 s for their first page.
+
+Latency and Little's law: in a closed loop without think time, the mean time per request is
+learners / requests per second. A p99 under 50 ms at 50 learners needs a mean well below 50 ms,
+so well over 1,000 requests/s in all. The ceiling does that here (p99 11-20 ms at 50
+connections; at 200 connections its own p99 is 40-140 ms, and the output says so); the app, at
+about 1.5 ms of server CPU per request (~550-650 req/s on one core), cannot: its mean at 50
+learners is about 90 ms. Each level prints the numbers.
 
 Targets (one worker, SQLite, 50 learners): scene pages >= 35% of the ceiling's requests/s,
 choice submissions >= 15%, p99 < 50 ms for both; no errors at 200 learners; worker RSS < 150 MB.
@@ -23,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import http.client
 import json
 import os
 import random
@@ -30,26 +48,27 @@ import re
 import secrets
 import shutil
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
-import httpx
+import uvloop
 
+T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "courses" / "polarisatie"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 MAX_STEPS = 400  # a playthrough of the polarisation course takes about 60-120 actions
+LATENCY_TARGET_MS = 50
 
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _STEP = re.compile(r'name="step" value="(\d+)"')
@@ -57,27 +76,193 @@ _CHOICE = re.compile(r'<button type="submit" name="choice" value="([^"]+)"')
 _ANSWER = re.compile(r'<input type="(radio|checkbox)" name="answer" value="([^"]+)"')
 _TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
 FINISHED = 'id="course-result-title"'  # the end of the course
-# Plain HTTP only; one shared context, because httpx builds a new one (~100 ms) for every client.
-_TLS = ssl.create_default_context()
 SESSION_COOKIE = "elearning_session"
-_FORM = {"content-type": "application/x-www-form-urlencoded"}
+TIMEOUT = 30.0  # seconds for one request
 
 
-class _NoCookieJar(httpx.Cookies):
-    """The learner keeps its one session cookie itself: http.cookiejar costs a fifth of the client's CPU."""
-
-    def extract_cookies(self, response: httpx.Response) -> None:
-        return None
-
-    def set_cookie_header(self, request: httpx.Request) -> None:
-        return None
+# -- the client: HTTP/1.1 with keep-alive on one connection, nothing more ------------------------
+class TransportError(Exception):
+    """The connection failed or closed before a whole response arrived."""
 
 
-def http_client(base_url: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base_url, timeout=30, follow_redirects=False, verify=_TLS,
-                               limits=httpx.Limits(max_connections=1))
-    client._cookies = _NoCookieJar()  # httpx has no switch for "no cookie jar"
-    return client
+@dataclass
+class Response:
+    status_code: int
+    headers: list[tuple[str, str]]  # lower-case names, in order
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def header(self, name: str) -> str | None:
+        return next((value for key, value in self.headers if key == name), None)
+
+    def header_list(self, name: str) -> list[str]:
+        return [value for key, value in self.headers if key == name]
+
+
+_HEADER = re.compile(r"\r\n([^:\r\n]+):[ \t]*([^\r\n]*)")  # after the status line, up to the last header's \r\n
+
+
+class _Connection(asyncio.Protocol):
+    """One keep-alive connection: a request is written, its response parsed as the bytes come in."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self.buffer = bytearray()
+        self.waiter: asyncio.Future[Response] | None = None
+        self.head: tuple[int, list[tuple[str, str]], int | None] | None = None  # status, headers, length
+        self.closed = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._fail(TransportError(f"the connection closed: {exc or 'end of stream'}"))
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        try:
+            self._parse()
+        except ValueError as exc:
+            self._fail(TransportError(f"a malformed response: {exc}"))
+            assert self.transport is not None
+            self.transport.close()
+
+    def _fail(self, exc: Exception) -> None:
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_exception(exc)
+
+    def _parse(self) -> None:
+        if self.head is None:
+            end = self.buffer.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            head = self.buffer[:end + 2].decode("latin-1")
+            del self.buffer[:end + 4]
+            status = int(head.split(" ", 2)[1])
+            headers = [(name.lower(), value.strip()) for name, value in _HEADER.findall(head)]
+            fields = dict(headers)
+            if fields.get("transfer-encoding", "").lower() == "chunked":
+                length = None
+            else:
+                length = int(fields.get("content-length", "0"))
+            self.head = (status, headers, length)
+        status, headers, length = self.head
+        if length is None:
+            body = self._chunked()
+            if body is None:
+                return
+        elif len(self.buffer) >= length:
+            body = bytes(self.buffer[:length])
+            del self.buffer[:length]
+        else:
+            return
+        self.head = None
+        if self.waiter is not None and not self.waiter.done():
+            self.waiter.set_result(Response(status, headers, body))
+
+    def _chunked(self) -> bytes | None:
+        """The whole body once its last chunk is in (the buffer is left alone until then)."""
+        chunks, at = [], 0
+        while True:
+            line_end = self.buffer.find(b"\r\n", at)
+            if line_end < 0:
+                return None
+            size = int(bytes(self.buffer[at:line_end]).split(b";", 1)[0], 16)
+            start = line_end + 2
+            if size == 0:
+                end = self.buffer.find(b"\r\n\r\n", line_end)  # no trailers from our servers
+                if end < 0:
+                    return None
+                del self.buffer[:end + 4]
+                return b"".join(chunks)
+            if len(self.buffer) < start + size + 2:
+                return None
+            chunks.append(bytes(self.buffer[start:start + size]))
+            at = start + size + 2
+
+
+class Client:
+    """What a browser tab does over one keep-alive connection, at a fraction of httpx's CPU cost.
+
+    The learners' client shares the CPUs with the server, so every microsecond it spends is one
+    the server does not get. Opens the connection again when the server closed it."""
+
+    def __init__(self, base_url: str) -> None:
+        address = base_url.removeprefix("http://").rstrip("/")
+        host, _, port = address.partition(":")
+        self.host, self.port = host, int(port or 80)
+        self.host_header = f"Host: {address}\r\n".encode()
+        self.connection: _Connection | None = None
+
+    async def request(self, method: str, path: str, *, cookie: str | None = None,
+                      form: bytes | None = None) -> Response:
+        connection = self.connection
+        if connection is None or connection.closed:
+            loop = asyncio.get_running_loop()
+            try:
+                _, connection = await asyncio.wait_for(
+                    loop.create_connection(_Connection, self.host, self.port), TIMEOUT)
+            except (OSError, TimeoutError) as exc:
+                raise TransportError(f"cannot connect to {self.host}:{self.port}: {exc!r}") from exc
+            self.connection = connection
+        assert connection.transport is not None
+        head = [f"{method} {path} HTTP/1.1\r\n".encode(), self.host_header]
+        if cookie is not None:
+            head.append(f"Cookie: {cookie}\r\n".encode())
+        if form is not None:
+            head.append(b"Content-Type: application/x-www-form-urlencoded\r\n")
+            head.append(f"Content-Length: {len(form)}\r\n".encode())
+        head.append(b"\r\n")
+        if form:
+            head.append(form)
+        waiter = connection.waiter = asyncio.get_running_loop().create_future()
+        connection.transport.write(b"".join(head))
+        timer = waiter.get_loop().call_later(
+            TIMEOUT, connection._fail, TransportError(f"no answer within {TIMEOUT:.0f} s"))
+        try:
+            response = await waiter
+        except BaseException:
+            self.close()  # a response may still be on its way: this connection is done
+            raise
+        finally:
+            timer.cancel()
+            connection.waiter = None
+        if (response.header("connection") or "").lower() == "close":
+            self.close()
+        return response
+
+    async def get(self, path: str) -> Response:
+        return await self.request("GET", path)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            if self.connection.transport is not None:
+                self.connection.transport.close()
+            self.connection.closed = True
+            self.connection = None
+
+    async def aclose(self) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.close()
+
+
+def http_client(base_url: str) -> Client:
+    return Client(base_url)
+
+
+def run(main: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run on uvloop: the client's event loop costs less CPU too."""
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(main)
 
 
 # -- the simulated learner ---------------------------------------------------------------------
@@ -121,26 +306,23 @@ class Learner:
     unanswered: int = 0  # choices posted without a 303 in reply (an error, or no reply at all)
     unavailable: list[str] = field(default_factory=list)  # 503 pages, when `patient`
     patient: bool = False  # a 503 is "try again" (the crash test), not an error
-    client: httpx.AsyncClient | None = None
+    client: Client | None = None
     session: str | None = None  # the value of the session cookie
 
-    async def _request(self, kind: str, method: str, path: str, form: dict[str, Any] | None = None) -> httpx.Response:
+    async def _request(self, kind: str, method: str, path: str, form: dict[str, Any] | None = None) -> Response:
         assert self.client is not None
-        headers = {"cookie": f"{SESSION_COOKIE}={self.session}"} if self.session else {}
-        body = None
-        if form is not None:
-            body = urlencode(form, doseq=True).encode()
-            headers.update(_FORM)
+        cookie = f"{SESSION_COOKIE}={self.session}" if self.session else None
+        body = urlencode(form, doseq=True).encode() if form is not None else None
         started = time.perf_counter()
-        response = await self.client.request(method, path, headers=headers, content=body)
+        response = await self.client.request(method, path, cookie=cookie, form=body)
         self.samples.append(Sample(kind, time.perf_counter() - started, response.status_code, time.monotonic()))
-        for cookie in response.headers.get_list("set-cookie"):
+        for cookie in response.header_list("set-cookie"):
             if cookie.startswith(f"{SESSION_COOKIE}="):
                 value = cookie.split(";", 1)[0].split("=", 1)[1]
                 self.session = None if value == "null" else value
         return response
 
-    def _error(self, what: str, response: httpx.Response) -> None:
+    def _error(self, what: str, response: Response) -> None:
         if self.patient and response.status_code == 503:
             self.unavailable.append(response.text)
             return
@@ -157,7 +339,7 @@ class Learner:
         if started.status_code != 303:
             self._error("start", started)
             return False
-        self.attempt = int(started.headers["location"].rsplit("/", 1)[1])
+        self.attempt = int((started.header("location") or "").rsplit("/", 1)[1])
         return True
 
     async def scene(self) -> str | None:
@@ -195,7 +377,7 @@ class Learner:
     async def choose(self, form: dict[str, Any]) -> bool:
         self.unanswered += 1
         response = await self._request("choice", "POST", f"/play/{self.attempt}", form=form)
-        if response.status_code != 303 or response.headers.get("location") != f"/play/{self.attempt}":
+        if response.status_code != 303 or response.header("location") != f"/play/{self.attempt}":
             self._error("choice", response)
             return False
         self.unanswered -= 1
@@ -210,6 +392,14 @@ class Learner:
             self.client = http_client(self.base_url)
         self.session = None  # a new guest
         self.finished = False
+        try:
+            return await self._play(deadline)
+        except TransportError as exc:  # no answer in time, or the connection broke
+            self.errors.append(f"attempt {self.attempt}: {exc}" if self.attempt else f"starting: {exc}")
+            return False
+
+    async def _play(self, deadline: float) -> bool:
+        self.attempt = None
         if not await self.start():
             return False
         for _ in range(MAX_STEPS):
@@ -230,6 +420,18 @@ class Learner:
         self.errors.append(f"attempt {self.attempt}: not finished after {MAX_STEPS} steps")
         return False
 
+    async def connect(self) -> None:
+        """Open the connection (and see it answer) before the clock starts, as an open browser tab has."""
+        if self.client is None:
+            self.client = http_client(self.base_url)
+        try:
+            response = await self.client.get("/health")
+        except TransportError as exc:
+            self.errors.append(f"connecting: {exc}")
+            return
+        if response.status_code != 200:
+            self._error("health", response)
+
     async def close(self) -> None:
         if self.client is not None:
             await self.client.aclose()
@@ -237,13 +439,20 @@ class Learner:
 
 
 async def run_learners(base_url: str, learners: int, seconds: float, *, seed: int = 1,
-                       finish_within: float = 0.0) -> list[Learner]:
-    """`learners` concurrent guests playing playthrough after playthrough for `seconds`; with
-    `finish_within`, whoever is mid-course then plays on to the end of the course (for at most that long)."""
-    deadline = time.monotonic() + seconds
+                       finish_within: float = 0.0, started: asyncio.Future[float] | None = None) -> list[Learner]:
+    """`learners` concurrent guests playing playthrough after playthrough for `seconds` (from `started`,
+    once every one is connected); with `finish_within`, whoever is mid-course then plays on to the end
+    of the course (for at most that long)."""
+    players = [Learner(base_url, rng=random.Random(seed * 100_003 + i)) for i in range(learners)]
+    # Connections first, while the server is idle: a busy uvicorn on uvloop accepts one new
+    # connection per turn of its event loop (libuv >= 1.45), and a turn takes every request in hand.
+    await asyncio.gather(*(player.connect() for player in players))
+    now = time.monotonic()
+    if started is not None:
+        started.set_result(now)
+    deadline = now + seconds
 
-    async def one(i: int) -> Learner:
-        learner = Learner(base_url, rng=random.Random(seed * 100_003 + i))
+    async def one(learner: Learner) -> Learner:
         try:
             while time.monotonic() < deadline:
                 if not await learner.play(deadline + finish_within):
@@ -252,22 +461,25 @@ async def run_learners(base_url: str, learners: int, seconds: float, *, seed: in
             await learner.close()
         return learner
 
-    return list(await asyncio.gather(*(one(i) for i in range(learners))))
+    return list(await asyncio.gather(*(one(player) for player in players)))
 
 
 async def run_fixed_page(base_url: str, connections: int, seconds: float) -> list[Sample]:
-    """The ceiling: the same client, `connections` of them, GET / as fast as it answers."""
-    deadline = time.monotonic() + seconds
+    """The ceiling: the same client, `connections` of them (connected first, as the learners are),
+    GET / as fast as it answers."""
+    clients = [http_client(base_url) for _ in range(connections)]
     samples: list[Sample] = []
 
-    async def one() -> None:
-        async with http_client(base_url) as client:
+    async def one(client: Client) -> None:
+        async with client:
             while time.monotonic() < deadline:
                 started = time.perf_counter()
                 response = await client.get("/")
                 samples.append(Sample("scene", time.perf_counter() - started, response.status_code))
 
-    await asyncio.gather(*(one() for _ in range(connections)))
+    await asyncio.gather(*(client.get("/health") for client in clients))
+    deadline = time.monotonic() + seconds
+    await asyncio.gather(*(one(client) for client in clients))
     return samples
 
 
@@ -281,15 +493,27 @@ def free_port() -> int:
 def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection(url.removeprefix("http://"), timeout=1)
         try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+            connection.request("GET", "/health")
+            if connection.getresponse().status == 200:
                 return
-        except httpx.HTTPError:
+        except (OSError, http.client.HTTPException):
             pass
+        finally:
+            connection.close()
         if proc.poll() is not None:
             break
         time.sleep(0.1)
     raise RuntimeError(f"the server at {url} did not start:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def serving_stack(pid: int) -> str:
+    """The event loop and HTTP parser a uvicorn process runs on (it takes uvloop and httptools when installed)."""
+    maps = Path(f"/proc/{pid}/maps").read_text()
+    loop = "uvloop" if "/uvloop/" in maps else "asyncio"
+    parser = "httptools" if "/httptools/" in maps else "h11"
+    return f"{loop} + {parser}"
 
 
 def rss_mb(pid: int) -> float:
@@ -465,6 +689,12 @@ class Level:
     client_cpu_ms: float  # CPU time of this client per request
     server_scene: Stats  # the same requests timed inside the server (its access log)
     server_choice: Stats
+    total_per_second: float  # every request of the learners: also course pages and starts
+
+    @property
+    def mean_round_trip_ms(self) -> float:
+        """Little's law for a closed loop without think time: each learner always has one request out."""
+        return self.learners / self.total_per_second * 1000 if self.total_per_second else float("nan")
 
 
 def server_side(log: Path, start: float, end: float) -> tuple[Stats, Stats]:
@@ -494,18 +724,22 @@ def measure(server: Server, database: str, learners: int, seconds: float, finish
     plays its course to the end (errors still count, numbers do not)."""
     pids = server.workers()
 
-    async def level() -> tuple[list[Learner], float, float, float, float]:
+    async def level() -> tuple[list[Learner], float, float, float, float, float]:
+        started: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        playing = asyncio.create_task(run_learners(server.url, learners, seconds, finish_within=finish_within,
+                                                   started=started))
+        await asyncio.wait([started, playing], return_when=asyncio.FIRST_COMPLETED)
+        if not started.done():
+            return await playing, 0.0, 0.0, 0.0, 0.0, 0.0  # it failed to connect: raises
         server_before, client_before = sum(cpu_seconds(pid) for pid in pids), time.process_time()
         wall_start = time.time()
-        playing = asyncio.create_task(run_learners(server.url, learners, seconds, finish_within=finish_within))
-        await asyncio.sleep(seconds)
+        await asyncio.sleep(seconds - (time.monotonic() - started.result()))
         server_cpu = sum(cpu_seconds(pid) for pid in pids) - server_before
         client_cpu = time.process_time() - client_before
         wall_end = time.time()
-        return await playing, server_cpu, client_cpu, wall_start, wall_end
+        return await playing, server_cpu, client_cpu, wall_start, wall_end, started.result()
 
-    started = time.monotonic()
-    found, server_cpu, client_cpu, wall_start, wall_end = asyncio.run(level())
+    found, server_cpu, client_cpu, wall_start, wall_end, started = run(level())
     window = started + seconds
     everything = [s for learner in found for s in learner.samples]
     samples = [s for s in everything if s.at <= window]
@@ -522,6 +756,7 @@ def measure(server: Server, database: str, learners: int, seconds: float, finish
         errors, done, [rss_mb(pid) for pid in pids],
         server_cpu * 1000 / max(1, len(samples)), client_cpu * 1000 / max(1, len(samples)),
         *server_side(server.log, wall_start, wall_end),
+        len(samples) / seconds,
     )
 
 
@@ -543,7 +778,7 @@ def scene_page_size(server: Server, steps: int = 40) -> int:
         finally:
             await learner.close()
 
-    return asyncio.run(fetch())
+    return run(fetch())
 
 
 def report_level(level: Level, ceiling: Ceiling) -> None:
@@ -559,6 +794,13 @@ def report_level(level: Level, ceiling: Ceiling) -> None:
     print(level.server_choice.row("  choices"))
     rss = ", ".join(f"{m:.0f}" for m in level.rss_mb)
     print(f"  errors: {len(level.errors)}   playthroughs finished: {level.playthroughs}   worker RSS: {rss} MB")
+    print(f"  closed loop (Little's law): {level.learners} learners / {level.total_per_second:.0f} req/s in all = "
+          f"{level.mean_round_trip_ms:.0f} ms per request on average (the ceiling: "
+          f"{level.learners / top * 1000:.1f} ms); a mean under 50 ms takes over {level.learners / 0.05:.0f} req/s, "
+          f"a p99 under 50 ms more")
+    if ceiling.stats.p99_ms >= LATENCY_TARGET_MS:
+        print(f"  the ceiling itself has a p99 of {ceiling.stats.p99_ms:.0f} ms at {level.learners} connections: "
+              f"no server meets a {LATENCY_TARGET_MS} ms p99 here at this concurrency")
     for error in level.errors[:5]:
         print(f"    {error}")
 
@@ -575,8 +817,10 @@ def check_targets(levels: list[tuple[Level, Ceiling]], workers: int) -> list[str
                 failures.append(f"choices at 50 learners: {level.choice.per_second:.0f} req/s "
                                 f"< 15% of the ceiling ({top:.0f})")
             for name, stats in (("scene pages", level.scene), ("choices", level.choice)):
-                if stats.p99_ms >= 50:
-                    failures.append(f"{name} p99 at 50 learners: {stats.p99_ms:.1f} ms >= 50 ms")
+                if stats.p99_ms >= LATENCY_TARGET_MS:
+                    failures.append(f"{name} p99 at 50 learners: {stats.p99_ms:.1f} ms >= {LATENCY_TARGET_MS} ms "
+                                    f"(the ceiling's: {ceiling.stats.p99_ms:.1f} ms; Little's law: "
+                                    f"{level.mean_round_trip_ms:.0f} ms on average at {level.total_per_second:.0f} req/s)")
         if level.learners == 200 and level.errors:
             failures.append(f"{level.database}, 200 learners: {len(level.errors)} error(s)")
         if level.rss_mb and max(level.rss_mb) >= 150:
@@ -593,7 +837,7 @@ class Ceiling:
 
 def measure_ceiling(ceiling: Server, connections: int, seconds: float) -> Ceiling:
     server_before, client_before = cpu_seconds(ceiling.proc.pid), time.process_time()
-    samples = asyncio.run(run_fixed_page(ceiling.url, connections, seconds))
+    samples = run(run_fixed_page(ceiling.url, connections, seconds))
     return Ceiling(Stats.of(samples, seconds),
                    (cpu_seconds(ceiling.proc.pid) - server_before) * 1000 / len(samples),
                    (time.process_time() - client_before) * 1000 / len(samples))
@@ -613,6 +857,7 @@ def main() -> int:
 
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     levels: list[tuple[Level, Ceiling]] = []
+    stacks: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="elearning-load-") as tmp, ExitStack() as stack:
         root = Path(tmp)
         page_bytes = 0
@@ -625,8 +870,10 @@ def main() -> int:
                     if ceiling is None:
                         page_bytes = scene_page_size(server)
                         ceiling = stack.enter_context(ceiling_server(root, page_bytes))
-                        asyncio.run(run_fixed_page(ceiling.url, 10, 2))
-                    asyncio.run(run_learners(server.url, 10, 2))  # warm up: caches, connections
+                        run(run_fixed_page(ceiling.url, 10, 2))
+                        stacks["the ceiling"] = serving_stack(ceiling.proc.pid)
+                    run(run_learners(server.url, 10, 2))  # warm up: caches, connections
+                    stacks[f"ours on {database}"] = serving_stack(server.workers()[0])
                     for learners in args.learners:
                         # The ceiling right before each level: the same client, the same moment.
                         paired = measure_ceiling(ceiling, learners, args.seconds)
@@ -641,6 +888,7 @@ def main() -> int:
     print(f"Each level is paired with the ceiling measured just before it: a minimal Starlette app returning "
           f"a fixed {page_bytes}-byte page (the mean scene page), driven by the same client at the same "
           f"concurrency.")
+    print("Event loop and HTTP parser: " + "; ".join(f"{name} {stack}" for name, stack in stacks.items()) + ".")
     for level, paired in levels:
         report_level(level, paired)
     failures = check_targets(levels, args.workers)
@@ -651,7 +899,7 @@ def main() -> int:
         print(f"  - {failure}")
     if args.json:
         args.json.write_text(json.dumps({
-            "workers": args.workers, "seconds": args.seconds, "page_bytes": page_bytes,
+            "workers": args.workers, "seconds": args.seconds, "page_bytes": page_bytes, "stacks": stacks,
             "levels": [{**asdict(level), "errors": level.errors[:20], "ceiling": asdict(paired)}
                        for level, paired in levels],
             "failures": failures,

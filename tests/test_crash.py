@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from elearning import engine
@@ -69,7 +68,7 @@ async def _play(learner: Any, until: float, *, pause_on_503: float = 0.1) -> Non
                 return
             if not await learner.choose(form) and learner.errors:
                 return
-    except httpx.TransportError:
+    except load.TransportError:
         return  # the server died under this request
 
 
