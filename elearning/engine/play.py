@@ -65,6 +65,10 @@ class StateFacts:
         return location_done(self.course, self.state, self.course.location(location)[1])
 
     def done_count(self, hub: str | None) -> int:
+        # A hub page's conditions ask this again and again of the same state.
+        return self.state.memo(f"done_count:{hub}", lambda: self._done_count(hub))
+
+    def _done_count(self, hub: str | None) -> int:
         if hub is None:
             hubs = [s for s in self.course.module(self.state.module).scenes if s.type == "hub"]
         else:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+T = TypeVar("T")
 STATE_FORMAT = 1
+RECENT_STATES = 1024  # parsed states kept by their JSON text; a page and its choice parse it once
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,13 @@ class State:
     def result(self, module: str) -> ModuleResult | None:
         return self._dict("results").get(module)
 
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """compute() once for this state: for facts derived from it and its course alone."""
+        if key in self._lookup:
+            return self._lookup[key]  # type: ignore[no-any-return]
+        value = self._lookup[key] = compute()
+        return value
+
     def _dict(self, name: str) -> dict[str, Any]:
         cached = self._lookup.get(name)
         if cached is None:
@@ -97,7 +107,12 @@ class State:
     @classmethod
     def from_json(cls, data: dict[str, Any] | str) -> State:
         if isinstance(data, str):
-            data = json.loads(data)  # json.JSONDecodeError is a ValueError
+            known = _recent.get(data)
+            if known is not None:
+                return known
+            state = cls.from_json(json.loads(data))  # json.JSONDecodeError is a ValueError
+            remember(data, state)
+            return state
         if not isinstance(data, dict):
             raise ValueError(f"A saved state is a JSON object, not {type(data).__name__}.")
         if data.get("format") != STATE_FORMAT:
@@ -125,6 +140,17 @@ class State:
             finished=bool(data["finished"]),
             passed=bool(data["passed"]),
         )
+
+
+# States are immutable, so one parsed from a text may be handed out again for the same text.
+_recent: dict[str, State] = {}
+
+
+def remember(text: str, state: State) -> None:
+    """`state` is what `text` parses to (it is `state.dumps()`): the next from_json(text) returns it."""
+    if len(_recent) >= RECENT_STATES:
+        _recent.clear()  # simpler than LRU bookkeeping, and safe when threads share the module
+    _recent[text] = state
 
 
 def with_item(pairs: tuple[tuple[str, Any], ...], key: str, value: Any) -> tuple[tuple[str, Any], ...]:

@@ -22,7 +22,7 @@ from tortoise.transactions import in_transaction
 
 from elearning.course.model import Course
 from elearning.engine.play import course_score
-from elearning.engine.state import State
+from elearning.engine.state import State, remember
 from elearning.storage import inline
 from elearning.storage.models import Attempt, CourseSnapshot, Event
 
@@ -77,6 +77,9 @@ class AttemptRow:
 
 _HOT_COLUMNS = ("id", "user_id", "guest_key", "course_hash", "state", "step", "last_seq")
 _STEP_COLUMNS = ("state", "step", "last_seq", "module", "scene", "updated_at", "passed", "score", "max_score")
+_NEW_COLUMNS = ("user_id", "guest_key", "course_id", "course_hash", "state", "last_seq", "started_at", "updated_at",
+                "finished_at", "module", "scene", "step", "passed", "score", "max_score")
+_SNAPSHOT_COLUMNS = ("hash", "course_id", "version", "compiled", "created_at")
 _EVENT_COLUMNS = ("attempt_id", "course_hash", "seq", "type", "module", "scene", "choice", "points", "correct",
                   "entry", "payload", "created_at")
 
@@ -89,6 +92,21 @@ def _sql(dialect: str, name: str) -> str:
     if name == "select":
         columns = ", ".join(f'"{c}"' for c in _HOT_COLUMNS)
         return f'SELECT {columns} FROM "attempt" WHERE "id" = {mark(1)}'  # noqa: S608 - constant column names, bound values
+    if name == "snapshot-exists":
+        return f'SELECT 1 FROM "course_snapshot" WHERE "hash" = {mark(1)}'  # noqa: S608 - bound value
+    if name == "snapshot":
+        columns = ", ".join(f'"{c}"' for c in _SNAPSHOT_COLUMNS)
+        marks = ", ".join(mark(i) for i in range(1, len(_SNAPSHOT_COLUMNS) + 1))
+        return f'INSERT INTO "course_snapshot" ({columns}) VALUES ({marks})'  # noqa: S608 - constant column names, bound values
+    if name.startswith("latest-"):
+        columns = ", ".join(f'"{c}"' for c in ("id", *_NEW_COLUMNS))
+        who = f'"user_id" = {mark(2)}' if name == "latest-user" else f'"guest_key" = {mark(2)} AND "user_id" IS NULL'
+        return (f'SELECT {columns} FROM "attempt" WHERE "course_id" = {mark(1)} AND {who} '  # noqa: S608 - constant column names, bound values
+                'ORDER BY "updated_at" DESC, "id" DESC LIMIT 1')
+    if name == "attempt":
+        columns = ", ".join(f'"{c}"' for c in _NEW_COLUMNS)
+        marks = ", ".join(mark(i) for i in range(1, len(_NEW_COLUMNS) + 1))
+        return f'INSERT INTO "attempt" ({columns}) VALUES ({marks})'  # noqa: S608 - constant column names, bound values
     if name == "events":
         columns = ", ".join(f'"{c}"' for c in _EVENT_COLUMNS)
         marks = ", ".join(mark(i) for i in range(1, len(_EVENT_COLUMNS) + 1))
@@ -108,13 +126,24 @@ def _dialect(conn: BaseDBAsyncClient) -> str:
 # -- snapshots ---------------------------------------------------------------------
 async def store_snapshot(course: Course) -> None:
     """Store the compiled course under its hash, once."""
-    if await CourseSnapshot.filter(hash=course.content_hash).exists():
+    fast = inline.for_client(CourseSnapshot._meta.db)
+    if fast is not None:
+        # Inline on SQLite: the first learners of a course all start at once; the first one
+        # stores the snapshot before any other request runs, the others find it.
+        if await fast.fetch(_sql("sqlite", "snapshot-exists"), [course.content_hash]):
+            return
+    elif await CourseSnapshot.filter(hash=course.content_hash).exists():
         return
+    snapshot = CourseSnapshot(hash=course.content_hash, course_id=course.id, version=course.meta.version,
+                              compiled=course.model_dump_json(by_alias=True))
     try:
-        await CourseSnapshot.create(
-            hash=course.content_hash, course_id=course.id, version=course.meta.version,
-            compiled=course.model_dump_json(by_alias=True),
-        )
+        if fast is None:
+            await snapshot.save(force_create=True)
+            return
+        fields = CourseSnapshot._meta.fields_map
+        values = [fields[c].to_db_value(getattr(snapshot, c), snapshot) for c in _SNAPSHOT_COLUMNS]
+        insert = _sql("sqlite", "snapshot")
+        await fast.transaction(lambda db: db.execute(insert, values))
     except IntegrityError:  # another process stored it first
         pass
 
@@ -171,15 +200,35 @@ async def create_attempt(course: Course, owner: Owner, state: State,
                          events: list[dict[str, Any]]) -> Attempt:
     """A new attempt at `state` (the engine's start), with the start events."""
     at = now()
-    async with in_transaction() as conn:
-        attempt = await Attempt.create(
-            using_db=conn, user_id=owner.user_id, guest_key=owner.guest_key, course_id=course.id,
-            course_hash=course.content_hash, state=state.dumps(), last_seq=len(events),
-            started_at=at, updated_at=at, finished_at=at if state.finished else None,
-            **_summary(course, state),
-        )
-        rows = _event_rows(course, attempt.id, 1, state.module, events, at)
-        await Event.bulk_create(rows, using_db=conn)
+    values = {
+        "user_id": owner.user_id, "guest_key": owner.guest_key, "course_id": course.id,
+        "course_hash": course.content_hash, "state": state.dumps(), "last_seq": len(events),
+        "started_at": at, "updated_at": at, "finished_at": at if state.finished else None,
+        **_summary(course, state),
+    }
+    fast = inline.for_client(Attempt._meta.db)
+    if fast is None:
+        async with in_transaction() as conn:
+            attempt = await Attempt.create(using_db=conn, **values)
+            await Event.bulk_create(_event_rows(course, attempt.id, 1, state.module, events, at), using_db=conn)
+        return attempt
+    # On SQLite a transaction through Tortoise holds the write lock across several trips to
+    # aiosqlite's thread, and every choice of every learner waits for it: write inline instead.
+    attempt = Attempt.construct(_saved_in_db=True, **values)
+    fields = Attempt._meta.fields_map
+    row = [values[c] if c == "user_id" else fields[c].to_db_value(values[c], attempt) for c in _NEW_COLUMNS]
+    insert, insert_events = _sql("sqlite", "attempt"), _sql("sqlite", "events")
+
+    def write(db: Any) -> int:
+        inline.log.debug("%s: %s", insert, row)
+        attempt_id = int(db.execute(insert, row).lastrowid)
+        rows = _event_columns(course, attempt_id, 1, state.module, events, at)
+        event_values = [[r[c] for c in _EVENT_COLUMNS] for r in rows]
+        inline.log.debug("%s: %s", insert_events, event_values)
+        db.executemany(insert_events, event_values)
+        return attempt_id
+
+    attempt.id = await fast.transaction(write)
     return attempt
 
 
@@ -230,6 +279,7 @@ async def record_step(course: Course, attempt: AttemptLike, before: State, after
             if not updated:
                 return False
             await Event.bulk_create([Event(**row) for row in rows], using_db=conn)
+    remember(changes["state"], after)  # the scene page after the redirect reads this text
     for key, value in changes.items():
         if hasattr(attempt, key):
             setattr(attempt, key, value)
@@ -243,9 +293,22 @@ async def latest_attempts(owner: Owner) -> dict[str, Attempt]:
 
 
 async def latest_attempt(owner: Owner, course_id: str) -> Attempt | None:
-    return await (
-        Attempt.filter(course_id=course_id, **owner.filter()).order_by("-updated_at", "-id").first()
-    )
+    fast = inline.for_client(Attempt._meta.db)
+    if fast is None:
+        return await (
+            Attempt.filter(course_id=course_id, **owner.filter()).order_by("-updated_at", "-id").first()
+        )
+    # Inline on SQLite: every new learner asks this, and under load a query that waits its turn
+    # for Tortoise's connection and hops to its thread and back took seconds.
+    if owner.user_id is not None:
+        rows = await fast.fetch(_sql("sqlite", "latest-user"), [course_id, owner.user_id])
+    else:
+        rows = await fast.fetch(_sql("sqlite", "latest-guest"), [course_id, owner.guest_key])
+    if not rows:
+        return None
+    fields = Attempt._meta.fields_map
+    values = {c: v if c == "user_id" else fields[c].to_python_value(v) for c, v in rows[0].items()}
+    return Attempt.construct(_saved_in_db=True, **values)
 
 
 async def adopt_guest_attempts(guest_key: str, user_id: int) -> int:

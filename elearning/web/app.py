@@ -11,7 +11,6 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -27,6 +26,7 @@ from elearning.web.mail import Mailer
 from elearning.web.outage import DatabaseOutageMiddleware
 from elearning.web.reload import live_reload
 from elearning.web.security import CSRFMiddleware, SecurityHeadersMiddleware
+from elearning.web.session import SessionMiddleware
 from elearning.web.templating import STATIC, Pages
 from elearning.web.views import (
     accounts,

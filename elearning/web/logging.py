@@ -22,9 +22,9 @@ import secrets
 import time
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
-from starlette.datastructures import MutableHeaders
 from starlette.routing import BaseRoute, Match, Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,10 +36,12 @@ request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _CONVERTOR = re.compile(r"\{(\w+):\w+\}")
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName", "color_message"}
+_NUMBER = (int, float, bool)
 
 
 def mask(text: str) -> str:
-    return _EMAIL.sub("[email]", text)
+    # Most lines hold no "@": the regex would try every word in them.
+    return _EMAIL.sub("[email]", text) if "@" in text else text
 
 
 class JsonFormatter(logging.Formatter):
@@ -54,8 +56,9 @@ class JsonFormatter(logging.Formatter):
             "message": mask(record.getMessage()),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_") and key not in out:
-                out[key] = value if isinstance(value, int | float | bool) or value is None else mask(str(value))
+            if key in _STANDARD or key in out or key.startswith("_"):
+                continue
+            out[key] = value if value is None or isinstance(value, _NUMBER) else mask(str(value))
         rid = request_id.get()
         if rid and "request" not in out:
             out["request"] = rid
@@ -115,11 +118,15 @@ def route_template(scope: Scope, routes: list[BaseRoute] | None = None) -> str:
             if match is not Match.NONE:
                 route = candidate
                 break
-    if isinstance(route, Mount):
-        return _CONVERTOR.sub(r"{\1}", route.path) + "/{path}"
-    if isinstance(route, Route):
-        return _CONVERTOR.sub(r"{\1}", route.path)
+    if isinstance(route, Mount | Route):
+        return _template(route.path, isinstance(route, Mount))
     return UNMATCHED
+
+
+@lru_cache(maxsize=512)
+def _template(path: str, mount: bool) -> str:
+    template = _CONVERTOR.sub(r"{\1}", path)
+    return template + "/{path}" if mount else template
 
 
 class AccessLogMiddleware:
@@ -142,7 +149,7 @@ class AccessLogMiddleware:
             nonlocal status, size
             if message["type"] == "http.response.start":
                 status = message["status"]
-                MutableHeaders(scope=message).append("X-Request-Id", rid)
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid.encode())]
             elif message["type"] == "http.response.body":
                 size += len(message.get("body", b""))
             await send(message)
@@ -155,9 +162,11 @@ class AccessLogMiddleware:
                 app = scope.get("app")
                 route = route_template(scope, getattr(getattr(app, "router", None), "routes", None))
                 method = scope["method"]
-                ACCESS.info(
-                    "%s %s %d", method, route, status,
+                # As ACCESS.info(...), without its search of the stack for the calling file and
+                # line: no formatter of ours prints them, and this line is written for every request.
+                ACCESS.handle(ACCESS.makeRecord(
+                    ACCESS.name, logging.INFO, __file__, 0, "%s %s %d", (method, route, status), None,
                     extra={"method": method, "route": route, "status": status,
                            "ms": round((time.perf_counter() - started) * 1000, 2), "bytes": size,
                            "request": rid},
-                )
+                ))

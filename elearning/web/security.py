@@ -12,7 +12,6 @@ import secrets
 from typing import Any
 from urllib.parse import parse_qs
 
-from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +20,7 @@ MAX_FORM_BYTES = 64 * 1024
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 
+_STATIC_CACHE = b"public, max-age=31536000, immutable"
 CSP = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -124,6 +124,7 @@ class SecurityHeadersMiddleware:
         ]
         if https:
             self.headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        self._raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in self.headers]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -134,14 +135,15 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers:
-                    if name not in headers:
-                        headers[name] = value
-                if "cache-control" not in headers:
+                # A view's own value of a header wins; ours are added after the view's, in this order.
+                headers = list(message.get("headers", ()))
+                present = {name for name, _ in headers}
+                headers += [(name, value) for name, value in self._raw if name not in present]
+                if b"cache-control" not in present:
                     # Pages are personal: never kept by a shared computer's browser or a proxy.
                     # Static files carry a content hash in their URL, so they may be kept long.
-                    headers["Cache-Control"] = "public, max-age=31536000, immutable" if static else "no-store"
+                    headers.append((b"cache-control", _STATIC_CACHE if static else b"no-store"))
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from starlette.datastructures import FormData
@@ -70,29 +71,50 @@ def _fmt(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def _markers(scene: Scene, locations: list[LocationView]) -> list[dict[str, Any]]:
-    width = scene.map.width if scene.map else 100.0
-    height = scene.map.height if scene.map else 100.0
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """A place on a hub's map, as the map (SVG) and the list of places show it."""
+
+    id: str
+    choice_id: str
+    label: str
+    description: str | None
+    available: bool
+    reason: str | None
+    status: str  # "done" | "open" | "locked"
+    x: str
+    y: str
+    r: str
+    font: str
+    label_y: str
+    check: str  # SVG paths of the icons
+    lock: str
+
+
+@lru_cache(maxsize=1024)
+def _geometry(width: float, height: float, x: float, y: float) -> tuple[str, str, str, str, str, str, str]:
+    """Where a marker, its label and its icons go (x, y, r, font, label_y, check, lock): the same on every page."""
     r = max(width, height) / 40
     font = r * 1.15
-    out = []
-    for loc in locations:
-        status = "done" if loc.done else ("open" if loc.available else "locked")
-        x, y = loc.x, loc.y
-        below = y + r + font * 1.1
-        label_y = below if below < height else y - r - font * 0.4
-        check = (f"M{_fmt(x - r * .45)} {_fmt(y)} L{_fmt(x - r * .1)} {_fmt(y + r * .4)} "
-                 f"L{_fmt(x + r * .5)} {_fmt(y - r * .4)}")
-        lock = (f"M{_fmt(x - r * .45)} {_fmt(y - r * .05)} h{_fmt(r * .9)} v{_fmt(r * .6)} h{_fmt(-r * .9)} Z "
-                f"M{_fmt(x - r * .28)} {_fmt(y - r * .05)} v{_fmt(-r * .2)} "
-                f"a{_fmt(r * .28)} {_fmt(r * .28)} 0 0 1 {_fmt(r * .56)} 0 v{_fmt(r * .2)}")
-        out.append({
-            "id": loc.id, "choice_id": loc.choice_id, "label": loc.label, "description": loc.description,
-            "available": loc.available, "reason": loc.reason, "status": status,
-            "x": _fmt(x), "y": _fmt(y), "r": _fmt(r), "font": _fmt(font), "label_y": _fmt(label_y),
-            "check": check, "lock": lock,
-        })
-    return out
+    below = y + r + font * 1.1
+    label_y = below if below < height else y - r - font * 0.4
+    check = (f"M{_fmt(x - r * .45)} {_fmt(y)} L{_fmt(x - r * .1)} {_fmt(y + r * .4)} "
+             f"L{_fmt(x + r * .5)} {_fmt(y - r * .4)}")
+    lock = (f"M{_fmt(x - r * .45)} {_fmt(y - r * .05)} h{_fmt(r * .9)} v{_fmt(r * .6)} h{_fmt(-r * .9)} Z "
+            f"M{_fmt(x - r * .28)} {_fmt(y - r * .05)} v{_fmt(-r * .2)} "
+            f"a{_fmt(r * .28)} {_fmt(r * .28)} 0 0 1 {_fmt(r * .56)} 0 v{_fmt(r * .2)}")
+    return _fmt(x), _fmt(y), _fmt(r), _fmt(font), _fmt(label_y), check, lock
+
+
+def _markers(scene: Scene, locations: list[LocationView]) -> list[Marker]:
+    width = scene.map.width if scene.map else 100.0
+    height = scene.map.height if scene.map else 100.0
+    return [
+        Marker(loc.id, loc.choice_id, loc.label, loc.description, loc.available, loc.reason,
+               "done" if loc.done else ("open" if loc.available else "locked"),
+               *_geometry(width, height, loc.x, loc.y))
+        for loc in locations
+    ]
 
 
 def _choice_labels(request: Request, course: Course, state: State) -> dict[str, str]:
@@ -188,7 +210,7 @@ async def place(request: Request) -> Response:
         return loaded
     wanted = request.path_params["location_id"]
     page = engine.view(loaded.course, loaded.state)
-    markers = [m for m in _markers(page.scene, page.locations) if m["id"] == wanted]
+    markers = [m for m in _markers(page.scene, page.locations) if m.id == wanted]
     try:
         loaded.course.location(wanted)
         status = 200
