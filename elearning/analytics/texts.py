@@ -6,18 +6,12 @@ Same convention as elearning/web/i18n.py; a test checks every text has an Englis
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+
+from elearning import texts as shared_texts
 
 
 def translator(lang: str) -> Callable[..., str]:
-    table = EN if lang == "en" else None
-
-    def translate(text: str, **values: Any) -> str:
-        if table is not None:
-            text = table.get(text, text)
-        return text.format(**values) if values else text
-
-    return translate
+    return shared_texts.translator(EN, lang)
 
 
 EN: dict[str, str] = {

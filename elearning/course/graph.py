@@ -18,9 +18,9 @@ import re
 import shutil
 import subprocess
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 from urllib.parse import quote
 
+from elearning import texts
 from elearning.course.model import Course, Module, Scene
 
 KINDS: dict[str, dict[str, str]] = {
@@ -60,14 +60,7 @@ LABEL_WIDTH = 28
 
 def translator(lang: str) -> Callable[..., str]:
     """`_("{n} deelnemers", n=3)`: the Dutch text, or its English version when lang is "en"."""
-    table = EN if lang == "en" else None
-
-    def translate(text: str, **values: Any) -> str:
-        if table is not None:
-            text = table.get(text, text)
-        return text.format(**values) if values else text
-
-    return translate
+    return texts.translator(EN, lang)
 
 
 class GraphvizError(RuntimeError):

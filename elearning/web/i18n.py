@@ -8,9 +8,10 @@ every text used has an English translation. Course content stays in the course's
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from starlette.requests import HTTPConnection
+
+from elearning import texts
 
 LANGUAGES = ("nl", "en")
 LANG_COOKIE = "lang"
@@ -26,14 +27,7 @@ def language(conn: HTTPConnection) -> str:
 
 
 def translator(lang: str) -> Callable[..., str]:
-    table = EN if lang == "en" else None
-
-    def translate(text: str, **values: Any) -> str:
-        if table is not None:
-            text = table.get(text, text)
-        return text.format(**values) if values else text
-
-    return translate
+    return texts.translator(EN, lang)
 
 
 def number(value: float, lang: str) -> str:
