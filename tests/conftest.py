@@ -54,6 +54,23 @@ def run_async(coro: Any) -> Any:
         return pool.submit(asyncio.run, coro).result()
 
 
+def set_role(database_url: str, email: str, role: Any) -> None:
+    """Give the account with this address a role (storage.models.Role), as `elearning users` does."""
+    from elearning.storage import accounts
+
+    async def work() -> None:
+        ctx = await db.connect(database_url)
+        try:
+            with ctx:
+                user = await accounts.find_user(email)
+                assert user is not None
+                await accounts.set_role(user, role)
+        finally:
+            await ctx.close_connections()
+
+    run_async(work())
+
+
 # -- databases -------------------------------------------------------------------------------
 async def _migrate(url: str) -> None:
     ctx = await db.connect(url)

@@ -9,7 +9,6 @@ file has no example value for fails the test and asks for one.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import subprocess
@@ -22,12 +21,11 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import take_confirmation_link
+from conftest import set_role, take_confirmation_link
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from elearning.settings import Settings
-from elearning.storage import accounts, db
 from elearning.storage.models import Role
 from elearning.web.app import create_app
 
@@ -43,20 +41,6 @@ def _play(web: Any, attempt: int, path: list[tuple[str, str]]) -> None:
     for kind, value in path:
         response = web.choose(attempt, value) if kind == "choose" else web.answer(attempt, *value.split(","))
         assert response.status_code == 303, (kind, value, response.text[:300])
-
-
-def _make(database_url: str, email: str, role: Role) -> None:
-    async def main() -> None:
-        ctx = await db.connect(database_url)
-        try:
-            with ctx:
-                user = await accounts.find_user(email)
-                assert user is not None
-                await accounts.set_role(user, role)
-        finally:
-            await ctx.close_connections()
-
-    asyncio.run(main())
 
 
 @dataclass
@@ -365,7 +349,7 @@ def _assert_headers(response: httpx.Response, what: str) -> None:
 def test_security_headers_on_every_route_for_everyone(web: Any, alice: Objects, database_url: str) -> None:
     who = ["visitor", "learner", "admin"]
     web.register("ad@example.org", "Ad Min")
-    _make(database_url, "ad@example.org", Role.ADMIN)
+    set_role(database_url, "ad@example.org", Role.ADMIN)
     web.logout()
     checked = 0
     for role in who:

@@ -15,11 +15,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import WEB_COURSE, Web, run_async
+from conftest import WEB_COURSE, Web, run_async, set_role
 from starlette.testclient import TestClient
 
 from elearning.settings import Settings
-from elearning.storage import accounts, db
+from elearning.storage import db
 from elearning.storage.models import Attempt, CourseSnapshot, Event, Role
 from elearning.web.app import create_app
 
@@ -30,20 +30,6 @@ _TOKEN = re.compile(r'name="s" value="([^"]+)"')
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def set_role(database_url: str, email: str, role: Role) -> None:
-    async def work() -> None:
-        ctx = await db.connect(database_url)
-        try:
-            with ctx:
-                user = await accounts.find_user(email)
-                assert user is not None
-                await accounts.set_role(user, role)
-        finally:
-            await ctx.close_connections()
-
-    run_async(work())
-
-
 def row_counts(database_url: str) -> dict[str, int]:
     async def work() -> dict[str, int]:
         ctx = await db.connect(database_url)
