@@ -306,6 +306,40 @@ def test_a_password_change_signs_out_every_other_session(web: Any, settings: Set
         assert thief.get("/account", follow_redirects=False).status_code == 303
 
 
+def test_a_password_change_closes_the_play_pages_and_the_pdf_to_an_old_cookie(
+        web: Any, settings: Settings, passing_path: list[tuple[str, str]]) -> None:
+    """The copied cookie of a signed-out session opens nothing of the learner's: not only /account."""
+    web.register()
+    attempt = web.start()
+    _play(web, attempt, passing_path)
+    pdf = _PDF_LINK.search(web.get("/certificates").text)
+    assert pdf, "the passed course gave no certificate to download"
+    pdf_path = f"/certificates/{pdf.group(1)}.pdf"
+    pages = [f"/play/{attempt}", f"/play/{attempt}/notebook", f"/play/{attempt}/result", pdf_path]
+    for path in pages:  # the cookie works before the change
+        assert web.get(path, follow_redirects=False).status_code == 200, path
+    stolen = web.client.cookies.get("elearning_session")
+    step = web.step(attempt)
+    token = web.csrf("/account")
+    changed = web.client.post("/account/password", data={
+        "csrf": token, "old_password": "een goed wachtwoord", "new_password": "een ander goed wachtwoord"})
+    assert changed.status_code == 200
+    with TestClient(create_app(settings)) as thief:
+        thief.cookies.set("elearning_session", stolen)
+        for path in pages:
+            response = thief.get(path, follow_redirects=False)
+            assert response.status_code == 303, path
+            assert response.headers["location"].startswith("/account/login"), path
+        thief.cookies.set("elearning_session", stolen)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', thief.get("/account/login").text)
+        assert csrf
+        thief.cookies.set("elearning_session", stolen)
+        posted = thief.post(f"/play/{attempt}", data={"csrf": csrf.group(1), "step": str(step), "choice": "retake"},
+                            follow_redirects=False)
+        assert posted.status_code == 303 and posted.headers["location"].startswith("/account/login")
+    assert web.step(attempt) == step  # nothing was recorded
+
+
 # -- rate limits ------------------------------------------------------------------------------------------
 def test_login_is_rate_limited_per_account_across_sessions(web: Any) -> None:
     web.register()

@@ -1,8 +1,9 @@
 """Who is asking: the signed session cookie, read without touching the database.
 
 The session holds the account id, name, role and auth epoch of a logged-in user, or the
-random key of a guest. Pages that show or change account data load the user and check
-the epoch (a password change signs every other session out).
+random key of a guest. Every signed-in route goes through `load_user` (or `owner`, which
+calls it): it loads the user and checks the epoch, so a password change signs every other
+session out of every page, the play pages and certificate downloads included.
 
 SessionMiddleware is Starlette's (the same cookie, the same headers) that remembers the
 cookies whose signature it has checked: a browser sends the same cookie with every request
@@ -40,10 +41,12 @@ def session_user(request: Request) -> SessionUser | None:
     return SessionUser(int(uid), str(request.session.get("name", "")), str(request.session.get("role", "")))
 
 
-def owner(request: Request, *, create_guest: bool = False) -> Owner | None:
-    user = session_user(request)
-    if user is not None:
-        return Owner(user_id=user.id)
+async def owner(request: Request, *, create_guest: bool = False) -> Owner | None:
+    """Whose attempts this request may see: a signed-in account still valid (see load_user), or a guest."""
+    if request.session.get("uid") is not None:
+        user = await load_user(request)
+        if user is not None:
+            return Owner(user_id=user.id)
     key = request.session.get("guest")
     if key is None and create_guest:
         key = secrets.token_urlsafe(24)

@@ -42,7 +42,7 @@ def module_status_words(request: Request) -> dict[str, str]:
 
 
 async def index(request: Request) -> Response:
-    who = owner(request)
+    who = await owner(request)
     latest = await store.latest_attempts(who) if who else {}
     items = [(c, course_status(latest.get(c.id))) for c in library(request).courses()]
     _ = i18n.translator(i18n.language(request))
@@ -58,7 +58,7 @@ async def course(request: Request) -> Response:
     current = lib.current(request.path_params["course_id"])
     if current is None:
         raise HTTPException(404)
-    who = owner(request)
+    who = await owner(request)
     attempt = await store.latest_attempt(who, current.id) if who else None
     shown, state = current, None
     if attempt is not None:
@@ -77,7 +77,7 @@ async def start(request: Request) -> Response:
     if current is None:
         raise HTTPException(404)
     form = await request.form()
-    who = owner(request, create_guest=True)
+    who = await owner(request, create_guest=True)
     assert who is not None  # noqa: S101 - create_guest guarantees an owner
     latest = await store.latest_attempt(who, current.id)
     after = form.get("after")

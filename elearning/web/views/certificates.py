@@ -59,8 +59,6 @@ async def issue_for(request: Request, attempt_id: int, course: Course) -> store.
     A failure here never breaks playing: the step is already stored, and the result page
     and the certificates page try again.
     """
-    if session.session_user(request) is None:
-        return None
     user = await session.load_user(request)
     if user is None:
         return None
@@ -135,18 +133,17 @@ async def index(request: Request) -> Response:
 
 
 async def download(request: Request) -> Response:
-    """The PDF, for its owner (known from the signed session, like the play pages) or an administrator."""
+    """The PDF, for its owner (a session still valid, like the play pages) or an administrator."""
     certificate_id = request.path_params["certificate_id"]
-    who = session.session_user(request)
-    if who is None:
+    user = await session.load_user(request)
+    if user is None:
         return redirect(f"/account/login?next=/certificates/{certificate_id}.pdf")
     found = await store.download(certificate_id)
     if found is None:
         raise HTTPException(404)
     admin = False
-    if found.user_id != who.id:
-        user = await session.load_user(request)  # the role as it is now, not as it was at login
-        if user is None or user.role != Role.ADMIN.value:
+    if found.user_id != user.id:
+        if user.role != Role.ADMIN.value:  # the role as it is now, not as it was at login
             raise HTTPException(404)  # the same answer as for a certificate that does not exist
         admin = True
     if found.status != store.VALID and not admin:

@@ -47,7 +47,7 @@ class Playing:
 async def _load(request: Request) -> Playing | Response:
     """The attempt in the URL, if it belongs to whoever is asking."""
     attempt_id = request.path_params["attempt_id"]
-    who = owner(request)
+    who = await owner(request)
     attempt = await store.get_attempt(attempt_id) if who else None
     if attempt is None or who is None or not who.owns(attempt):
         if request.session.get("uid") is None:
