@@ -51,7 +51,7 @@ def test_register_checks_every_field_and_says_what_is_wrong(web) -> None:
     html = response.text
     assert 'role="alert"' in html and 'href="#field-name"' in html
     assert "Vul uw naam in." in html
-    assert "Vul een e-mailadres in zoals naam@voorbeeld.nl." in html
+    assert "Vul één e-mailadres in zoals naam@voorbeeld.nl." in html
     assert "Kies een wachtwoord van minstens 10 tekens." in html
     assert "Een registratienummer van Registerplein bestaat alleen uit cijfers en begint met 4610." in html
     assert 'aria-invalid="true"' in html and 'aria-describedby="hint-name error-name"' in html
@@ -355,3 +355,55 @@ async def test_registrations_per_address_are_limited(orm) -> None:
                    for _ in range(accounts.REGISTER_PER_ADDRESS.tries + 1)]
         assert allowed[:-1] == [True] * accounts.REGISTER_PER_ADDRESS.tries and allowed[-1] is False
         assert await accounts.registration_allowed("10.0.0.4")
+
+
+# -- exactly one address per field (a list mailed several people and bypassed the per-address limit) ----
+NOT_ONE_ADDRESS = [
+    "victim@example.net,attacker@evil.example", "victim@example.net;attacker@evil.example",
+    "Victim <victim@example.net>", '"victim"@example.net', "victim@example.net attacker@evil.example",
+    "victim@example.net\nBcc: attacker@evil.example", "victim@example.net\x00", "vic\ttim@example.net",
+    "victim@@example.net", "victim@example", "victim@example.n", "@example.net", "victim@",
+    "victim@-example.net", "victim@example..net", ".victim@example.net", "vic..tim@example.net",
+    "victim@exa_mple.net", "v" * 65 + "@example.net", "victim@" + "a" * 64 + ".net", "victim@example.net\u202e",
+]
+
+
+@pytest.mark.parametrize("raw", NOT_ONE_ADDRESS)
+def test_an_email_field_takes_exactly_one_plain_address(raw: str) -> None:
+    assert accounts.email_address(raw) is None
+
+
+@pytest.mark.parametrize(("raw", "address"), [
+    ("sanne@example.org", "sanne@example.org"), ("  Sanne.de-Vries+cursus@Mail.Example.ORG ", "sanne.de-vries+cursus@mail.example.org"),
+    ("o'brien@example.ie", "o'brien@example.ie"), ("a@xn--caf-dma.nl", "a@xn--caf-dma.nl"),
+])
+def test_a_plain_address_is_accepted_and_normalised(raw: str, address: str) -> None:
+    assert accounts.email_address(raw) == address
+
+
+def test_register_refuses_a_list_of_addresses_and_mails_nobody(web, settings: Settings) -> None:
+    for field in ("victim@example.net,attacker@evil.example", "Victim <victim@example.net>"):
+        refused = web.post("/account/register", {"name": "Mallory", "email": field, "password": PASSWORD})
+        assert refused.status_code == 400
+        assert "Vul één e-mailadres in zoals naam@voorbeeld.nl." in refused.text
+    assert _outbox(settings) == []
+
+
+def test_forgot_and_address_change_refuse_a_list_of_addresses(web, settings: Settings) -> None:
+    web.register()
+    mails = len(_outbox(settings))
+    changed = web.post("/account", {"name": "Sanne", "email": "sanne@example.org,attacker@evil.example",
+                                    "current_password": PASSWORD})
+    assert changed.status_code == 400 and "Vul één e-mailadres in" in changed.text
+    web.logout()
+    forgot = web.post("/account/password/forgot", {"email": "sanne@example.org, attacker@evil.example"})
+    assert forgot.status_code == 400 and "Vul één e-mailadres in" in forgot.text
+    assert len(_outbox(settings)) == mails
+
+
+async def test_the_mailer_refuses_a_recipient_that_is_not_one_address(settings: Settings) -> None:
+    from elearning.web.mail import Mailer
+
+    with pytest.raises(ValueError, match="one e-mail address"):
+        await Mailer(settings).send("victim@example.net,attacker@evil.example", "Onderwerp", "Tekst")
+    assert _outbox(settings) == []

@@ -89,8 +89,12 @@ def test_users_create_list_and_set_role(tmp_path: Path) -> None:
     assert again.exit_code == 1 and "There already is an account for beheer@example.org." in again.output
     short = runner.invoke(main, ["users", "create", "b@example.org", "--name", "B", "--password", "kort"], env=env)
     assert short.exit_code == 1 and "at least 10 characters" in short.output
+    listed_as_two = runner.invoke(main, ["users", "create", "a@example.org,b@example.org", "--name", "A",
+                                         "--password", "lang genoeg wachtwoord"], env=env)
+    assert listed_as_two.exit_code == 1 and "is not one e-mail address" in listed_as_two.output
     listed = runner.invoke(main, ["users", "list"], env=env)
     assert "beheer@example.org\tadmin\tBea Beheer" in listed.output
+    assert "a@example.org" not in listed.output
     changed = runner.invoke(main, ["users", "set-role", "beheer@example.org", "author"], env=env)
     assert changed.exit_code == 0 and "is now author" in changed.output
     missing = runner.invoke(main, ["users", "set-role", "nobody@example.org", "admin"], env=env)

@@ -137,8 +137,8 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 
     if len(password) < MIN_LENGTH:
         raise click.ClickException(f"The password must have at least {MIN_LENGTH} characters.")
-    if "@" not in email:
-        raise click.ClickException(f"{email!r} is not an e-mail address.")
+    if accounts.email_address(email) is None:
+        raise click.ClickException(f"{email!r} is not one e-mail address (such as name@example.org).")
     settings = _settings()
 
     async def work() -> User:

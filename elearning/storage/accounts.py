@@ -9,6 +9,7 @@ form answers the same whether the address is free or taken, and only its owner l
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,6 +54,26 @@ class Throttled(Exception):
 
 def normalise_email(raw: str) -> str:
     return raw.strip().lower()
+
+
+# One plain address: a dot-atom local part, an @, and a domain of letter-digit-hyphen labels with
+# an alphabetic top level (IDN as punycode). No quoted local parts, comments, display names or
+# lists: nothing a mail library would read as a second recipient (`,` `;` `<` `>` `"`), no spaces.
+_LOCAL = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*", re.ASCII)
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.ASCII)
+_TOP = re.compile(r"(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})", re.ASCII)
+
+
+def email_address(raw: str) -> str | None:
+    """The one e-mail address in a form field, normalised; None when it is not exactly one plain address."""
+    address = normalise_email(raw)
+    local, at, domain = address.partition("@")
+    if not at or len(address) > 254 or len(local) > 64 or not _LOCAL.fullmatch(local):
+        return None
+    labels = domain.split(".")
+    if len(labels) < 2 or not all(_LABEL.fullmatch(label) for label in labels) or not _TOP.fullmatch(labels[-1]):
+        return None
+    return address
 
 
 def _digest(text: str) -> str:

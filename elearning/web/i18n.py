@@ -195,7 +195,7 @@ EN: dict[str, str] = {
     "Vul uw naam in.": "Enter your name.",
     "Uw naam is te lang (hoogstens 200 tekens).": "Your name is too long (200 characters at most).",
     "Vul uw e-mailadres in.": "Enter your e-mail address.",
-    "Vul een e-mailadres in zoals naam@voorbeeld.nl.": "Enter an e-mail address such as name@example.com.",
+    "Vul één e-mailadres in zoals naam@voorbeeld.nl.": "Enter one e-mail address such as name@example.com.",
     "Kies een wachtwoord van minstens {n} tekens.": "Choose a password of at least {n} characters.",
     "Kies een wachtwoord van hoogstens {n} tekens.": "Choose a password of at most {n} characters.",
     "Er zijn vanaf uw adres te veel accounts gemaakt. Probeer het over een uur opnieuw.":

@@ -16,6 +16,7 @@ from pathlib import Path
 import anyio.to_thread
 
 from elearning.settings import Settings
+from elearning.storage.accounts import email_address
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,8 @@ class Mailer:
         self.settings = settings
 
     def message(self, to: str, subject: str, body: str) -> EmailMessage:
+        if email_address(to) is None:  # the forms check this too; a list must never reach a mail header
+            raise ValueError("A mail goes to exactly one e-mail address; this recipient is not one address")
         msg = EmailMessage()
         msg["From"] = self.settings.mail_from
         msg["To"] = to

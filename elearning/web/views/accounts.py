@@ -41,11 +41,10 @@ def _check_name(_: Translate, name: str, errors: dict[str, str]) -> None:
 
 
 def _check_email(_: Translate, email: str, errors: dict[str, str]) -> None:
-    local, at, domain = email.partition("@")
     if not email:
         errors["email"] = _("Vul uw e-mailadres in.")
-    elif not at or not local or "." not in domain or " " in email or len(email) > 254:
-        errors["email"] = _("Vul een e-mailadres in zoals naam@voorbeeld.nl.")
+    elif accounts.email_address(email) is None:
+        errors["email"] = _("Vul één e-mailadres in zoals naam@voorbeeld.nl.")
 
 
 def _check_password(_: Translate, field: str, password: str, errors: dict[str, str]) -> None:
