@@ -100,7 +100,13 @@ def test_export_pe_online_to_standard_output_from_an_async_loader() -> None:
         ["--course", "polarisatie", "--from", "2026-01-01", "--to", "2026-01-31", "--format", "pe-online"],
     )
     assert result.exit_code == 0, result.output
-    assert result.stdout == "461012345678\n"
+    assert result.stdout.endswith("\n# 2026-03-02 - activiteit PE-123456 - 1 registratienummer\n461012345678\n")
+    with_end = CliRunner().invoke(
+        make_export_command(load),
+        ["--course", "polarisatie", "--from", "2026-01-01", "--to", "2026-01-31", "--format", "pe-online",
+         "--accreditation-end", "2026-12-31"],
+    )
+    assert "# Uiterste datum om in te voeren: 2027-02-28" in with_end.stdout
 
 
 def test_export_xlsx_and_date_errors(tmp_path: Path) -> None:

@@ -13,8 +13,10 @@ from elearning.certificates.exports import (
     HEADERS,
     MEDIA_TYPES,
     ExportRow,
+    entry_deadline,
     export,
     filename,
+    pe_online_groups,
     reportable,
     to_csv,
     to_pe_online,
@@ -86,20 +88,52 @@ def test_xlsx_has_text_numbers_real_dates_and_no_formulas() -> None:
     assert sheet.freeze_panes == "A2"
 
 
-def test_pe_online_is_the_plain_list_of_numbers() -> None:
+def _numbers_under(text: str) -> dict[str, list[str]]:
+    """Each '# date - activiteit X - n ...' heading of a PE-online list, with the numbers below it."""
+    groups: dict[str, list[str]] = {}
+    heading = None
+    for line in text.splitlines():
+        if line.startswith("# 20"):
+            heading = line[2:]
+            groups[heading] = []
+        elif line and not line.startswith("#"):
+            assert heading is not None, f"a number before any heading: {line}"
+            groups[heading].append(line)
+    return groups
+
+
+def test_pe_online_gives_one_list_per_completion_date() -> None:
+    """PE-online takes the completion date first, then the numbers: one period-wide list would misdate them."""
     doubled = [*ROWS, ExportRow("461012345678", "Zoë Jansen", date(2026, 3, 9), 4, "PE-123456", "5555-5555-5555")]
-    assert to_pe_online(doubled) == b"46100000000000000001\n461012345678\n0461000123\n461077777777\n"
+    text = to_pe_online(doubled).decode("utf-8")
+    assert _numbers_under(text) == {
+        "2026-03-01 - activiteit PE-123456 - 1 registratienummer": ["46100000000000000001"],
+        "2026-03-02 - activiteit PE-123456 - 1 registratienummer": ["461012345678"],
+        "2026-03-03 - activiteit PE-123456 - 1 registratienummer": ["0461000123"],
+        "2026-03-04 - activiteit PE-123456 - 1 registratienummer": ["461077777777"],
+    }  # Zoë once, at her first completion; no revoked, superseded or number-less rows
+    same_day = [ExportRow(f"46100000000{i}", f"L{i}", date(2026, 5, 6), 4, "PE-1", f"{i}") for i in range(3)]
+    assert _numbers_under(to_pe_online(same_day).decode()) == {
+        "2026-05-06 - activiteit PE-1 - 3 registratienummers": ["461000000000", "461000000001", "461000000002"],
+    }
+    assert "binnen twee maanden na het einde van de accreditatieperiode" in text
     assert to_pe_online([]) == b""
 
 
-def test_pe_online_refuses_a_mix_of_activities() -> None:
-    mixed = [*ROWS, ExportRow("461066666666", "Other", date(2026, 3, 5), 3, "PE-999", "6666-6666-6666")]
-    with pytest.raises(ValueError) as exc:
-        to_pe_online(mixed)
-    assert str(exc.value) == (
-        "The certificates belong to 2 activities (PE-123456, PE-999); PE-online takes one list "
-        "per activity: choose a period within one activity"
-    )
+def test_pe_online_names_the_deadline_two_months_after_the_accreditation_period() -> None:
+    text = to_pe_online(ROWS, accreditation_end=date(2026, 12, 31)).decode("utf-8")
+    assert "# Uiterste datum om in te voeren: 2027-02-28 (twee maanden na het einde van de " \
+           "accreditatieperiode, 2026-12-31)." in text
+    assert entry_deadline(date(2026, 6, 30)) == date(2026, 8, 30)
+    assert entry_deadline(date(2027, 11, 15)) == date(2028, 1, 15)
+
+
+def test_pe_online_keeps_activities_apart() -> None:
+    mixed = [*ROWS, ExportRow("461066666666", "Other", date(2026, 3, 1), 3, "PE-999", "6666-6666-6666")]
+    groups = pe_online_groups(mixed)
+    assert [(g.completed_on.isoformat(), g.activity_id, g.numbers) for g in groups][:2] == [
+        ("2026-03-01", "PE-123456", ("46100000000000000001",)), ("2026-03-01", "PE-999", ("461066666666",)),
+    ]
     assert to_csv(mixed).count(b"\r\n") == 6  # the other formats list both
 
 

@@ -110,7 +110,9 @@ def test_the_cli_exports_valid_certificates_with_a_number(completions, database_
 
     pe_online = _cli(database_url, tmp_path, *period, "--format", "pe-online")
     assert pe_online.exit_code == 0, pe_online.output
-    assert sorted(pe_online.stdout.splitlines()) == sorted(["4610444555", LONG])
+    numbers = [line for line in pe_online.stdout.splitlines() if line and not line.startswith("#")]
+    assert sorted(numbers) == sorted(["4610444555", LONG])
+    assert f"# {day.isoformat()} - activiteit TEST-0001 - 2 registratienummers" in pe_online.stdout
 
     book_path = tmp_path / "register.xlsx"
     xlsx = _cli(database_url, tmp_path, *period, "--format", "xlsx", "-o", str(book_path))
@@ -169,6 +171,12 @@ def test_the_admin_page_downloads_the_same_export(completions, web, database_url
             _cli(database_url, tmp_path, "--course", "buurtronde", "--from", day.isoformat(), "--to",
                  day.isoformat(), "--format", fmt, "-o", str(target))
             assert response.content == target.read_bytes()
+    with_end = web.get("/admin/certificates/export", params={**query, "format": "pe-online",
+                                                             "accreditation_end": "2026-12-31"})
+    assert "# Uiterste datum om in te voeren: 2027-02-28" in with_end.text
+    bad_end = web.get("/admin/certificates/export", params={**query, "format": "pe-online",
+                                                            "accreditation_end": "eind december"})
+    assert bad_end.status_code == 400 and "Vul een datum in als JJJJ-MM-DD" in bad_end.text
     errors = web.get("/admin/certificates/export", params={"course": "", "from": "morgen", "to": "",
                                                            "format": "csv"})
     assert errors.status_code == 400

@@ -1,4 +1,4 @@
-"""Completions for the register: certificates as CSV, XLSX or a list for PE-online.
+"""Completions for the register: certificates as CSV, XLSX or lists for PE-online (one per completion date).
 
 The caller (the admin page, `elearning certificates export`) queries one course and period
 and hands over every certificate as an `ExportRow`. The filter lives here, in `reportable`,
@@ -28,6 +28,7 @@ formula.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 from collections.abc import Iterable
@@ -127,31 +128,76 @@ def to_xlsx(rows: Iterable[ExportRow]) -> bytes:
     return out.getvalue()
 
 
-def to_pe_online(rows: Iterable[ExportRow]) -> bytes:
-    """Registration numbers, one per line, to paste into PE-online's import box of one activity.
+@dataclass(frozen=True)
+class PeOnlineGroup:
+    """The registration numbers to paste into PE-online under one activity and completion date."""
 
-    Each number appears once. Raises ValueError when the rows belong to more than one
-    activity (the course's accreditation changed within the period): one list per activity.
+    activity_id: str
+    completed_on: date
+    numbers: tuple[str, ...]
+
+
+def pe_online_groups(rows: Iterable[ExportRow]) -> list[PeOnlineGroup]:
+    """Reportable rows as one list per activity and completion date, in date order.
+
+    For an e-learning, PE-online asks first for the date on which it was completed and then
+    for the registration numbers of that date; one list for a whole period would give every
+    learner the same date. A person is registered once per activity: at their first completion.
     """
-    kept = reportable(rows)
-    activities = sorted({row.activity_id for row in kept})
-    if len(activities) > 1:
-        raise ValueError(
-            f"The certificates belong to {len(activities)} activities ({', '.join(activities)}); "
-            f"PE-online takes one list per activity: choose a period within one activity"
-        )
-    numbers = dict.fromkeys(row.registration_number for row in kept if row.registration_number)
-    return "".join(f"{number}\n" for number in numbers).encode("utf-8")
+    seen: set[tuple[str, str]] = set()
+    groups: dict[tuple[date, str], list[str]] = {}
+    for row in reportable(rows):
+        assert row.registration_number  # noqa: S101 - reportable() keeps only rows with a number
+        key = (row.activity_id, row.registration_number)
+        if key in seen:
+            continue
+        seen.add(key)
+        groups.setdefault((row.completed_on, row.activity_id), []).append(row.registration_number)
+    return [PeOnlineGroup(activity, day, tuple(numbers)) for (day, activity), numbers in sorted(groups.items())]
 
 
-def export(rows: Iterable[ExportRow], fmt: Format) -> bytes:
-    """The file for one of FORMATS."""
+def entry_deadline(accreditation_end: date) -> date:
+    """The last day to enter attendance in PE-online: two months after the accreditation period ends."""
+    month = accreditation_end.month + 2
+    year = accreditation_end.year + (month - 1) // 12
+    month = (month - 1) % 12 + 1
+    return date(year, month, min(accreditation_end.day, calendar.monthrange(year, month)[1]))
+
+
+def to_pe_online(rows: Iterable[ExportRow], *, accreditation_end: date | None = None) -> bytes:
+    """The lists for PE-online as text: per activity and completion date a heading, then one number a line.
+
+    Lines starting with "#" are for the administrator; paste only the numbers under a heading,
+    after entering that heading's date in PE-online. Empty when there is nothing to report.
+    """
+    groups = pe_online_groups(rows)
+    if not groups:
+        return b""
+    if accreditation_end is not None:
+        deadline = (f"# Uiterste datum om in te voeren: {entry_deadline(accreditation_end).isoformat()} "
+                    f"(twee maanden na het einde van de accreditatieperiode, {accreditation_end.isoformat()}).")
+    else:
+        deadline = "# Voer de aanwezigheid in binnen twee maanden na het einde van de accreditatieperiode."
+    lines = [
+        "# PE-online: registratienummers per datum van afronding.",
+        "# Kies in PE-online de activiteit, vul de datum van een blok in en plak de nummers van dat blok.",
+        deadline,
+    ]
+    for group in groups:
+        count = len(group.numbers)
+        lines += ["", f"# {group.completed_on.isoformat()} - activiteit {group.activity_id} - "
+                      f"{count} {'registratienummer' if count == 1 else 'registratienummers'}", *group.numbers]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def export(rows: Iterable[ExportRow], fmt: Format, *, accreditation_end: date | None = None) -> bytes:
+    """The file for one of FORMATS (`accreditation_end` gives the PE-online list its deadline)."""
     if fmt == "csv":
         return to_csv(rows)
     if fmt == "xlsx":
         return to_xlsx(rows)
     if fmt == "pe-online":
-        return to_pe_online(rows)
+        return to_pe_online(rows, accreditation_end=accreditation_end)
     raise ValueError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 

@@ -92,10 +92,14 @@ def make_export_command(load_rows: RowLoader) -> click.Command:
     @click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]),
                   help="Last completion date (included), YYYY-MM-DD.")
     @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
-                  help="csv (Excel, ;-separated), xlsx, or pe-online (registration numbers, one a line).")
+                  help="csv (Excel, ;-separated), xlsx, or pe-online (registration numbers per completion date).")
+    @click.option("--accreditation-end", "accreditation_end", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                  help="Last day of the accreditation period: the pe-online list then names the last day to "
+                       "enter attendance (two months later).")
     @click.option("-o", "--output", default="-", type=click.Path(dir_okay=False, allow_dash=True),
                   help="File to write; - for standard output.")
-    def export_command(course_id: str, start: datetime, end: datetime, fmt: Format, output: str) -> None:
+    def export_command(course_id: str, start: datetime, end: datetime, fmt: Format, output: str,
+                       accreditation_end: datetime | None) -> None:
         """Completions of a course for the register: one row per valid certificate."""
         from elearning.certificates.exports import export, reportable
 
@@ -108,7 +112,7 @@ def make_export_command(load_rows: RowLoader) -> click.Command:
         result = load_rows(course_id, start.date(), end.date())
         rows = list(asyncio.run(_wait(result)) if inspect.isawaitable(result) else result)
         try:
-            data = export(rows, fmt)
+            data = export(rows, fmt, accreditation_end=accreditation_end.date() if accreditation_end else None)
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
         count = len(reportable(rows))

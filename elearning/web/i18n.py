@@ -350,17 +350,17 @@ EN: dict[str, str] = {
     "Bestandsvorm": "File format",
     "CSV voor Excel (puntkomma's)": "CSV for Excel (semicolons)",
     "Excel-bestand (xlsx)": "Excel file (xlsx)",
-    "Lijst voor PE-online: één registratienummer per regel": "List for PE-online: one registration number a line",
+    "Lijsten voor PE-online: per datum van afronding de registratienummers":
+        "Lists for PE-online: the registration numbers per completion date",
+    "Einde van de accreditatieperiode": "End of the accreditation period",
+    "JJJJ-MM-DD. Voor PE-online: dan staat in de lijst de uiterste datum om in te voeren (twee maanden later).":
+        "YYYY-MM-DD. For PE-online: the list then shows the last day to enter attendance (two months later).",
     "Download de export": "Download the export",
     "Kies een cursus.": "Choose a course.",
     "Vul de eerste datum in.": "Enter the first date.",
     "Vul de laatste datum in.": "Enter the last date.",
     "De laatste datum ligt voor de eerste datum.": "The last date is before the first date.",
     "Kies een bestandsvorm.": "Choose a file format.",
-    "De certificaten in deze periode horen bij meer dan één PE-activiteit. Kies een periode binnen één "
-    "activiteit.":
-        "The certificates in this period belong to more than one PE activity. Choose a period within one "
-        "activity.",
     # errors
     "Pagina niet gevonden": "Page not found",
     "Geen toegang": "No access",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Any
 
@@ -124,7 +125,7 @@ async def export(request: Request) -> Response:
         return admin
     _ = i18n.translator(i18n.language(request))
     params = request.query_params
-    form: dict[str, Any] = {k: params.get(k, "") for k in ("course", "from", "to", "format")}
+    form: dict[str, Any] = {k: params.get(k, "") for k in ("course", "from", "to", "format", "accreditation_end")}
     courses = await _course_choices(request)
     errors: dict[str, str] = {}
     if params.get("format") is not None:
@@ -139,23 +140,18 @@ async def export(request: Request) -> Response:
             errors["to"] = _("Vul de laatste datum in.")
         if start and end and start > end:
             errors["to"] = _("De laatste datum ligt voor de eerste datum.")
+        accreditation_end = _date(form["accreditation_end"], "accreditation_end", errors, request)
         fmt = form["format"]
         if fmt not in exports.FORMATS:
             errors["format"] = _("Kies een bestandsvorm.")
         if not errors and start and end:
             rows = await store.export_rows(course_id, start, end)
-            try:
-                data = await anyio.to_thread.run_sync(exports.export, rows, fmt)
-            except ValueError:
-                errors["format"] = _(
-                    "De certificaten in deze periode horen bij meer dan één PE-activiteit. "
-                    "Kies een periode binnen één activiteit."
-                )
-            else:
-                name = exports.filename(course_id, start, end, fmt)
-                return Response(data, media_type=exports.MEDIA_TYPES[fmt], headers={
-                    "Content-Disposition": f'attachment; filename="{name}"',
-                })
+            data = await anyio.to_thread.run_sync(
+                functools.partial(exports.export, rows, fmt, accreditation_end=accreditation_end))
+            name = exports.filename(course_id, start, end, fmt)
+            return Response(data, media_type=exports.MEDIA_TYPES[fmt], headers={
+                "Content-Disposition": f'attachment; filename="{name}"',
+            })
     return render(request, "certificates/admin_export.html", {
         "courses": courses, "form": form, "errors": errors, "formats": exports.FORMATS,
     }, status_code=400 if errors else 200)
