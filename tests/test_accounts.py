@@ -407,3 +407,92 @@ async def test_the_mailer_refuses_a_recipient_that_is_not_one_address(settings: 
     with pytest.raises(ValueError, match="one e-mail address"):
         await Mailer(settings).send("victim@example.net,attacker@evil.example", "Onderwerp", "Tekst")
     assert _outbox(settings) == []
+
+
+# -- recovery an attacker cannot keep ------------------------------------------------------------
+def _confirm_link(mail: Message) -> str:
+    match = re.search(r"http://testserver(/account/confirm/[\w-]+)", _body(mail))
+    assert match, _body(mail)
+    return match.group(1)
+
+
+def test_a_password_reset_voids_a_pending_address_change(web, client: TestClient, settings: Settings) -> None:
+    """Someone who knew the password asks for a change to their own mailbox; the owner resets the password."""
+    web.register()
+    asked = web.post("/account", {"name": "Sanne de Vries", "email": "attacker@evil.example",
+                                  "current_password": PASSWORD})
+    assert asked.status_code == 200
+    [change] = _mail_to(settings, "attacker@evil.example")
+    # The old address hears of it at once, without the new address in full.
+    [notice] = [m for m in _mail_to(settings, "sanne@example.org") if "e-mailadres" in m["Subject"]]
+    assert "a***@evil.example" in _body(notice) and "attacker@evil.example" not in _body(notice)
+    assert "/account/password/forgot" in _body(notice)
+    web.logout()
+    web.post("/account/password/forgot", {"email": "sanne@example.org"})
+    [reset_mail] = [m for m in _mail_to(settings, "sanne@example.org") if m["Subject"] == "Een nieuw wachtwoord kiezen"]
+    assert web.post(_reset_link(reset_mail), {"password": "mijn nieuwe wachtwoord"}).status_code == 200
+    # The attacker's link is dead now.
+    client.cookies.clear()
+    dead = web.post(_confirm_link(change), token_from="/account/login")
+    assert dead.status_code == 400 and "Deze link werkt niet meer." in dead.text
+    assert "Uitloggen" in web.login("sanne@example.org", "mijn nieuwe wachtwoord").text
+    assert 'value="sanne@example.org"' in web.get("/account").text
+
+
+def test_a_password_change_voids_a_pending_address_change(web, settings: Settings) -> None:
+    web.register()
+    web.post("/account", {"name": "Sanne de Vries", "email": "nieuw@example.org", "current_password": PASSWORD})
+    [change] = _mail_to(settings, "nieuw@example.org")
+    changed = web.post("/account/password", {"old_password": PASSWORD, "new_password": "een ander goed wachtwoord"},
+                       token_from="/account")
+    assert changed.status_code == 200
+    dead = web.post(_confirm_link(change))
+    assert dead.status_code == 400 and "Deze link werkt niet meer." in dead.text
+    assert 'value="sanne@example.org"' in web.get("/account").text
+
+
+def test_a_reset_with_a_dead_token_hashes_nothing(web, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reset POST hashed the (up to 256-character) password before it looked at the token."""
+    from elearning.storage import passwords
+
+    hashed: list[int] = []
+    real = passwords._hasher
+
+    class Counting(type(real)):  # type: ignore[misc]
+        def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+            hashed.append(len(password))
+            return real.hash(password)
+
+    monkeypatch.setattr(passwords, "_hasher", Counting(time_cost=real.time_cost, memory_cost=real.memory_cost,
+                                                       parallelism=real.parallelism))
+    dead = web.post("/account/password/reset/" + "x" * 43, {"password": "p" * 256}, token_from="/account/login")
+    assert dead.status_code == 400 and "Deze link werkt niet meer." in dead.text
+    assert hashed == []
+
+
+async def test_password_hashing_runs_at_most_a_few_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+    import threading
+
+    from elearning.storage import passwords
+
+    running, most = 0, 0
+    lock = threading.Lock()
+    real = passwords._hasher
+
+    class Watching(type(real)):  # type: ignore[misc]
+        def hash(self, password: str | bytes, *, salt: bytes | None = None) -> str:
+            nonlocal running, most
+            with lock:
+                running += 1
+                most = max(most, running)
+            try:
+                return real.hash(password)
+            finally:
+                with lock:
+                    running -= 1
+
+    monkeypatch.setattr(passwords, "_hasher", Watching(time_cost=real.time_cost, memory_cost=real.memory_cost,
+                                                       parallelism=real.parallelism))
+    await asyncio.gather(*(passwords.hash_password(f"wachtwoord {i}") for i in range(12)))
+    assert 1 <= most <= passwords.CONCURRENT_HASHES

@@ -166,10 +166,17 @@ async def update_details(user: User, *, name: str, registration_number: str | No
 
 
 async def set_password(user: User, password: str) -> None:
-    """A new password; older sessions of this account stop working."""
+    """A new password; older sessions and pending address changes of this account stop working."""
     user.password_hash = await hash_password(password)
     user.auth_epoch += 1
-    await user.save(update_fields=["password_hash", "auth_epoch", "updated_at"])
+    async with in_transaction() as conn:
+        await user.save(using_db=conn, update_fields=["password_hash", "auth_epoch", "updated_at"])
+        await _void_address_changes(user.id, now(), conn)
+
+
+async def _void_address_changes(user_id: int, at: datetime, conn: BaseDBAsyncClient) -> None:
+    """Recovery ends what someone who knew the old password started: a change to their mailbox."""
+    await EmailConfirmation.filter(user_id=user_id, purpose="change", used_at=None).using_db(conn).update(used_at=at)
 
 
 async def set_role(user: User, role: Role) -> None:
@@ -221,7 +228,11 @@ async def reset_user(token: str) -> User | None:
 
 
 async def reset_password(token: str, password: str) -> User | None:
-    """Use the token once: set the password, and void every other open token of the account."""
+    """Use the token once: set the password, and void every other open token of the account and
+    every pending address change. The token is looked at before the password is hashed, so a
+    dead link costs no argon2 work."""
+    if await reset_user(token) is None:
+        return None
     password_hash = await hash_password(password)
     at = now()
     async with in_transaction() as conn:
@@ -233,6 +244,7 @@ async def reset_password(token: str, password: str) -> User | None:
         user.password_hash = password_hash
         user.auth_epoch += 1
         await user.save(using_db=conn, update_fields=["password_hash", "auth_epoch", "updated_at"])
+        await _void_address_changes(user.id, at, conn)
     await ThrottleHit.filter(bucket=_account_bucket("login", user.email)).delete()
     return user
 

@@ -361,6 +361,15 @@ EN: dict[str, str] = {
     "Vul de laatste datum in.": "Enter the last date.",
     "De laatste datum ligt voor de eerste datum.": "The last date is before the first date.",
     "Kies een bestandsvorm.": "Choose a file format.",
+    "Je e-mailadres veranderen": "Changing your e-mail address",
+    "Hallo {name},\n\nIemand vroeg om het e-mailadres van je account te veranderen in {masked}. "
+    "Het verandert pas als iemand de link in de mail naar dat adres gebruikt.\n\nDeed je dit zelf? "
+    "Dan hoef je niets te doen.\n\nDeed je dit niet? Kies dan meteen een nieuw wachtwoord. Daarmee "
+    "stop je de verandering:\n\n{forgot}\n":
+        "Hello {name},\n\nSomeone asked to change the e-mail address of your account to {masked}. "
+        "It changes only when someone uses the link in the mail to that address.\n\nWas it you? "
+        "Then there is nothing to do.\n\nWas it not you? Choose a new password right away. That "
+        "stops the change:\n\n{forgot}\n",
     # errors
     "Pagina niet gevonden": "Page not found",
     "Geen toegang": "No access",

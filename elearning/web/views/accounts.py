@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from starlette.background import BackgroundTask
+from starlette.background import BackgroundTask, BackgroundTasks
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
@@ -267,8 +267,27 @@ async def profile(request: Request) -> Response:
     # The new address changes only once its owner follows the mailed link; the answer is the
     # same whether the address is free or belongs to another account.
     response = render(request, "account/check_mail.html", {"email": new_email, "purpose": "change"})
-    response.background = _mail(request, "change", await accounts.start_email_change(user, new_email))
+    mailing = await accounts.start_email_change(user, new_email)
+    if mailing is not None:  # None: this address was mailed too often lately, and so is the old one spared
+        response.background = BackgroundTasks([t for t in (_mail(request, "change", mailing),
+                                                           _change_notice(request, user, new_email)) if t])
     return response
+
+
+def _change_notice(request: Request, user: accounts.User, new_email: str) -> BackgroundTask:
+    """Tell the current address that someone asked to move the account elsewhere: if it was not
+    its owner, a password reset voids the change (accounts.reset_password)."""
+    _ = _t(request)
+    local, _at, domain = new_email.partition("@")
+    body = _(
+        "Hallo {name},\n\nIemand vroeg om het e-mailadres van je account te veranderen in {masked}. "
+        "Het verandert pas als iemand de link in de mail naar dat adres gebruikt.\n\nDeed je dit zelf? "
+        "Dan hoef je niets te doen.\n\nDeed je dit niet? Kies dan meteen een nieuw wachtwoord. Daarmee "
+        "stop je de verandering:\n\n{forgot}\n",
+        name=user.name, masked=f"{local[:1]}***@{domain}",
+        forgot=f"{settings(request).base_url}/account/password/forgot",
+    )
+    return BackgroundTask(request.app.state.mailer.send, user.email, _("Je e-mailadres veranderen"), body)
 
 
 async def change_password(request: Request) -> Response:
