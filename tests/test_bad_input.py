@@ -305,3 +305,40 @@ def test_unknown_languages(web: Any) -> None:
         assert page.status_code == 200 and '<html lang="nl">' in page.text
     english = web.client.get("/language/en?next=/", follow_redirects=False)
     assert english.status_code == 303 and "lang=en" in english.headers["set-cookie"]
+
+
+# -- hostile characters in text fields (NUL gave a 500 on PostgreSQL; U+202E turned "XSS" into "SSX") --
+HOSTILE = ["Sanne\x00", "San\x1b[31mne", "Sanne\u202eSSX", "San\u2066ne", "Sa\x85nne", "Sanne\x7f"]
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_name_with_control_or_bidi_characters_is_refused_clearly(web: Any, name: str) -> None:
+    response = web.post("/account/register", {"name": name, "email": "sanne@example.org",
+                                              "password": "een goed wachtwoord"})
+    assert response.status_code == 400, response.text[:300]
+    assert "Je naam mag geen stuurtekens of onzichtbare tekens bevatten." in response.text
+
+
+@pytest.mark.parametrize(("path", "fields"), [
+    ("/account/login", {"email": "sanne@example.org\x00", "password": "een goed wachtwoord"}),
+    ("/account/login", {"email": "sanne\x00@example.org", "password": "wacht\x00woord"}),
+    ("/account/register", {"name": "Sanne", "email": "sanne\x00@example.org", "password": "een goed wachtwoord"}),
+    ("/account/password/forgot", {"email": "sanne@example.org\x00"}),
+])
+def test_a_nul_byte_in_an_account_form_is_a_400_not_a_500(web: Any, path: str, fields: dict[str, str]) -> None:
+    response = web.post(path, fields)
+    assert response.status_code == 400, response.text[:300]
+    assert "Traceback" not in response.text
+
+
+def test_a_profile_name_with_a_bidi_override_is_refused_and_nothing_is_saved(web: Any) -> None:
+    web.register()
+    response = web.post("/account", {"name": "Sanne\u202eSSX", "email": "sanne@example.org"}, token_from="/account")
+    assert response.status_code == 400
+    assert "Je naam mag geen stuurtekens of onzichtbare tekens bevatten." in response.text
+    assert 'value="Sanne de Vries"' in web.get("/account").text
+
+
+@pytest.mark.parametrize("path", ["/media/buurtronde/media/a%00.svg", "/media/buurtronde/media/%00"])
+def test_a_nul_byte_in_a_media_path_is_a_404(web: Any, path: str) -> None:
+    assert web.get(path).status_code == 404

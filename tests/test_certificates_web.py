@@ -349,8 +349,12 @@ def test_an_administrator_revokes_a_certificate(web, passing_path, settings: Set
         empty = admin.post(f"/admin/certificates/{certificate_id}/revoke", {"reason": "  "},
                            token_from=f"/admin/certificates/{certificate_id}")
         assert empty.status_code == 400 and "Schrijf op waarom u het certificaat intrekt." in empty.text
+        hidden = admin.post(f"/admin/certificates/{certificate_id}/revoke", {"reason": "Fraude\x00\u202e"},
+                            token_from=f"/admin/certificates/{certificate_id}")
+        assert hidden.status_code == 400
+        assert "De reden mag geen stuurtekens of onzichtbare tekens bevatten." in hidden.text
         done = admin.post(f"/admin/certificates/{certificate_id}/revoke",
-                          {"reason": "Fraude: toets door een ander gemaakt"},
+                          {"reason": "Fraude: toets door een ander gemaakt\r\nGemeld door de docent."},
                           token_from=f"/admin/certificates/{certificate_id}")
         assert done.url.path == f"/admin/certificates/{certificate_id}"
         assert "Het certificaat is ingetrokken." in done.text and "Fraude" in done.text

@@ -92,6 +92,9 @@ def test_users_create_list_and_set_role(tmp_path: Path) -> None:
     listed_as_two = runner.invoke(main, ["users", "create", "a@example.org,b@example.org", "--name", "A",
                                          "--password", "lang genoeg wachtwoord"], env=env)
     assert listed_as_two.exit_code == 1 and "is not one e-mail address" in listed_as_two.output
+    escaped = runner.invoke(main, ["users", "create", "c@example.org", "--name", "C\x1b]0;pwned\x07",
+                                   "--password", "lang genoeg wachtwoord"], env=env)
+    assert escaped.exit_code == 1 and "control characters" in escaped.output
     listed = runner.invoke(main, ["users", "list"], env=env)
     assert "beheer@example.org\tadmin\tBea Beheer" in listed.output
     assert "a@example.org" not in listed.output

@@ -13,6 +13,7 @@ from elearning.settings import Settings, SettingsError
 from elearning.storage import accounts, db
 from elearning.storage.models import Role, User
 from elearning.web import logging as web_logging
+from elearning.web.forms import has_hidden_characters
 
 T = TypeVar("T")
 log = logging.getLogger("elearning")
@@ -137,6 +138,8 @@ def create_user(email: str, name: str, role: str, password: str) -> None:
 
     if len(password) < MIN_LENGTH:
         raise click.ClickException(f"The password must have at least {MIN_LENGTH} characters.")
+    if has_hidden_characters(name):
+        raise click.ClickException("The name must not contain control characters or invisible characters.")
     if accounts.email_address(email) is None:
         raise click.ClickException(f"{email!r} is not one e-mail address (such as name@example.org).")
     settings = _settings()
@@ -183,7 +186,9 @@ def list_users(role: str | None) -> None:
         return await query
 
     for user in _run(settings, work):
-        click.echo(f"{user.email}\t{user.role}\t{user.name}")
+        # A name stored before names were checked could carry escape sequences for this terminal.
+        name = user.name.encode("unicode_escape").decode("ascii") if has_hidden_characters(user.name) else user.name
+        click.echo(f"{user.email}\t{user.role}\t{name}")
 
 
 COMMANDS = [serve, migrate, users]

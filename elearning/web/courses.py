@@ -187,7 +187,7 @@ class CourseLibrary:
     def media_file(self, course_id: str, path: str) -> Path | None:
         """The file at `path` inside the course's media/ folder, or None (never outside it)."""
         folder = self._folders.get(course_id)
-        if folder is None or not path.startswith("media/"):
+        if folder is None or not path.startswith("media/") or "\x00" in path:
             return None
         media = (folder / "media").resolve()
         target = (folder / path).resolve()

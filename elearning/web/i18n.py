@@ -370,6 +370,10 @@ EN: dict[str, str] = {
         "It changes only when someone uses the link in the mail to that address.\n\nWas it you? "
         "Then there is nothing to do.\n\nWas it not you? Choose a new password right away. That "
         "stops the change:\n\n{forgot}\n",
+    "Je naam mag geen stuurtekens of onzichtbare tekens bevatten.":
+        "Your name must not contain control characters or invisible characters.",
+    "De reden mag geen stuurtekens of onzichtbare tekens bevatten.":
+        "The reason must not contain control characters or invisible characters.",
     # errors
     "Pagina niet gevonden": "Page not found",
     "Geen toegang": "No access",

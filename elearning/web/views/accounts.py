@@ -17,7 +17,7 @@ from elearning.certificates.registration import (
 from elearning.storage import accounts
 from elearning.storage.attempts import adopt_guest_attempts
 from elearning.storage.passwords import MAX_LENGTH, MIN_LENGTH, verify_password
-from elearning.web import i18n, session
+from elearning.web import forms, i18n, session
 from elearning.web.views._base import client_address, redirect, render, safe_next, settings
 
 Translate = Callable[..., str]
@@ -28,16 +28,13 @@ def _t(request: Request) -> Translate:
     return i18n.translator(i18n.language(request))
 
 
-def _text(form: FormData, name: str, limit: int = 300) -> str:
-    value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
-
-
 def _check_name(_: Translate, name: str, errors: dict[str, str]) -> None:
     if not name:
         errors["name"] = _("Vul uw naam in.")
     elif len(name) > 200:
         errors["name"] = _("Uw naam is te lang (hoogstens 200 tekens).")
+    elif forms.has_hidden_characters(name):
+        errors["name"] = _("Je naam mag geen stuurtekens of onzichtbare tekens bevatten.")
 
 
 def _check_email(_: Translate, email: str, errors: dict[str, str]) -> None:
@@ -91,7 +88,7 @@ async def register(request: Request) -> Response:
     if request.method == "POST":
         form = await request.form()
         next_url = safe_next(form.get("next"))
-        form_values = {k: _text(form, k) for k in form_values}
+        form_values = {k: forms.text(form, k) for k in form_values}
         password = _password(form, "password")
         _check_name(_, form_values["name"], errors)
         _check_email(_, form_values["email"], errors)
@@ -195,14 +192,15 @@ async def login(request: Request) -> Response:
     if request.method == "POST":
         form = await request.form()
         next_url = safe_next(form.get("next"))
-        form_values["email"] = _text(form, "email")
+        form_values["email"] = forms.text(form, "email")
         password = _password(form, "password")
-        if not form_values["email"] or not password:
-            if not form_values["email"]:
-                errors["email"] = _("Vul uw e-mailadres in.")
-            if not password:
-                errors["password"] = _("Vul uw wachtwoord in.")
+        if form_values["email"]:
+            _check_email(_, form_values["email"], errors)
         else:
+            errors["email"] = _("Vul uw e-mailadres in.")
+        if not password:
+            errors["password"] = _("Vul uw wachtwoord in.")
+        if not errors:
             try:
                 user = await accounts.authenticate(form_values["email"], password, client_address(request))
             except accounts.Throttled:
@@ -249,7 +247,7 @@ async def profile(request: Request) -> Response:
         return _profile(request, user, form_values, {}, notice, 200)
     form = await request.form()
     errors: dict[str, str] = {}
-    form_values = {k: _text(form, k) for k in form_values}
+    form_values = {k: forms.text(form, k) for k in form_values}
     _check_name(_, form_values["name"], errors)
     _check_email(_, form_values["email"], errors)
     number = _registration_number(request, form_values["registration_number"], errors)
@@ -316,7 +314,7 @@ async def forgot(request: Request) -> Response:
     if request.method == "GET":
         return render(request, "account/forgot.html", {"form": form_values, "errors": errors, "sent": False})
     form = await request.form()
-    form_values["email"] = _text(form, "email")
+    form_values["email"] = forms.text(form, "email")
     _check_email(_, form_values["email"], errors)
     if errors:
         return render(request, "account/forgot.html", {"form": form_values, "errors": errors, "sent": False},

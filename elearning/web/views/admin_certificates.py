@@ -7,7 +7,6 @@ from datetime import date
 from typing import Any
 
 import anyio.to_thread
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
@@ -15,7 +14,7 @@ from starlette.responses import Response
 from elearning.certificates import exports
 from elearning.storage import certificates as store
 from elearning.storage.models import Role, User
-from elearning.web import i18n, session
+from elearning.web import forms, i18n, session
 from elearning.web.views._base import library, redirect, render
 from elearning.web.views.certificates import printed_fields, status_words
 
@@ -94,23 +93,20 @@ async def detail(request: Request) -> Response:
     return await _detail(request, request.path_params["certificate_id"], errors={}, notice=notice)
 
 
-def _text(form: FormData, name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
 async def revoke(request: Request) -> Response:
     admin = await _admin(request)
     if isinstance(admin, Response):
         return admin
     certificate_id = request.path_params["certificate_id"]
     _ = i18n.translator(i18n.language(request))
-    reason = _text(await request.form(), "reason")
+    reason = forms.text(await request.form(), "reason", limit=10_000)
     errors: dict[str, str] = {}
     if not reason:
         errors["reason"] = _("Schrijf op waarom u het certificaat intrekt.")
     elif len(reason) > MAX_REASON:
         errors["reason"] = _("De reden is te lang (hoogstens {n} tekens).", n=MAX_REASON)
+    elif forms.has_hidden_characters(reason, multiline=True):
+        errors["reason"] = _("De reden mag geen stuurtekens of onzichtbare tekens bevatten.")
     elif not await store.revoke(certificate_id, reason):
         errors["reason"] = _("Alleen een geldig certificaat kan worden ingetrokken.")
     if errors:
