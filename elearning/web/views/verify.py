@@ -92,10 +92,17 @@ async def _show(request: Request, raw: str, *, as_json: bool) -> Response:
                   headers=NO_INDEX)
 
 
+# What anyone holding the code learns: enough to compare with the certificate in front of them
+# (name, course, date, points, status). The registration number, score and version stay with the
+# learner and the administrators.
+PUBLIC_FIELDS = ("code", "learner_name", "course_id", "course_title", "completed_on", "pe_points",
+                 "register_name", "activity_id", "verify_url")
+
+
 def _public(request: Request, certificate: store.CertificateRow, new_code: str | None) -> dict[str, Any]:
-    """What the JSON answer holds: the status and the printed fields, nothing else."""
-    printed = certificate.data.to_dict()
-    printed.pop("language", None)
+    """What the JSON answer holds: the status and the public fields of the certificate, nothing else."""
+    data = certificate.data.to_dict()
+    printed = {name: data[name] for name in PUBLIC_FIELDS}
     base = settings(request).base_url
     return {
         "status": certificate.status,
