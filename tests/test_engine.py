@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from elearning.course import Course, load_course
+from elearning.authoring import load_course
+from elearning.course import Course
 from elearning.engine import (
     ChoiceUnavailable,
     ModuleResult,

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from elearning.course import graph
-from elearning.course.graph import GraphvizError, module_dot, render_svg
+from elearning.authoring import graph
+from elearning.authoring.graph import GraphvizError, module_dot, render_svg
 from elearning.course.model import (
     Answer,
     Block,

@@ -10,18 +10,19 @@ from pathlib import Path
 
 import click
 
-from elearning.course import Course, Problem, load_course
-from elearning.course.explore import DEFAULT_MAX_STATES, Exploration, explore
-from elearning.course.graph import GraphvizError, module_dot, render_svg
-from elearning.course.schema import SCHEMAS, dumps
-from elearning.engine import EngineError, State, answer, choose, start, view
-from elearning.engine.play import Page
-from elearning.engine.playthrough import (
+from elearning.authoring import load_course
+from elearning.authoring.explore import DEFAULT_MAX_STATES, Exploration, explore
+from elearning.authoring.graph import GraphvizError, module_dot, render_svg
+from elearning.authoring.playthrough import (
     plain_text,
     playthrough_schema,
     resolve_answers,
     run_course_tests,
 )
+from elearning.course import Course, Problem
+from elearning.course.schema import SCHEMAS, dumps
+from elearning.engine import EngineError, State, answer, choose, start, view
+from elearning.engine.play import Page
 
 STUDY_LOAD_TOLERANCE = 0.20
 ALL_SCHEMAS = {**SCHEMAS, "playthrough": playthrough_schema}
@@ -122,7 +123,7 @@ def test_command(path: Path, verbose: bool) -> None:
         elif not result.passed:
             click.echo(f"FAIL {result.file}: {result.name}")
             for failure in result.failures:
-                click.echo(f"  {failure}")
+                click.echo(f"  {failure.where}: {failure.message}")
     failed = sum(1 for r in results if not r.passed)
     click.echo(f"{len(results) - failed} passed, {failed} failed")
     raise SystemExit(1 if failed else 0)

@@ -20,6 +20,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from elearning.course.loader import Document, PathKey, read_yaml
 from elearning.course.model import Course
+from elearning.course.problems import Problem
+from elearning.course.schema import json_schema
 from elearning.engine.play import (
     ChoiceUnavailable,
     EngineError,
@@ -86,21 +88,10 @@ _FIELDS = {*Playthrough.model_fields, *Step.model_fields, *Expect.model_fields}
 
 
 @dataclass(frozen=True)
-class Failure:
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
-
-
-@dataclass(frozen=True)
 class PlaythroughResult:
     file: str
     name: str
-    failures: tuple[Failure, ...]
+    failures: tuple[Problem, ...]  # errors, each at the step that failed
     steps_run: int = 0
 
     @property
@@ -146,7 +137,7 @@ def _run_one(course: Course, doc: Document, raw: Any, prefix: PathKey) -> Playth
 _EXPECTED = {"int": "a whole number", "bool": "true or false", "string": "text", "list": "a list", "dict": "a mapping"}
 
 
-def _shape_failure(doc: Document, prefix: PathKey, err: Any) -> Failure:
+def _shape_failure(doc: Document, prefix: PathKey, err: Any) -> Problem:
     kind = err["type"]
     raw = err["loc"]
     # pydantic puts type tags such as 'list[str]' in the location; keep the real keys
@@ -184,7 +175,7 @@ def _describe(loc: PathKey) -> str:
     return " ".join(parts)
 
 
-def _reference_problems(course: Course, doc: Document, prefix: PathKey, test: Playthrough) -> list[Failure]:
+def _reference_problems(course: Course, doc: Document, prefix: PathKey, test: Playthrough) -> list[Problem]:
     """Expectations that name things the course does not have: they could never hold."""
     scenes = [s.id for m in course.modules for s in m.scenes]
     modules = [m.id for m in course.modules]
@@ -198,7 +189,7 @@ def _reference_problems(course: Course, doc: Document, prefix: PathKey, test: Pl
         "lacks": ("notebook entry", entries), "count": ("notebook kind", kinds), "flags": ("flag", flags),
         "vars": ("variable", variables), "module_passed": ("module", modules),
     }
-    out: list[Failure] = []
+    out: list[Problem] = []
     for i, step in enumerate(test.steps):
         if step.expect is None:
             continue
@@ -229,10 +220,10 @@ class _Runner:
                 return PlaythroughResult(self.doc.display, test.name, tuple(failures), i + 1)
         return PlaythroughResult(self.doc.display, test.name, (), len(test.steps))
 
-    def _fail(self, i: int, key: str, message: str) -> Failure:
+    def _fail(self, i: int, key: str, message: str) -> Problem:
         return _locate(self.doc, (*self.prefix, "steps", i, key), message)
 
-    def _step(self, state: State, i: int, step: Step) -> tuple[State, list[Failure]]:
+    def _step(self, state: State, i: int, step: Step) -> tuple[State, list[Problem]]:
         page = view(self.course, state)
         if step.choose is not None:
             cid, problem = _resolve_choice(self.course, state, page, step.choose)
@@ -415,17 +406,17 @@ def _action_key(step: Step) -> str:
     return "choose" if step.choose is not None else "answer" if step.answer is not None else "expect"
 
 
-def _locate(doc: Document, path: PathKey, message: str, *, key: bool = False) -> Failure:
+def _locate(doc: Document, path: PathKey, message: str, *, key: bool = False) -> Problem:
     where = doc.locate(path, key=key)
-    return Failure(doc.display, where.line, where.col, message)
+    return Problem(doc.display, where.line, where.col, "error", message)
 
 
-def _position(failure: Failure) -> tuple[int, int]:
+def _position(failure: Problem) -> tuple[int, int]:
     return failure.line, failure.col
 
 
-def _at(doc: Document, line: int, col: int, message: str) -> Failure:
-    return Failure(doc.display, line, col, message)
+def _at(doc: Document, line: int, col: int, message: str) -> Problem:
+    return Problem(doc.display, line, col, "error", message)
 
 
 def _suggest(word: str, options: Any) -> str:
@@ -439,8 +430,6 @@ def _short(text: str, width: int = 40) -> str:
 
 
 def playthrough_schema() -> dict[str, Any]:
-    from elearning.course.schema import json_schema
-
     return json_schema(
         Playthrough, title="tests/<name>.yaml",
         description="A scripted playthrough: a name and steps (choose, answer, expect).",
