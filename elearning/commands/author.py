@@ -19,6 +19,7 @@ from elearning.authoring.playthrough import (
     resolve_answers,
     run_course_tests,
 )
+from elearning.authoring.scene_problems import problems_by_scene
 from elearning.course import Course, Problem
 from elearning.course.schema import SCHEMAS, dumps
 from elearning.engine import EngineError, State, answer, choose, start, view
@@ -213,7 +214,9 @@ def graph_command(path: Path, module_id: str | None, fmt: str | None, output: Pa
         raise click.BadParameter(f"the course has no module '{module_id}'; its modules: {', '.join(ids)}",
                                  param_hint="'--module'")
     fmt = fmt or ("svg" if output is not None and output.suffix.lower() == ".svg" else "dot")
-    text = module_dot(course, module_id, problems=_problems_by_scene(course, problems) or None,
+    by_scene = {sid: [f"{p.level}: {p.message}" for p in found]
+                for sid, found in problems_by_scene(course, path, problems).items()}
+    text = module_dot(course, module_id, problems=by_scene or None,
                       lang=course.meta.language)
     if fmt == "svg":
         try:
@@ -225,22 +228,6 @@ def graph_command(path: Path, module_id: str | None, fmt: str | None, output: Pa
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
-
-
-def _problems_by_scene(course: Course, problems: Sequence[Problem]) -> dict[str, list[str]]:
-    """Warnings attached to the scene whose text holds their line."""
-    starts: dict[str, list[tuple[int, str]]] = {}
-    for scene_id, source in course.sources.items():
-        file, _, line = source.rpartition(":")
-        starts.setdefault(file, []).append((int(line), scene_id))
-    out: dict[str, list[str]] = {}
-    for problem in problems:
-        for file, scenes in starts.items():
-            if Path(problem.file).as_posix().endswith(file):
-                before = [s for s in sorted(scenes) if s[0] <= problem.line]
-                if before:
-                    out.setdefault(before[-1][1], []).append(f"{problem.level}: {problem.message}")
-    return out
 
 
 # -- schema --------------------------------------------------------------------------------
