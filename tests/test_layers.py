@@ -3,7 +3,8 @@
 Every import in every module under elearning/ counts: at module level, inside functions and
 under `if TYPE_CHECKING:`. Each must follow LAYERS, and no group of elearning modules may
 import each other in a circle, however lazily: a cycle is broken by moving the shared type
-down, never by hiding an import in a function.
+down, never by hiding an import in a function. (Imports by name in a string, such as
+uvicorn's "elearning.web.app:create_app" or importlib.import_module, are not seen.)
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ LAYERS: dict[str, frozenset[str]] = {
     "testing": frozenset({"course", "engine", "authoring", "analytics", "certificates", "storage", "web", "commands"}),
     "": frozenset(),  # elearning/__init__.py
 }
-# modules anyone may import; they import nothing of elearning themselves
+# modules anyone may import; they import nothing of elearning themselves (i18n: the gettext
+# helper of the text catalogue, where texts.py is headed)
 LEAVES = frozenset({"settings", "texts", "i18n"})
 # the pure layers run without the web, the database, PDF rendering or the command line
 PURE = frozenset({"course", "engine", "authoring", "analytics"})
