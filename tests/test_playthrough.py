@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from elearning.authoring import load_course
-from elearning.authoring.playthrough import plain_text, run_course_tests, run_file
+from elearning.authoring.plain_text import plain_text
+from elearning.authoring.playthrough import run_course_tests, run_file
 from elearning.course import Course, Problem
 
 EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "kennismaking"

@@ -13,12 +13,8 @@ import click
 from elearning.authoring import load_course
 from elearning.authoring.explore import DEFAULT_MAX_STATES, Exploration, explore
 from elearning.authoring.graph import GraphvizError, module_dot, render_svg
-from elearning.authoring.playthrough import (
-    plain_text,
-    playthrough_schema,
-    resolve_answers,
-    run_course_tests,
-)
+from elearning.authoring.plain_text import plain_text
+from elearning.authoring.playthrough import playthrough_schema, resolve_answers, run_course_tests
 from elearning.authoring.scene_problems import problems_by_scene
 from elearning.course import Course, Problem
 from elearning.course.schema import SCHEMAS, dumps
