@@ -45,7 +45,7 @@ from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from elearning import engine
 from elearning.analytics import Labels, Scope
-from elearning.course import load_course
+from elearning.authoring import load_course
 from elearning.course.model import Course
 from elearning.engine.play import choice_id, view
 from elearning.storage import analytics, db

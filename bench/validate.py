@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from elearning.course import load_course
+from elearning.authoring import load_course
 
 SCENES_PER_MODULE = 50
 

@@ -1,7 +1,7 @@
 """Texts in two languages: Dutch is the source text, English is looked up in a table.
 
 `_ = translator(EN, lang)`, then `_("{n} deelnemers", n=3)`. The web pages (elearning/web/i18n.py),
-the analytics (elearning/analytics/texts.py) and the scenario map (elearning/course/graph.py)
+the analytics (elearning/analytics/texts.py) and the scenario map (elearning/authoring/graph.py)
 each keep their own table; this is the one lookup they share. No imports, so any layer may use it.
 """
 

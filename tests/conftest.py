@@ -145,7 +145,7 @@ async def orm(database_url: str) -> Any:
 @pytest.fixture(scope="session")
 def web_course() -> Any:
     """The compiled fixture course."""
-    from elearning.course import load_course
+    from elearning.authoring import load_course
 
     course, problems = load_course(WEB_COURSE)
     assert course is not None, "\n".join(map(str, problems))

@@ -23,7 +23,7 @@ from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
 
 from elearning import engine
 from elearning.analytics import Scope, export, figures, report_tables
-from elearning.course import load_course
+from elearning.authoring import load_course
 from elearning.course.model import Course
 from elearning.storage import analytics, db
 from elearning.storage import attempts as store

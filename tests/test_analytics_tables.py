@@ -30,7 +30,7 @@ from elearning.analytics import (
 )
 from elearning.analytics.charts import BACKGROUND, contrast_ratio, figures
 from elearning.analytics.texts import EN
-from elearning.course import load_course
+from elearning.authoring import load_course
 from elearning.course.model import Course
 
 MINI = Path(__file__).parent / "fixtures" / "courses" / "mini"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from elearning.course import Problem, load_course
+from elearning.authoring import load_course
+from elearning.course import Problem
 from elearning.course.loader import read_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -23,7 +23,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from elearning.course import Problem, load_course
+from elearning.authoring import load_course
+from elearning.course import Problem
 from elearning.course.loader import MAX_DEPTH, read_yaml
 
 MINI = Path(__file__).parent / "fixtures" / "courses" / "mini"

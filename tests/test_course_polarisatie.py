@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from elearning.course import Course, load_course
-from elearning.course.explore import Exploration, explore
-from elearning.engine.playthrough import run_course_tests
+from elearning.authoring import load_course
+from elearning.authoring.explore import Exploration, explore
+from elearning.authoring.playthrough import run_course_tests
+from elearning.course import Course
 
 COURSE_DIR = Path(__file__).resolve().parent.parent / "courses" / "polarisatie"
 SVG = "{http://www.w3.org/2000/svg}"

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from elearning import engine
-from elearning.course import load_course
+from elearning.authoring import load_course
 from elearning.engine.state import State
 
 ROOT = Path(__file__).resolve().parent.parent

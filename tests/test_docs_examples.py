@@ -22,10 +22,12 @@ import yaml
 from click.testing import CliRunner
 from pydantic import BaseModel
 
+from elearning.authoring import load_course
+from elearning.authoring.explore import explore
+from elearning.authoring.playthrough import Expect, Playthrough, Step, run_course_tests
 from elearning.cli import main
 from elearning.commands import author
-from elearning.course import conditions, load_course
-from elearning.course.explore import explore
+from elearning.course import conditions
 from elearning.course.loader import read_yaml
 from elearning.course.model import (
     PE,
@@ -44,7 +46,6 @@ from elearning.course.model import (
     Scene,
 )
 from elearning.course.schema import dumps
-from elearning.engine.playthrough import Expect, Playthrough, Step, run_course_tests
 
 DOCS = Path(__file__).parent.parent / "docs"
 GUIDE = DOCS / "authoring.md"

@@ -1,17 +1,17 @@
 """The pure engine on the mini course: start, view, choose and answer; events, scores and
-state; what a learner may and may not do; determinism; JSON round trips; layering."""
+state; what a learner may and may not do; determinism; JSON round trips; rebasing a state
+onto a new version of its course. (The layering of the packages: test_layers.py.)"""
 
 from __future__ import annotations
 
 import json
 import random
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from elearning.course import Course, load_course
+from elearning.authoring import load_course
+from elearning.course import Course
 from elearning.engine import (
     ChoiceUnavailable,
     ModuleResult,
@@ -22,6 +22,7 @@ from elearning.engine import (
     course_passed,
     course_score,
     progress,
+    rebase,
     start,
     view,
 )
@@ -413,16 +414,60 @@ def test_events_are_plain_json(course: Course) -> None:
             assert isinstance(event["type"], str)
 
 
-def test_the_engine_imports_nothing_of_web_storage_or_certificates() -> None:
-    code = (
-        "import sys, elearning.engine, elearning.course\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[:2] in "
-        "(['elearning', 'web'], ['elearning', 'storage'], ['elearning', 'certificates']) "
-        "or m.split('.')[0] in ('starlette', 'tortoise', 'jinja2', 'weasyprint', 'click'))\n"
-        "print(','.join(bad))\n"
+# -- rebase: a state moved onto another version of its course ----------------------------------------
+def _versioned(content_hash: str, modules: dict[str, list[str]], entries: list[str]) -> Course:
+    """A course of plain scenes, each module a chain of them ending in an end scene."""
+    from elearning.course.model import (
+        Choice,
+        CourseMeta,
+        Module,
+        Notebook,
+        NotebookEntry,
+        NotebookKind,
+        Scene,
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.strip() == ""
+
+    built = []
+    for module_id, ids in modules.items():
+        scenes = [Scene(id=sid, text=sid, choices=[Choice(label="Verder", goto=nxt)])
+                  for sid, nxt in zip(ids, ids[1:], strict=False)]
+        scenes.append(Scene(id=ids[-1], type="end", text="Eind."))
+        built.append(Module(id=module_id, title=module_id, start=ids[0], scenes=scenes))
+    notebook = Notebook(kinds=[NotebookKind(id="k", label="K")],
+                        entries=[NotebookEntry(id=e, kind="k", title=e) for e in entries])
+    meta = CourseMeta(id="versies", title="Versies", study_load_minutes=1, modules=list(modules), notebook=notebook)
+    return Course(meta=meta, modules=built, content_hash=content_hash)
+
+
+OLD = _versioned("v1", {"m1": ["a", "b", "m1-eind"], "m2": ["c", "d", "m2-eind"]}, ["e1", "e2"])
+
+
+def test_rebase_keeps_a_state_of_the_same_version_as_it_is() -> None:
+    state = start(OLD)[0].evolve(notebook=frozenset({"e1"}), score=3)
+    assert rebase(OLD, state) is state
+
+
+def test_rebase_keeps_the_scene_where_it_now_lives_and_drops_what_is_gone() -> None:
+    new = _versioned("v2", {"m2": ["c", "b", "m2-eind"], "m3": ["x", "m3-eind"]}, ["e2"])
+    done = ModuleResult(score=1, max=1, passed=True)
+    state = State(course_hash="v1", module="m1", scene="b", score=2, flags=frozenset({"f"}),
+                  notebook=frozenset({"e1", "e2"}), results=(("m1", done), ("m2", done)))
+    moved = rebase(new, state)
+    assert moved == State(course_hash="v2", module="m2", scene="b", score=2, flags=frozenset({"f"}),
+                          notebook=frozenset({"e2"}), results=(("m2", done),))
+    assert view(new, moved).scene.id == "b"
+
+
+def test_rebase_sends_a_learner_whose_scene_is_gone_to_the_start_of_their_module() -> None:
+    new = _versioned("v2", {"m1": ["a", "m1-eind"], "m2": ["c", "d", "m2-eind"]}, ["e1", "e2"])
+    state = State(course_hash="v1", module="m1", scene="b", notebook=frozenset({"e1"}))
+    assert rebase(new, state) == State(course_hash="v2", module="m1", scene="a", notebook=frozenset({"e1"}))
+
+
+def test_rebase_starts_the_course_again_when_scene_and_module_are_gone() -> None:
+    new = _versioned("v2", {"m2": ["c", "d", "m2-eind"]}, [])
+    state = State(course_hash="v1", module="m1", scene="b", notebook=frozenset({"e1"}))
+    assert rebase(new, state) == start(new)[0]
 
 
 # -- a course built from the models, for what the mini course does not show ---------------------------

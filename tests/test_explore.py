@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from elearning.course import Course, load_course
-from elearning.course.explore import Exploration, explore
+from elearning.authoring import load_course
+from elearning.authoring.explore import Exploration, explore
+from elearning.course import Course
 from elearning.engine import State, answer, choose, start
 from elearning.engine.play import moves
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from elearning.course import graph
-from elearning.course.graph import GraphvizError, module_dot, render_svg
+from elearning.authoring import graph
+from elearning.authoring.graph import GraphvizError, module_dot, render_svg
 from elearning.course.model import (
     Answer,
     Block,
@@ -223,3 +223,25 @@ def test_svg_of_a_whole_module_is_well_formed() -> None:
     ids = {g.get("id") for g in svg.iter(f"{SVG}g")}
     assert {"scene-start", "scene-kaart", "scene-bakker", "scene-vraag", "scene-einde"} <= ids
     assert re.search(r"\d", svg.get("viewBox") or "")
+
+
+# -- which scene a problem is about (the overlay's input, in the terminal and the studio) ----------
+MINI = Path(__file__).parent / "fixtures" / "courses" / "mini"
+
+
+def test_a_problem_belongs_to_the_last_scene_that_starts_at_or_above_its_line(tmp_path: Path) -> None:
+    from elearning.authoring import load_course
+    from elearning.authoring.scene_problems import problems_by_scene
+    from elearning.course import Problem
+
+    course, _ = load_course(MINI)
+    assert course is not None
+    wijk = str(MINI / "modules" / "wijk.yaml")
+    kaart = int(course.sources["kaart"].rpartition(":")[2])
+    at_kaart = Problem(wijk, kaart, 5, "warning", "op de kaart")
+    inside_kaart = Problem(wijk, kaart + 3, 9, "error", "in de kaart")
+    above_all = Problem(wijk, 1, 1, "warning", "boven de eerste scène")
+    in_course_yaml = Problem(str(MINI / "course.yaml"), 30, 1, "warning", "in course.yaml")
+    elsewhere = Problem(str(tmp_path / "modules" / "wijk.yaml"), kaart, 1, "warning", "een andere cursus")
+    found = problems_by_scene(course, MINI, [at_kaart, above_all, in_course_yaml, inside_kaart, elsewhere])
+    assert found == {"kaart": [at_kaart, inside_kaart]}

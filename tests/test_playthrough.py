@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from elearning.course import Course, load_course
-from elearning.engine.playthrough import Failure, plain_text, run_course_tests, run_file
+from elearning.authoring import load_course
+from elearning.authoring.plain_text import plain_text
+from elearning.authoring.playthrough import run_course_tests, run_file
+from elearning.course import Course, Problem
 
 EXAMPLE = Path(__file__).parent.parent / "docs" / "examples" / "kennismaking"
 
@@ -272,11 +274,11 @@ def test_yaml_errors_and_several_tests_in_one_file(course: Course, tmp_path: Pat
     results = run_file(course, path)
     assert [(r.name, r.passed) for r in results] == [("eerste", True), ("tweede", False), ("twee", False)]
     assert results[1].failures == (
-        Failure(str(path), 6, 15, "step 1 (choose: c9): no such choice on scene 'welkom'; available: "
-                                  "c1 'Begin de rondgang'"),
+        Problem(str(path), 6, 15, "error", "step 1 (choose: c9): no such choice on scene 'welkom'; available: "
+                                           "c1 'Begin de rondgang'"),
     )
-    assert results[2].failures == (Failure(str(path), 7, 3, "a test is a mapping with 'name' and 'steps'"),)
-    assert str(results[1].failures[0]).startswith(f"{path}:6:15: step 1 (choose: c9)")
+    assert results[2].failures == (Problem(str(path), 7, 3, "error", "a test is a mapping with 'name' and 'steps'"),)
+    assert str(results[1].failures[0]).startswith(f"{path}:6:15: error: step 1 (choose: c9)")
 
 
 def test_a_folder_without_tests_gives_no_results(course: Course, tmp_path: Path) -> None:

@@ -10,18 +10,16 @@ from pathlib import Path
 
 import click
 
-from elearning.course import Course, Problem, load_course
-from elearning.course.explore import DEFAULT_MAX_STATES, Exploration, explore
-from elearning.course.graph import GraphvizError, module_dot, render_svg
+from elearning.authoring import load_course
+from elearning.authoring.explore import DEFAULT_MAX_STATES, Exploration, explore
+from elearning.authoring.graph import GraphvizError, module_dot, render_svg
+from elearning.authoring.plain_text import plain_text
+from elearning.authoring.playthrough import playthrough_schema, resolve_answers, run_course_tests
+from elearning.authoring.scene_problems import problems_by_scene
+from elearning.course import Course, Problem
 from elearning.course.schema import SCHEMAS, dumps
 from elearning.engine import EngineError, State, answer, choose, start, view
 from elearning.engine.play import Page
-from elearning.engine.playthrough import (
-    plain_text,
-    playthrough_schema,
-    resolve_answers,
-    run_course_tests,
-)
 
 STUDY_LOAD_TOLERANCE = 0.20
 ALL_SCHEMAS = {**SCHEMAS, "playthrough": playthrough_schema}
@@ -122,7 +120,7 @@ def test_command(path: Path, verbose: bool) -> None:
         elif not result.passed:
             click.echo(f"FAIL {result.file}: {result.name}")
             for failure in result.failures:
-                click.echo(f"  {failure}")
+                click.echo(f"  {failure.where}: {failure.message}")
     failed = sum(1 for r in results if not r.passed)
     click.echo(f"{len(results) - failed} passed, {failed} failed")
     raise SystemExit(1 if failed else 0)
@@ -212,7 +210,9 @@ def graph_command(path: Path, module_id: str | None, fmt: str | None, output: Pa
         raise click.BadParameter(f"the course has no module '{module_id}'; its modules: {', '.join(ids)}",
                                  param_hint="'--module'")
     fmt = fmt or ("svg" if output is not None and output.suffix.lower() == ".svg" else "dot")
-    text = module_dot(course, module_id, problems=_problems_by_scene(course, problems) or None,
+    by_scene = {sid: [f"{p.level}: {p.message}" for p in found]
+                for sid, found in problems_by_scene(course, path, problems).items()}
+    text = module_dot(course, module_id, problems=by_scene or None,
                       lang=course.meta.language)
     if fmt == "svg":
         try:
@@ -224,22 +224,6 @@ def graph_command(path: Path, module_id: str | None, fmt: str | None, output: Pa
     else:
         output.write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
-
-
-def _problems_by_scene(course: Course, problems: Sequence[Problem]) -> dict[str, list[str]]:
-    """Warnings attached to the scene whose text holds their line."""
-    starts: dict[str, list[tuple[int, str]]] = {}
-    for scene_id, source in course.sources.items():
-        file, _, line = source.rpartition(":")
-        starts.setdefault(file, []).append((int(line), scene_id))
-    out: dict[str, list[str]] = {}
-    for problem in problems:
-        for file, scenes in starts.items():
-            if Path(problem.file).as_posix().endswith(file):
-                before = [s for s in sorted(scenes) if s[0] <= problem.line]
-                if before:
-                    out.setdefault(before[-1][1], []).append(f"{problem.level}: {problem.message}")
-    return out
 
 
 # -- schema --------------------------------------------------------------------------------

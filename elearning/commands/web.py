@@ -106,7 +106,7 @@ def serve(host: str, port: int, apply_migrations: bool, workers: int, dev: bool)
     log.info("Open http://%s:%d/ in your browser", host if ":" not in host else f"[{host}]", port)
     if dev or settings.dev:
         log.info("Author mode: watching %s; open /studio for problems and preview", settings.courses_dir.resolve())
-    factory = "elearning.web.reload:create_dev_app" if dev else "elearning.web.app:create_app"
+    factory = "elearning.web.app:create_dev_app" if dev else "elearning.web.app:create_app"
     uvicorn.run(
         factory, factory=True, host=host, port=port, workers=workers,
         proxy_headers=True, log_level=settings.log_level.lower(), server_header=False,

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from elearning.course import conditions
+from elearning.course.compilation import Compilation
 from elearning.course.loader import Document, PathKey
 from elearning.course.messages import suggest
 from elearning.course.model import Course, Image, Module, Scene
-
-if TYPE_CHECKING:
-    from elearning.course.compiler import Compilation
 
 RESERVED_CHOICE_IDS = {"next", "retake"}
 MAX_MULTIPLE_ANSWERS = 10

@@ -1,109 +1,48 @@
-"""load_course: a course folder -> (Course | None, every problem found, in one pass).
+"""compile_course: a course folder -> the course and every problem found, in one pass.
 
-Phases: read every YAML file (syntax), validate each against the format (shape),
-check references and rules across files (meaning), then explore the real state
-space (reachability, dead ends, scores). A phase that depends on a sound course
-runs only when the earlier phases found no errors, so an author is never shown
-problems that are only echoes of an earlier one.
+Phases: read every YAML file (syntax), validate each against the format (shape), then
+check references and rules across files (meaning). A phase that depends on a sound course
+runs only when the earlier phases found no errors, so an author is never shown problems
+that are only echoes of an earlier one. Exploring the real state space (reachability, dead
+ends, scores) needs the engine, so it runs above both: elearning.authoring.load_course.
 """
 
 from __future__ import annotations
 
 import copy
 import difflib
-import gc
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import ValidationError
 
-from elearning.course.loader import Document, Located, PathKey, read_yaml
+from elearning.course.checks import check_course
+from elearning.course.compilation import Compilation, collector_paused
 from elearning.course.messages import friendly, without_echoes
 from elearning.course.model import Course, CourseMeta, Module, Scene
-
-Level = Literal["error", "warning"]
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    col: int
-    level: Level
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.level}: {self.message}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {"file": self.file, "line": self.line, "col": self.col, "level": self.level, "message": self.message}
+from elearning.course.problems import Level
 
 
-class Compilation:
-    """The state of one load: documents read so far and problems found."""
+def compile_course(path: str | Path) -> Compilation:
+    """Read and check the course folder at path: every problem of syntax, shape and meaning.
 
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.problems: list[Problem] = []
-        self.course_doc: Document | None = None
-        self.module_docs: dict[str, Document] = {}
-        # top-level keys of course.yaml that were invalid and replaced by defaults, so that the
-        # checks of everything else still run without reporting echoes of those errors
-        self.unsound_meta: set[str] = set()
-        self.all_modules_read = True
-
-    def add(self, doc: Document | None, path: PathKey, message: str, level: Level = "error", *,
-            key: bool = False, offset: int = 0) -> None:
-        if doc is None:
-            self.problems.append(Problem(str(self.root), 1, 1, level, message))
-            return
-        where = doc.locate(path, key=key)
-        self.problems.append(Problem(doc.display, where.line, where.col + offset, level, message))
-
-    def add_at(self, doc: Document, where: Located, message: str, level: Level = "error") -> None:
-        self.problems.append(Problem(doc.display, where.line, where.col, level, message))
-
-    def read(self, rel: str) -> Document:
-        doc = read_yaml(self.root / rel, str(self.root / rel))
-        for where, message in doc.problems:
-            self.add_at(doc, where, message)
-        return doc
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for p in self.problems if p.level == "error")
-
-
-def load_course(path: str | Path, *, max_states: int | None = None) -> tuple[Course | None, list[Problem]]:
-    """Compile the course folder at path. The course is None when any problem is an error.
-
-    max_states bounds the exploration of the course's situations (default: the explorer's).
+    `course` of the result is the course when none of them is an error; its max_scores are
+    still empty (exploring the course with the engine finds them: elearning.authoring).
     """
-    # Compiling makes many small objects that all live until the end; the cyclic garbage
-    # collector would scan them again and again (quadratic in course size) for nothing.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _load_course(path, max_states)
-    finally:
-        if was_enabled:
-            gc.enable()
+    with collector_paused():
+        return _compile(path)
 
 
-def _load_course(path: str | Path, max_states: int | None) -> tuple[Course | None, list[Problem]]:
-    from elearning.course.checks import check_course
-    from elearning.course.explore import DEFAULT_MAX_STATES, explore_checks
-
+def _compile(path: str | Path) -> Compilation:
     comp = Compilation(Path(path))
     if not _is_dir(comp.root):
         comp.add(None, (), f"there is no course folder at '{path}'")
-        return None, comp.problems
+        return comp
     if not (comp.root / "course.yaml").is_file():
         comp.add(None, (), "this folder has no course.yaml; a course folder holds course.yaml and modules/*.yaml")
-        return None, comp.problems
+        return comp
 
     meta, raw_meta = _read_meta(comp)
     modules = _read_modules(comp, meta, raw_meta)
@@ -113,14 +52,10 @@ def _load_course(path: str | Path, max_states: int | None) -> tuple[Course | Non
     if meta is not None:
         check_course(comp, course)
     if comp.errors == 0 and meta is not None:
-        course = Course(
+        comp.course = Course(
             meta=meta, modules=modules, content_hash=course.content_hash, max_scores={}, sources=course.sources
         )
-        course = explore_checks(comp, course, max_states or DEFAULT_MAX_STATES)
-    problems = sorted(set(comp.problems))
-    if any(p.level == "error" for p in problems):
-        return None, problems
-    return course, problems
+    return comp
 
 
 def _read_meta(comp: Compilation) -> tuple[CourseMeta | None, dict[str, Any]]:

@@ -14,8 +14,9 @@ from elearning.engine.play import (
     view,
 )
 from elearning.engine.state import ModuleResult, State
+from elearning.engine.versions import rebase
 
 __all__ = [
     "ChoiceUnavailable", "EngineError", "ModuleResult", "Page", "State", "WrongCourse",
-    "answer", "choose", "course_passed", "course_score", "progress", "start", "view",
+    "answer", "choose", "course_passed", "course_score", "progress", "rebase", "start", "view",
 ]

@@ -21,6 +21,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from elearning.course.model import Course
+from elearning.course.snapshot import course_from_json, course_to_json
 from elearning.engine.play import course_score
 from elearning.engine.state import State, remember
 from elearning.storage import inline
@@ -135,7 +136,7 @@ async def store_snapshot(course: Course) -> None:
     elif await CourseSnapshot.filter(hash=course.content_hash).exists():
         return
     snapshot = CourseSnapshot(hash=course.content_hash, course_id=course.id, version=course.meta.version,
-                              compiled=course.model_dump_json(by_alias=True))
+                              compiled=course_to_json(course))
     try:
         if fast is None:
             await snapshot.save(force_create=True)
@@ -152,7 +153,7 @@ async def load_snapshot(course_hash: str) -> Course | None:
     row = await CourseSnapshot.filter(hash=course_hash).only("compiled").first()
     if row is None:
         return None
-    return Course.model_validate_json(row.compiled)
+    return course_from_json(row.compiled)
 
 
 # -- attempts ------------------------------------------------------------------------

@@ -161,3 +161,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.mailer = Mailer(settings)
     app.state.db = None
     return app
+
+
+def create_dev_app() -> Starlette:
+    """The app with DEV on, for `elearning serve --dev` (uvicorn imports it by name)."""
+    return create_app(Settings.load(dev=True))

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from elearning.course import Course, Problem, load_course
+from elearning.authoring import load_course
+from elearning.course import Course, Problem
 from elearning.storage import attempts as store
 
 log = logging.getLogger(__name__)

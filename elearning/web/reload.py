@@ -5,7 +5,7 @@ app's lifespan. Each changed course folder is compiled in a worker thread (compi
 work) and swapped in on the event loop; a broken edit keeps the last good version served
 (see CourseLibrary.apply). Every server process watches the files itself.
 
-    uvicorn --factory elearning.web.reload:create_dev_app     # DEV on, other settings from the environment
+    uvicorn --factory elearning.web.app:create_dev_app     # DEV on, other settings from the environment
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import anyio
 import anyio.to_thread
@@ -23,21 +22,11 @@ from watchfiles import awatch
 from elearning.settings import Settings
 from elearning.web.courses import CourseLibrary
 
-if TYPE_CHECKING:
-    from starlette.applications import Starlette
-
 log = logging.getLogger(__name__)
 
 # Editors save in several steps (temporary file, rename): wait until the files are quiet.
 DEBOUNCE_MS = 1600
 QUIET_MS = 100
-
-
-def create_dev_app() -> Starlette:
-    """The app with DEV on, for `elearning serve --dev` (uvicorn imports it by name)."""
-    from elearning.web.app import create_app
-
-    return create_app(Settings.load(dev=True))
 
 
 def changed_folders(root: Path, paths: Iterable[str]) -> set[str]:

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from elearning.authoring.scene_problems import problems_by_scene
 from elearning.course import Course, Problem
 from elearning.storage.models import Role
 from elearning.web.courses import FolderStatus
@@ -137,23 +138,10 @@ def _excerpt(lines: list[str], line: int, col: int) -> Markup | None:
 
 
 def scene_problems(course: Course, root: Path, folder: Path, problems: Iterable[Problem]) -> dict[str, list[str]]:
-    """Problems per scene id: a problem belongs to the last scene of its file that starts at or above it."""
-    starts: dict[str, list[tuple[int, str]]] = {}
-    for scene_id, source in course.sources.items():
-        file, _, line = source.rpartition(":")
-        if line.isdigit():
-            starts.setdefault(file, []).append((int(line), scene_id))
-    base, top = folder.resolve(), root.resolve()
-    out: dict[str, list[str]] = {}
-    for problem in problems:
-        path = Path(problem.file).resolve()
-        if not path.is_relative_to(base):
-            continue
-        owner = None
-        for line, scene_id in sorted(starts.get(path.relative_to(base).as_posix(), [])):
-            if line <= problem.line:
-                owner = scene_id
-        if owner is not None:
-            where = f"{path.relative_to(top).as_posix()}:{problem.line}:{problem.col}"
-            out.setdefault(owner, []).append(f"{where}: {problem.level}: {problem.message}")
-    return out
+    """Problems per scene id, each as `file:line:col: level: message`, the file relative to root."""
+    top = root.resolve()
+    return {
+        scene_id: [f"{Path(p.file).resolve().relative_to(top).as_posix()}:{p.line}:{p.col}: {p.level}: {p.message}"
+                   for p in found]
+        for scene_id, found in problems_by_scene(course, folder, problems).items()
+    }

@@ -20,8 +20,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from elearning.analytics import Scope
+from elearning.authoring.graph import GraphvizError, module_dot, render_svg
 from elearning.course import Course
-from elearning.course.graph import GraphvizError, module_dot, render_svg
 from elearning.storage import analytics
 from elearning.web import i18n
 from elearning.web.courses import FolderStatus

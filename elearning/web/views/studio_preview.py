@@ -2,7 +2,7 @@
 
 The state travels in the URL and the forms as a signed token (itsdangerous, SECRET_KEY), so
 preview writes nothing: no attempt, no event, no certificate. After an edit the state is
-moved onto the new version of the course (`rebase`).
+moved onto the new version of the course (`engine.rebase`).
 """
 
 from __future__ import annotations
@@ -48,29 +48,9 @@ def _read_token(request: Request, course: Course, raw: Any) -> State | None:
     if not isinstance(data, dict) or data.get("c") != course.id:
         return None
     try:
-        return rebase(course, State.from_json(data["s"]))
+        return engine.rebase(course, State.from_json(data["s"]))
     except (KeyError, ValueError):
         raise HTTPException(400) from None
-
-
-def rebase(course: Course, state: State) -> State:
-    """The state on the course's current version: what no longer exists is dropped."""
-    if state.course_hash == course.content_hash:
-        return state
-    modules = {m.id for m in course.modules}
-    entries = {e.id for e in course.meta.notebook.entries}
-    state = state.evolve(
-        course_hash=course.content_hash,
-        notebook=frozenset(e for e in state.notebook if e in entries),
-        results=tuple(r for r in state.results if r[0] in modules),
-    )
-    try:
-        return state.evolve(module=course.module_of(state.scene).id)
-    except KeyError:
-        pass
-    if state.module in modules:
-        return state.evolve(scene=course.module(state.module).start)
-    return engine.start(course)[0]
 
 
 def _fresh(course: Course, scene_id: str | None) -> State:

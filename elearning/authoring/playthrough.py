@@ -10,16 +10,17 @@ first failing step, since later steps would be meaningless.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from markdown_it import MarkdownIt
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from elearning.authoring.plain_text import plain_text, visible_text
 from elearning.course.loader import Document, PathKey, read_yaml
 from elearning.course.model import Course
+from elearning.course.problems import Problem
+from elearning.course.schema import json_schema
 from elearning.engine.play import (
     ChoiceUnavailable,
     EngineError,
@@ -86,21 +87,10 @@ _FIELDS = {*Playthrough.model_fields, *Step.model_fields, *Expect.model_fields}
 
 
 @dataclass(frozen=True)
-class Failure:
-    file: str
-    line: int
-    col: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
-
-
-@dataclass(frozen=True)
 class PlaythroughResult:
     file: str
     name: str
-    failures: tuple[Failure, ...]
+    failures: tuple[Problem, ...]  # errors, each at the step that failed
     steps_run: int = 0
 
     @property
@@ -146,7 +136,7 @@ def _run_one(course: Course, doc: Document, raw: Any, prefix: PathKey) -> Playth
 _EXPECTED = {"int": "a whole number", "bool": "true or false", "string": "text", "list": "a list", "dict": "a mapping"}
 
 
-def _shape_failure(doc: Document, prefix: PathKey, err: Any) -> Failure:
+def _shape_failure(doc: Document, prefix: PathKey, err: Any) -> Problem:
     kind = err["type"]
     raw = err["loc"]
     # pydantic puts type tags such as 'list[str]' in the location; keep the real keys
@@ -184,7 +174,7 @@ def _describe(loc: PathKey) -> str:
     return " ".join(parts)
 
 
-def _reference_problems(course: Course, doc: Document, prefix: PathKey, test: Playthrough) -> list[Failure]:
+def _reference_problems(course: Course, doc: Document, prefix: PathKey, test: Playthrough) -> list[Problem]:
     """Expectations that name things the course does not have: they could never hold."""
     scenes = [s.id for m in course.modules for s in m.scenes]
     modules = [m.id for m in course.modules]
@@ -198,7 +188,7 @@ def _reference_problems(course: Course, doc: Document, prefix: PathKey, test: Pl
         "lacks": ("notebook entry", entries), "count": ("notebook kind", kinds), "flags": ("flag", flags),
         "vars": ("variable", variables), "module_passed": ("module", modules),
     }
-    out: list[Failure] = []
+    out: list[Problem] = []
     for i, step in enumerate(test.steps):
         if step.expect is None:
             continue
@@ -229,10 +219,10 @@ class _Runner:
                 return PlaythroughResult(self.doc.display, test.name, tuple(failures), i + 1)
         return PlaythroughResult(self.doc.display, test.name, (), len(test.steps))
 
-    def _fail(self, i: int, key: str, message: str) -> Failure:
+    def _fail(self, i: int, key: str, message: str) -> Problem:
         return _locate(self.doc, (*self.prefix, "steps", i, key), message)
 
-    def _step(self, state: State, i: int, step: Step) -> tuple[State, list[Failure]]:
+    def _step(self, state: State, i: int, step: Step) -> tuple[State, list[Problem]]:
         page = view(self.course, state)
         if step.choose is not None:
             cid, problem = _resolve_choice(self.course, state, page, step.choose)
@@ -340,67 +330,6 @@ def _check(course: Course, state: State, page: Page, expect: Expect) -> list[tup
     return out
 
 
-# -- text ---------------------------------------------------------------------------------
-_MD = MarkdownIt("commonmark", {"html": False})
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown as plain text: paragraphs, '- ' list items, link targets in brackets."""
-    blocks: list[tuple[str, int | None]] = []  # (text, the top-level list it belongs to)
-    markers: list[list[int]] = []  # per open list: [next number], or [] for bullets
-    lists = 0
-    pending = ""
-    for tok in _MD.parse(markdown):
-        if tok.type in ("bullet_list_open", "ordered_list_open"):
-            lists += 0 if markers else 1
-            markers.append([int(tok.attrGet("start") or 1)] if tok.type == "ordered_list_open" else [])
-        elif tok.type in ("bullet_list_close", "ordered_list_close"):
-            markers.pop()
-        elif tok.type == "list_item_open":
-            counter = markers[-1]
-            pending = "  " * (len(markers) - 1) + (f"{counter[0]}. " if counter else "- ")
-            if counter:
-                counter[0] += 1
-        elif tok.type == "inline":
-            blocks.append((pending + _inline(tok.children or []), lists if markers else None))
-            pending = ""
-        elif tok.type in ("fence", "code_block"):
-            blocks.append((tok.content.rstrip("\n"), None))
-    text = ""
-    for i, (block, group) in enumerate(blocks):
-        if i:
-            text += "\n" if group is not None and group == blocks[i - 1][1] else "\n\n"
-        text += block
-    return _CONTROL.sub("", text)
-
-
-def _inline(children: list[Any]) -> str:
-    out: list[str] = []
-    href: str | None = None
-    for child in children:
-        if child.type in ("text", "code_inline", "html_inline"):
-            out.append(child.content)
-        elif child.type == "softbreak":
-            out.append("\n")
-        elif child.type == "hardbreak":
-            out.append("\n")
-        elif child.type == "link_open":
-            href = str(child.attrGet("href") or "")
-        elif child.type == "link_close" and href:
-            out.append(f" ({href})")
-            href = None
-        elif child.type == "image":
-            out.append(f"[{child.content or 'image'}]")
-    return "".join(out)
-
-
-def visible_text(page: Page) -> str:
-    """What the page shows as one line of plain text: title, texts and feedback."""
-    parts = [page.scene.title or "", *page.texts, *page.feedback]
-    return " ".join(" ".join(plain_text(p).split()) for p in parts if p)
-
-
 # -- helpers ------------------------------------------------------------------------------
 def _step_name(i: int, step: Step) -> str:
     if step.choose is not None:
@@ -415,17 +344,17 @@ def _action_key(step: Step) -> str:
     return "choose" if step.choose is not None else "answer" if step.answer is not None else "expect"
 
 
-def _locate(doc: Document, path: PathKey, message: str, *, key: bool = False) -> Failure:
+def _locate(doc: Document, path: PathKey, message: str, *, key: bool = False) -> Problem:
     where = doc.locate(path, key=key)
-    return Failure(doc.display, where.line, where.col, message)
+    return Problem(doc.display, where.line, where.col, "error", message)
 
 
-def _position(failure: Failure) -> tuple[int, int]:
+def _position(failure: Problem) -> tuple[int, int]:
     return failure.line, failure.col
 
 
-def _at(doc: Document, line: int, col: int, message: str) -> Failure:
-    return Failure(doc.display, line, col, message)
+def _at(doc: Document, line: int, col: int, message: str) -> Problem:
+    return Problem(doc.display, line, col, "error", message)
 
 
 def _suggest(word: str, options: Any) -> str:
@@ -439,8 +368,6 @@ def _short(text: str, width: int = 40) -> str:
 
 
 def playthrough_schema() -> dict[str, Any]:
-    from elearning.course.schema import json_schema
-
     return json_schema(
         Playthrough, title="tests/<name>.yaml",
         description="A scripted playthrough: a name and steps (choose, answer, expect).",

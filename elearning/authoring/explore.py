@@ -15,12 +15,9 @@ changes nothing is not a new path).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from elearning.course.checks import scene_homes
-from elearning.course.model import Course, Module
-from elearning.course.paths import PathSummary, SituationGraph, analyse, build_graph
-from elearning.course.situations import (
+from elearning.authoring.paths import PathSummary, SituationGraph, analyse, build_graph
+from elearning.authoring.situations import (
     Chains,
     Observed,
     PageTimer,
@@ -29,11 +26,11 @@ from elearning.course.situations import (
     observe,
     variable_caps,
 )
+from elearning.course.checks import scene_homes
+from elearning.course.compilation import Compilation
+from elearning.course.model import Course, Module
 from elearning.engine import play
 from elearning.engine.state import State
-
-if TYPE_CHECKING:
-    from elearning.course.compiler import Compilation
 
 DEFAULT_MAX_STATES = 300_000
 

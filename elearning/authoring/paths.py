@@ -18,8 +18,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from elearning.authoring.situations import Chains, Observed, PageTimer, entries_read, situation_key
 from elearning.course.model import Course
-from elearning.course.situations import Chains, Observed, PageTimer, entries_read, situation_key
 from elearning.engine import play
 from elearning.engine.state import State
 
