@@ -119,6 +119,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CERTIFICATE_RENDERING", "process", "Where certificate PDFs are rendered: process (a worker "
             "process; pages stay fast while certificates render) or thread (a worker thread; less memory).",
             _rendering),
+    Setting("SESSION_IDLE_MINUTES", "120", "A signed-in session ends after this many minutes without a "
+            "request (shared office computers).", _int),
+    Setting("SESSION_LIFETIME_DAYS", "14", "A signed-in session ends this many days after logging in, "
+            "however active.", _int),
     Setting("DEBUG", "false", "Show tracebacks on error pages. Never in production.", _bool),
     Setting("DEV", "false", "Author mode (also `elearning serve --dev`): watch COURSES_DIR and recompile "
             "a course on every save; a broken edit keeps the last good version served.", _bool),
@@ -155,6 +159,8 @@ class Settings:
     default_language: str
     time_zone: str
     certificate_rendering: str
+    session_idle_minutes: int
+    session_lifetime_days: int
     debug: bool
     dev: bool
     log_level: str

@@ -33,7 +33,7 @@ from elearning.testing import running_server
 FIXTURES = Path(__file__).parent / "fixtures"
 WEB_COURSE = FIXTURES / "web-course"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-TABLES = ["event", "attempt", "password_reset", "throttle_hit", "course_snapshot", "user_account"]
+TABLES = ["event", "attempt", "password_reset", "throttle_hit", "user_session", "course_snapshot", "user_account"]
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

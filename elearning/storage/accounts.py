@@ -19,6 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from elearning.storage import sessions
 from elearning.storage.attempts import now
 from elearning.storage.models import EmailConfirmation, PasswordReset, Role, ThrottleHit, User
 from elearning.storage.passwords import hash_password, needs_rehash, verify_password
@@ -166,12 +167,14 @@ async def update_details(user: User, *, name: str, registration_number: str | No
 
 
 async def set_password(user: User, password: str) -> None:
-    """A new password; older sessions and pending address changes of this account stop working."""
+    """A new password; every session and pending address change of the account ends (the caller
+    starts a new session for the browser that made the change: a copy of its old cookie ends too)."""
     user.password_hash = await hash_password(password)
     user.auth_epoch += 1
     async with in_transaction() as conn:
         await user.save(using_db=conn, update_fields=["password_hash", "auth_epoch", "updated_at"])
         await _void_address_changes(user.id, now(), conn)
+        await sessions.end_all(user.id, conn=conn)
 
 
 async def _void_address_changes(user_id: int, at: datetime, conn: BaseDBAsyncClient) -> None:
@@ -245,6 +248,7 @@ async def reset_password(token: str, password: str) -> User | None:
         user.auth_epoch += 1
         await user.save(using_db=conn, update_fields=["password_hash", "auth_epoch", "updated_at"])
         await _void_address_changes(user.id, at, conn)
+        await sessions.end_all(user.id, conn=conn)
     await ThrottleHit.filter(bucket=_account_bucket("login", user.email)).delete()
     return user
 

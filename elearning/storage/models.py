@@ -26,7 +26,7 @@ class User(Model):
     password_hash = fields.CharField(max_length=255)
     registration_number = fields.CharField(max_length=32, null=True)
     role = fields.CharField(max_length=16, default=Role.LEARNER.value)
-    # Bumped when the password changes: sessions signed with an older epoch stop working.
+    # Counts password changes (which end the account's sessions: see UserSession).
     auth_epoch = fields.IntField(default=0)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
@@ -94,6 +94,29 @@ class Event(Model):
         table = "event"
         unique_together = (("attempt_id", "seq"),)
         # The analytics read the partial indexes of migration 0004 (raw SQL, so not listed here).
+
+
+class UserSession(Model):
+    """A signed-in browser, and whether its session still counts.
+
+    The cookie carries a random key (stored here only as a hash). Logout, a password change or
+    reset and "sign out everywhere" end a session, and it ends by itself after an idle time and
+    a maximum lifetime (settings).
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    key_hash = fields.CharField(max_length=64, unique=True)  # sha256 of the cookie's key, never the key
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "storage.User", related_name="sessions", on_delete=fields.CASCADE
+    )
+    created_at = fields.DatetimeField()
+    last_seen_at = fields.DatetimeField()
+    ended_at = fields.DatetimeField(null=True)
+    device = fields.CharField(max_length=80, default="")  # "Firefox, Windows": what the owner recognises
+
+    class Meta:
+        table = "user_session"
+        indexes = (("user_id", "ended_at"),)
 
 
 class ThrottleHit(Model):

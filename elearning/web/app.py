@@ -44,7 +44,6 @@ from elearning.web.views import (
 log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "elearning_session"
-SESSION_MAX_AGE = 30 * 24 * 60 * 60
 
 
 class DatabaseContextMiddleware:
@@ -81,6 +80,7 @@ def routes() -> list[Route | Mount]:
         Route("/account/login", accounts.login, methods=["GET", "POST"], name="login"),
         Route("/account/logout", accounts.logout, methods=["POST"], name="logout"),
         Route("/account/password", accounts.change_password, methods=["POST"], name="change_password"),
+        Route("/account/sessions/end", accounts.end_other_sessions, methods=["POST"], name="end_other_sessions"),
         Route("/account/password/forgot", accounts.forgot, methods=["GET", "POST"], name="forgot"),
         Route("/account/password/reset/{token}", accounts.reset, methods=["GET", "POST"], name="reset"),
         Route("/account/confirm/{token}", accounts.confirm, methods=["GET", "POST"], name="confirm"),
@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Middleware(DatabaseContextMiddleware),
         Middleware(
             SessionMiddleware, secret_key=settings.secret_key, session_cookie=SESSION_COOKIE,
-            max_age=SESSION_MAX_AGE, same_site="lax", https_only=settings.https,
+            max_age=settings.session_lifetime_days * 24 * 60 * 60, same_site="lax", https_only=settings.https,
         ),
         Middleware(CSRFMiddleware, on_failure=errors.csrf_failure),
     ]

@@ -374,6 +374,14 @@ EN: dict[str, str] = {
         "Your name must not contain control characters or invisible characters.",
     "De reden mag geen stuurtekens of onzichtbare tekens bevatten.":
         "The reason must not contain control characters or invisible characters.",
+    "Waar je bent ingelogd": "Where you are logged in",
+    "Je blijft ingelogd tot je uitlogt, tot je {idle} minuten niets doet, en hoogstens {days} dagen.":
+        "You stay logged in until you log out, until you do nothing for {idle} minutes, and for {days} days at most.",
+    "Onbekende browser": "Unknown browser",
+    "ingelogd op {date}": "logged in on {date}",
+    "deze browser": "this browser",
+    "Overal anders uitloggen": "Log out everywhere else",
+    "Je bent nu overal uitgelogd, behalve in deze browser.": "You are now logged out everywhere except in this browser.",
     # errors
     "Pagina niet gevonden": "Page not found",
     "Geen toegang": "No access",

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.background import BackgroundTask, BackgroundTasks
 from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
+from elearning.certificates.data import format_date
 from elearning.certificates.registration import (
     InvalidRegistrationNumber,
     normalise_registration_number,
 )
 from elearning.storage import accounts
+from elearning.storage import sessions as session_store
 from elearning.storage.attempts import adopt_guest_attempts
 from elearning.storage.passwords import MAX_LENGTH, MIN_LENGTH, verify_password
 from elearning.web import forms, i18n, session
@@ -72,7 +75,7 @@ def _password(form: FormData, name: str) -> str:
 
 
 async def _welcome(request: Request, user: accounts.User, next_url: str) -> Response:
-    guest = session.log_in(request, user)
+    guest = await session.log_in(request, user)
     if guest:
         await adopt_guest_attempts(guest, user.id)
     return redirect(next_url)
@@ -174,7 +177,7 @@ async def confirm(request: Request) -> Response:
     row, user = confirmed
     if row.purpose == "change":
         return redirect("/account?notice=email")
-    guest = session.log_in(request, user)
+    guest = await session.log_in(request, user)
     for key in {guest, row.guest_key} - {None}:
         await adopt_guest_attempts(key, user.id)  # type: ignore[arg-type]
     return redirect(safe_next(row.next_url))
@@ -216,19 +219,34 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    session.log_out(request)
+    await session.log_out(request)
     return redirect("/")
 
 
 # -- profile ---------------------------------------------------------------------------------
-def _profile(request: Request, user: accounts.User, form_values: dict[str, Any], errors: dict[str, str],
-             notice: str | None, status: int) -> Response:
+async def _profile(request: Request, user: accounts.User, form_values: dict[str, Any], errors: dict[str, str],
+                   notice: str | None, status: int) -> Response:
     _ = _t(request)
     roles = {"learner": _("cursist"), "author": _("auteur"), "admin": _("beheerder")}
+    conf = settings(request)
+    lang = "en" if i18n.language(request) == "en" else "nl"
+    zone = ZoneInfo(conf.time_zone)
     return render(request, "account/profile.html", {
         "form": form_values, "errors": errors, "notice": notice, "min_password": MIN_LENGTH,
         "role_name": roles.get(user.role, user.role),
+        "sessions": await session_store.active(user.id, session.current_key(request), session.lifetimes(request)),
+        "session_idle": conf.session_idle_minutes, "session_days": conf.session_lifetime_days,
+        "date_text": lambda at: format_date(at.astimezone(zone).date(), lang),
     }, status_code=status)
+
+
+async def end_other_sessions(request: Request) -> Response:
+    """'Sign out everywhere else': every session of this account but this browser's ends."""
+    user = await session.load_user(request)
+    if user is None:
+        return redirect("/account/login?next=/account")
+    await session_store.end_all(user.id, keep=session.current_key(request))
+    return redirect("/account?notice=sessions")
 
 
 async def profile(request: Request) -> Response:
@@ -241,10 +259,11 @@ async def profile(request: Request) -> Response:
         "saved": _("Uw gegevens zijn opgeslagen."),
         "password": _("Uw wachtwoord is veranderd."),
         "email": _("Uw e-mailadres is veranderd."),
+        "sessions": _("Je bent nu overal uitgelogd, behalve in deze browser."),
     }
     if request.method == "GET":
         notice = notices.get(request.query_params.get("notice", ""))
-        return _profile(request, user, form_values, {}, notice, 200)
+        return await _profile(request, user, form_values, {}, notice, 200)
     form = await request.form()
     errors: dict[str, str] = {}
     form_values = {k: forms.text(form, k) for k in form_values}
@@ -257,7 +276,7 @@ async def profile(request: Request) -> Response:
         if not await verify_password(user.password_hash, _password(form, "current_password")):
             errors["current_password"] = _("Vul uw huidige wachtwoord in om uw e-mailadres te veranderen.")
     if errors:
-        return _profile(request, user, form_values, errors, None, 400)
+        return await _profile(request, user, form_values, errors, None, 400)
     await accounts.update_details(user, name=form_values["name"], registration_number=number)
     session.refresh(request, user)
     if not email_changes:
@@ -300,10 +319,10 @@ async def change_password(request: Request) -> Response:
     _check_password(_, "new_password", _password(form, "new_password"), errors)
     if not errors:
         await accounts.set_password(user, _password(form, "new_password"))
-        session.refresh(request, user)
+        await session.log_in(request, user)  # a new session key here; every other session has ended
         return redirect("/account?notice=password")
     form_values = {"name": user.name, "email": user.email, "registration_number": user.registration_number or ""}
-    return _profile(request, user, form_values, errors, None, 400)
+    return await _profile(request, user, form_values, errors, None, 400)
 
 
 # -- forgotten password ---------------------------------------------------------------------
