@@ -450,3 +450,26 @@ def test_the_security_rules_are_on_and_the_code_passes_them() -> None:
     done = subprocess.run([str(ruff), "check", "--select", "S", "--no-cache", "elearning", "tests", "bench"],
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("host", "key"), [
+    ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+    ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+    ("::ffff:192.0.2.7", "192.0.2.7"),
+    ("192.0.2.7", "192.0.2.7"),
+    ("testclient", "testclient"),
+])
+def test_rate_limits_count_an_ipv6_client_by_its_64_network(host: str, key: str) -> None:
+    from elearning.web.views._base import network_key
+
+    assert network_key(host) == key
+
+
+def test_rotating_addresses_within_a_64_does_not_escape_the_verify_limit(settings: Settings) -> None:
+    app = create_app(settings)
+    statuses = []
+    for i in range(61):
+        with TestClient(app, client=(f"2001:db8:aa:bb::{i + 1:x}", 50000)) as rotating:
+            statuses.append(rotating.get("/verify/ABCD-EFGH-JKLM").status_code)
+    assert 429 not in statuses[:60] and statuses[60] == 429

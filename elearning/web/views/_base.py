@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,4 +43,18 @@ def safe_next(value: Any, default: str = "/") -> str:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address as rate limits count it: an IPv4 address, or the /64 network of an IPv6
+    address (one household or phone gets a whole /64 and can rotate within it at will)."""
+    return network_key(request.client.host if request.client else "unknown")
+
+
+def network_key(host: str) -> str:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:80]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
