@@ -123,6 +123,15 @@ SETTINGS: tuple[Setting, ...] = (
             "request (shared office computers).", _int),
     Setting("SESSION_LIFETIME_DAYS", "14", "A signed-in session ends this many days after logging in, "
             "however active.", _int),
+    Setting("RETENTION_GUEST_DAYS", "90", "Guest attempts untouched this many days lose their link to the "
+            "browser (anonymised; the figures stay).", _int),
+    Setting("RETENTION_OUTBOX_DAYS", "30", "Mails in DATA_DIR/outbox/ (without SMTP) are deleted after this "
+            "many days.", _int),
+    Setting("RETENTION_THROTTLE_HOURS", "24", "Rate-limit rows (which hold hashed addresses) are deleted after "
+            "this many hours.", _int),
+    Setting("RETENTION_SESSIONS_DAYS", "30", "Ended sessions are deleted this many days after they ended.", _int),
+    Setting("CLEANUP_INTERVAL_MINUTES", "60", "How often `serve` applies the RETENTION_* settings (0: never; "
+            "then run `elearning cleanup` from cron).", _int),
     Setting("DEBUG", "false", "Show tracebacks on error pages. Never in production.", _bool),
     Setting("DEV", "false", "Author mode (also `elearning serve --dev`): watch COURSES_DIR and recompile "
             "a course on every save; a broken edit keeps the last good version served.", _bool),
@@ -161,6 +170,11 @@ class Settings:
     certificate_rendering: str
     session_idle_minutes: int
     session_lifetime_days: int
+    retention_guest_days: int
+    retention_outbox_days: int
+    retention_throttle_hours: int
+    retention_sessions_days: int
+    cleanup_interval_minutes: int
     debug: bool
     dev: bool
     log_level: str

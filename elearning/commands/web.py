@@ -118,6 +118,20 @@ async def _nothing() -> None:
     return None
 
 
+@click.command()
+def cleanup() -> None:
+    """Apply the RETENTION_* settings now (serve does it every CLEANUP_INTERVAL_MINUTES; this is for cron)."""
+    from elearning.storage import retention
+
+    settings = _settings()
+
+    async def work() -> dict[str, int]:
+        return await retention.clean_up(retention.policy(settings), settings.outbox_dir)
+
+    done = _run(settings, work)
+    click.echo("Cleaned up: " + ", ".join(f"{kind} {n}" for kind, n in done.items()))
+
+
 # -- users ----------------------------------------------------------------------------------
 @click.group()
 def users() -> None:
@@ -191,4 +205,4 @@ def list_users(role: str | None) -> None:
         click.echo(f"{user.email}\t{user.role}\t{name}")
 
 
-COMMANDS = [serve, migrate, users]
+COMMANDS = [serve, migrate, cleanup, users]

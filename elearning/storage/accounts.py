@@ -105,10 +105,6 @@ async def _hit(*buckets: str) -> None:
     await ThrottleHit.bulk_create([ThrottleHit(bucket=b, created_at=at) for b in buckets])
 
 
-async def prune_throttle(older_than: timedelta = timedelta(days=1)) -> int:
-    return await ThrottleHit.filter(created_at__lt=now() - older_than).delete()
-
-
 # -- accounts ------------------------------------------------------------------------
 async def create_user(email: str, name: str, password: str, *, registration_number: str | None = None,
                       role: Role = Role.LEARNER) -> User:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,8 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.context import TortoiseContext, _current_context
 
 from elearning.settings import Settings
-from elearning.storage import accounts as account_store
-from elearning.storage import db
+from elearning.storage import db, retention
 from elearning.web import convertors, errors
 from elearning.web.courses import CourseLibrary
 from elearning.web.logging import AccessLogMiddleware
@@ -116,6 +116,20 @@ def routes() -> list[Route | Mount]:
     ]
 
 
+async def _clean_up_periodically(settings: Settings) -> None:
+    """Apply the retention settings every CLEANUP_INTERVAL_MINUTES while the app runs."""
+    if settings.cleanup_interval_minutes <= 0:
+        return
+    while True:
+        await asyncio.sleep(settings.cleanup_interval_minutes * 60)
+        try:
+            done = await retention.clean_up(retention.policy(settings), settings.outbox_dir)
+            log.info("Clean-up: %s", ", ".join(f"{kind} {n}" for kind, n in done.items()))
+        except Exception:
+            log.exception("The periodic clean-up failed; it runs again in %s minutes",
+                          settings.cleanup_interval_minutes)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.load()
     library = CourseLibrary(settings.courses_dir)
@@ -128,13 +142,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await db.check_schema(ctx, settings.database_url, settings.database_display)
             token = _current_context.set(ctx)
             try:
-                await account_store.prune_throttle()
+                await retention.clean_up(retention.policy(settings), settings.outbox_dir)
+                cleaning = asyncio.create_task(_clean_up_periodically(settings))  # keeps this db context
             finally:
                 _current_context.reset(token)
             library.load_all()
             app.state.db = ctx
-            async with live_reload(settings, library):
-                yield
+            try:
+                async with live_reload(settings, library):
+                    yield
+            finally:
+                cleaning.cancel()
         finally:
             app.state.db = None
             await ctx.close_connections()
