@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import timedelta
 from email import message_from_bytes
@@ -170,19 +171,42 @@ def test_unknown_address_and_wrong_password_get_the_same_answer(web) -> None:
     assert strip.sub("", wrong.text) == strip.sub("", unknown.text)
 
 
-def test_login_is_rate_limited_per_account(web) -> None:
+def test_failed_logins_slow_down_one_address_progressively(web) -> None:
     web.register()
     web.logout()
-    for _ in range(accounts.LOGIN_PER_ACCOUNT.tries):
+    for _ in range(accounts.LOGIN_FREE_TRIES):
         web.post("/account/login", {"email": "sanne@example.org", "password": "fout fout fout"})
-    blocked = web.login()  # even the right password waits now
-    assert blocked.status_code == 400
-    assert "Te veel mislukte pogingen." in blocked.text
-    # The same for an address nobody has: the limit does not reveal accounts.
-    for _ in range(accounts.LOGIN_PER_ACCOUNT.tries):
+    waiting = web.login()  # even the right password waits now, from this address
+    assert waiting.status_code == 400
+    assert "Te veel mislukte pogingen. Wacht 5 seconden en probeer het dan opnieuw." in waiting.text
+    # The same for an address nobody has: the delay does not reveal accounts.
+    for _ in range(accounts.LOGIN_FREE_TRIES):
         web.post("/account/login", {"email": "niemand@example.org", "password": "fout fout fout"})
     assert "Te veel mislukte pogingen." in web.post(
         "/account/login", {"email": "niemand@example.org", "password": "fout fout fout"}).text
+
+
+def test_the_delay_doubles_and_is_capped() -> None:
+    delays = [accounts.login_delay(n).total_seconds() for n in range(0, 12)]
+    assert delays[:accounts.LOGIN_FREE_TRIES] == [0] * accounts.LOGIN_FREE_TRIES
+    assert delays[3:8] == [5, 10, 20, 40, 80]
+    assert max(delays) == accounts.LOGIN_MAX_DELAY.total_seconds() == 900
+
+
+async def test_nobody_can_lock_the_owner_out_from_other_addresses(orm) -> None:
+    """Five wrong passwords from five addresses blocked the right one from the owner's own for 15 minutes."""
+    with orm:
+        await accounts.create_user("kim@example.org", "Kim", PASSWORD)
+        for i in range(20):
+            with pytest.raises(accounts.LoginFailed):
+                await accounts.authenticate("kim@example.org", f"wrong password {i}", f"203.0.113.{i}")
+        user = await accounts.authenticate("kim@example.org", PASSWORD, "198.51.100.7")
+        assert user.email == "kim@example.org"
+        # The attacker's own address does wait.
+        with pytest.raises(accounts.Throttled):
+            for i in range(accounts.LOGIN_FREE_TRIES + 1):
+                with contextlib.suppress(accounts.LoginFailed):
+                    await accounts.authenticate("kim@example.org", f"again {i}", "203.0.113.250")
 
 
 async def test_login_limits_are_counted_in_the_database(orm) -> None:

@@ -342,9 +342,11 @@ def test_a_password_change_closes_the_play_pages_and_the_pdf_to_an_old_cookie(
 
 # -- rate limits ------------------------------------------------------------------------------------------
 def test_login_is_rate_limited_per_account_across_sessions(web: Any) -> None:
+    from elearning.storage.accounts import LOGIN_FREE_TRIES
+
     web.register()
     web.logout()
-    for attempt in range(5):
+    for attempt in range(LOGIN_FREE_TRIES):
         web.client.cookies.clear()  # a fresh session each time: the limit is not in the cookie
         wrong = web.login(password=f"fout wachtwoord {attempt}")
         assert wrong.status_code == 400 and "horen niet bij elkaar" in wrong.text

@@ -31,7 +31,12 @@ class Limit:
     window: timedelta
 
 
-LOGIN_PER_ACCOUNT = Limit(5, timedelta(minutes=15))
+# Failed logins: a progressive delay per (account, address) pair, so that nobody can lock the owner
+# out by failing from other addresses; a hard limit per address against password spraying.
+LOGIN_FREE_TRIES = 3  # per account and address before the delay starts
+LOGIN_FIRST_DELAY = timedelta(seconds=5)  # then doubled per failure ...
+LOGIN_MAX_DELAY = timedelta(minutes=15)  # ... up to this
+LOGIN_WINDOW = timedelta(hours=1)  # failures older than this no longer count
 LOGIN_PER_ADDRESS = Limit(30, timedelta(minutes=15))
 RESET_PER_ACCOUNT = Limit(3, timedelta(hours=1))
 RESET_PER_ADDRESS = Limit(10, timedelta(hours=1))
@@ -51,6 +56,10 @@ class LoginFailed(Exception):
 
 class Throttled(Exception):
     """Too many tries; the caller shows the same message whether the account exists or not."""
+
+    def __init__(self, retry_after: timedelta = timedelta(minutes=15)) -> None:
+        super().__init__(f"try again in {retry_after}")
+        self.retry_after = retry_after
 
 
 def normalise_email(raw: str) -> str:
@@ -135,20 +144,39 @@ async def find_user(email: str) -> User | None:
     return await User.filter(email=normalise_email(email)).first()
 
 
+def login_delay(failures: int) -> timedelta:
+    """How long to wait after the last failure, given the failures of one account from one address."""
+    if failures < LOGIN_FREE_TRIES:
+        return timedelta(0)
+    return min(LOGIN_FIRST_DELAY * 2 ** (failures - LOGIN_FREE_TRIES), LOGIN_MAX_DELAY)
+
+
+async def _pair_wait(pair: str, at: datetime) -> timedelta:
+    recent = ThrottleHit.filter(bucket=pair, created_at__gte=at - LOGIN_WINDOW)
+    failures = await recent.count()
+    if failures < LOGIN_FREE_TRIES:
+        return timedelta(0)
+    last = await recent.order_by("-created_at").first()
+    assert last is not None  # noqa: S101 - counted above
+    return max(timedelta(0), last.created_at + login_delay(failures) - at)
+
+
 async def authenticate(email: str, password: str, address: str) -> User:
-    """The user with these credentials; raises LoginFailed or Throttled."""
-    buckets = [
-        (_account_bucket("login", email), LOGIN_PER_ACCOUNT),
-        (_address_bucket("login", address), LOGIN_PER_ADDRESS),
-    ]
-    if await _over_limit(buckets):
-        raise Throttled()
+    """The user with these credentials; raises LoginFailed or Throttled (with how long to wait)."""
+    pair = f"login-pair:{_digest(normalise_email(email))[:40]}:{address[:60]}"
+    per_address = _address_bucket("login", address)
+    at = now()
+    if await _over_limit([(per_address, LOGIN_PER_ADDRESS)]):
+        raise Throttled(LOGIN_PER_ADDRESS.window)
+    wait = await _pair_wait(pair, at)
+    if wait > timedelta(0):
+        raise Throttled(wait)
     user = await find_user(email)
     ok = await verify_password(user.password_hash if user else None, password)
     if not ok or user is None:
-        await _hit(*(b for b, _ in buckets))
+        await _hit(pair, per_address)
         raise LoginFailed()
-    await ThrottleHit.filter(bucket=buckets[0][0]).delete()
+    await ThrottleHit.filter(bucket=pair).delete()
     if needs_rehash(user.password_hash):
         user.password_hash = await hash_password(password)
         await user.save(update_fields=["password_hash"])

@@ -203,8 +203,10 @@ EN: dict[str, str] = {
     "Uw wachtwoord is veranderd. Log in met uw nieuwe wachtwoord.":
         "Your password has been changed. Log in with your new password.",
     "Vul uw wachtwoord in.": "Enter your password.",
-    "Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw.":
-        "Too many failed attempts. Wait a quarter of an hour and try again.",
+    "Te veel mislukte pogingen. Wacht {n} seconden en probeer het dan opnieuw.":
+        "Too many failed attempts. Wait {n} seconds and try again.",
+    "Te veel mislukte pogingen. Wacht {n} minuten en probeer het dan opnieuw.":
+        "Too many failed attempts. Wait {n} minutes and try again.",
     "Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw.":
         "This e-mail address and password do not match. Check them and try again.",
     "Uw gegevens zijn opgeslagen.": "Your details have been saved.",

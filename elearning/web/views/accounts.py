@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -206,8 +207,13 @@ async def login(request: Request) -> Response:
         if not errors:
             try:
                 user = await accounts.authenticate(form_values["email"], password, client_address(request))
-            except accounts.Throttled:
-                errors["email"] = _("Te veel mislukte pogingen. Wacht een kwartier en probeer het dan opnieuw.")
+            except accounts.Throttled as exc:
+                seconds = max(1, math.ceil(exc.retry_after.total_seconds()))
+                errors["email"] = (
+                    _("Te veel mislukte pogingen. Wacht {n} seconden en probeer het dan opnieuw.", n=seconds)
+                    if seconds < 120 else
+                    _("Te veel mislukte pogingen. Wacht {n} minuten en probeer het dan opnieuw.", n=math.ceil(seconds / 60))
+                )
             except accounts.LoginFailed:
                 errors["email"] = _("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw.")
             else:
