@@ -187,10 +187,12 @@ def test_failed_logins_slow_down_one_address_progressively(web) -> None:
 
 
 def test_the_delay_doubles_and_is_capped() -> None:
-    delays = [accounts.login_delay(n).total_seconds() for n in range(0, 12)]
-    assert delays[:accounts.LOGIN_FREE_TRIES] == [0] * accounts.LOGIN_FREE_TRIES
+    from elearning.storage import throttle
+
+    delays = [throttle.delay(n).total_seconds() for n in range(0, 12)]
+    assert delays[:throttle.FREE_TRIES] == [0] * throttle.FREE_TRIES
     assert delays[3:8] == [5, 10, 20, 40, 80]
-    assert max(delays) == accounts.LOGIN_MAX_DELAY.total_seconds() == 900
+    assert max(delays) == throttle.MAX_DELAY.total_seconds() == 900
 
 
 async def test_nobody_can_lock_the_owner_out_from_other_addresses(orm) -> None:
@@ -520,3 +522,18 @@ async def test_password_hashing_runs_at_most_a_few_at_once(monkeypatch: pytest.M
                                                        parallelism=real.parallelism))
     await asyncio.gather(*(passwords.hash_password(f"wachtwoord {i}") for i in range(12)))
     assert 1 <= most <= passwords.CONCURRENT_HASHES
+
+
+def test_guessing_the_current_password_is_slowed_down(web) -> None:
+    """Changing the password or the address checks the current one: without a limit, a stolen
+    session could guess it as fast as argon2 allows."""
+    web.register()
+    for i in range(accounts.LOGIN_FREE_TRIES):
+        wrong = web.post("/account/password", {"old_password": f"gok {i}", "new_password": "een nieuw wachtwoord"},
+                         token_from="/account")
+        assert wrong.status_code == 400 and "Uw huidige wachtwoord klopt niet." in wrong.text
+    waiting = web.post("/account/password", {"old_password": PASSWORD, "new_password": "een nieuw wachtwoord"},
+                       token_from="/account")
+    assert waiting.status_code == 400 and "Te veel mislukte pogingen. Wacht 5 seconden" in waiting.text
+    address = web.post("/account", {"name": "Sanne", "email": "nieuw@example.org", "current_password": PASSWORD})
+    assert address.status_code == 400 and "Te veel mislukte pogingen." in address.text

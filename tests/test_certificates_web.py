@@ -591,3 +591,23 @@ def _show_rendered(page: Any, base_url: str, template: str, status: int) -> None
     page.route(f"{base_url}/shown", lambda route: route.fulfill(status=status, body=html,
                                                                 content_type="text/html; charset=utf-8"))
     page.goto("/shown")
+
+
+def test_reissues_are_limited_per_day(web, passing_path, database_url: str) -> None:
+    """Each re-issue renders a PDF: without a limit, a learner could keep a worker busy at will."""
+    from elearning.web.views.certificates import REISSUES_PER_USER
+
+    _pass(web, passing_path, name="Naam 0")
+    done = 0
+    for i in range(1, REISSUES_PER_USER.tries + 2):
+        web.post("/account", {"name": f"Naam {i}", "email": "sanne@example.org", "registration_number": "",
+                              "current_password": ""})
+        current = _only(_PDF_LINK, web.get("/certificates").text)
+        response = web.post(f"/certificates/{current}/reissue", {}, token_from=f"/certificates/{current}/reissue")
+        if response.status_code == 429:
+            break
+        done += 1
+    assert done == REISSUES_PER_USER.tries
+    assert response.status_code == 429
+    assert "Je liet vandaag al vaak een nieuw certificaat maken. Probeer het morgen opnieuw." in response.text
+    assert len(_rows(database_url)) == REISSUES_PER_USER.tries + 1  # nothing was made past the limit

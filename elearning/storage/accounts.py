@@ -19,24 +19,15 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from elearning.storage import sessions
+from elearning.storage import sessions, throttle
 from elearning.storage.attempts import now
-from elearning.storage.models import EmailConfirmation, PasswordReset, Role, ThrottleHit, User
+from elearning.storage.models import EmailConfirmation, PasswordReset, Role, User
 from elearning.storage.passwords import hash_password, needs_rehash, verify_password
+from elearning.storage.throttle import Limit
 
-
-@dataclass(frozen=True)
-class Limit:
-    tries: int
-    window: timedelta
-
-
-# Failed logins: a progressive delay per (account, address) pair, so that nobody can lock the owner
-# out by failing from other addresses; a hard limit per address against password spraying.
-LOGIN_FREE_TRIES = 3  # per account and address before the delay starts
-LOGIN_FIRST_DELAY = timedelta(seconds=5)  # then doubled per failure ...
-LOGIN_MAX_DELAY = timedelta(minutes=15)  # ... up to this
-LOGIN_WINDOW = timedelta(hours=1)  # failures older than this no longer count
+# Failed logins: a progressive delay per (account, address) pair (throttle.wait), so that nobody
+# can lock the owner out by failing from other addresses; a hard limit per address against spraying.
+LOGIN_FREE_TRIES = throttle.FREE_TRIES
 LOGIN_PER_ADDRESS = Limit(30, timedelta(minutes=15))
 RESET_PER_ACCOUNT = Limit(3, timedelta(hours=1))
 RESET_PER_ADDRESS = Limit(10, timedelta(hours=1))
@@ -99,19 +90,9 @@ def _address_bucket(kind: str, address: str) -> str:
     return f"{kind}-ip:{address[:80]}"
 
 
-# -- throttling ------------------------------------------------------------------------
-async def _over_limit(buckets: list[tuple[str, Limit]]) -> bool:
-    at = now()
-    for bucket, limit in buckets:
-        count = await ThrottleHit.filter(bucket=bucket, created_at__gte=at - limit.window).count()
-        if count >= limit.tries:
-            return True
-    return False
-
-
-async def _hit(*buckets: str) -> None:
-    at = now()
-    await ThrottleHit.bulk_create([ThrottleHit(bucket=b, created_at=at) for b in buckets])
+def _login_pairs(email: str) -> str:
+    """The start of the buckets of failed logins of this account, one per address."""
+    return f"login-pair:{_digest(normalise_email(email))[:40]}:"
 
 
 # -- accounts ------------------------------------------------------------------------
@@ -129,11 +110,7 @@ async def create_user(email: str, name: str, password: str, *, registration_numb
 
 async def registration_allowed(address: str) -> bool:
     """Counts this try; False when the address made too many accounts lately."""
-    bucket = _address_bucket("register", address)
-    if await _over_limit([(bucket, REGISTER_PER_ADDRESS)]):
-        return False
-    await _hit(bucket)
-    return True
+    return await throttle.allowed(_address_bucket("register", address), REGISTER_PER_ADDRESS)
 
 
 async def get_user(user_id: int) -> User | None:
@@ -144,39 +121,35 @@ async def find_user(email: str) -> User | None:
     return await User.filter(email=normalise_email(email)).first()
 
 
-def login_delay(failures: int) -> timedelta:
-    """How long to wait after the last failure, given the failures of one account from one address."""
-    if failures < LOGIN_FREE_TRIES:
-        return timedelta(0)
-    return min(LOGIN_FIRST_DELAY * 2 ** (failures - LOGIN_FREE_TRIES), LOGIN_MAX_DELAY)
-
-
-async def _pair_wait(pair: str, at: datetime) -> timedelta:
-    recent = ThrottleHit.filter(bucket=pair, created_at__gte=at - LOGIN_WINDOW)
-    failures = await recent.count()
-    if failures < LOGIN_FREE_TRIES:
-        return timedelta(0)
-    last = await recent.order_by("-created_at").first()
-    assert last is not None  # noqa: S101 - counted above
-    return max(timedelta(0), last.created_at + login_delay(failures) - at)
+async def check_password(user: User, password: str) -> bool:
+    """Whether `password` is the user's current one (to change the password or the address);
+    raises Throttled when wrong guesses came too fast (the same progressive delay as login)."""
+    bucket = f"password-check:{user.id}"
+    wait = await throttle.wait(bucket)
+    if wait:
+        raise Throttled(wait)
+    if await verify_password(user.password_hash, password):
+        await throttle.clear(bucket)
+        return True
+    await throttle.hit(bucket)
+    return False
 
 
 async def authenticate(email: str, password: str, address: str) -> User:
     """The user with these credentials; raises LoginFailed or Throttled (with how long to wait)."""
-    pair = f"login-pair:{_digest(normalise_email(email))[:40]}:{address[:60]}"
+    pair = f"{_login_pairs(email)}{address[:60]}"
     per_address = _address_bucket("login", address)
-    at = now()
-    if await _over_limit([(per_address, LOGIN_PER_ADDRESS)]):
+    if await throttle.over_limit([(per_address, LOGIN_PER_ADDRESS)]):
         raise Throttled(LOGIN_PER_ADDRESS.window)
-    wait = await _pair_wait(pair, at)
-    if wait > timedelta(0):
+    wait = await throttle.wait(pair)
+    if wait:
         raise Throttled(wait)
     user = await find_user(email)
     ok = await verify_password(user.password_hash if user else None, password)
     if not ok or user is None:
-        await _hit(pair, per_address)
+        await throttle.hit(pair, per_address)
         raise LoginFailed()
-    await ThrottleHit.filter(bucket=pair).delete()
+    await throttle.clear(pair)
     if needs_rehash(user.password_hash):
         user.password_hash = await hash_password(password)
         await user.save(update_fields=["password_hash"])
@@ -233,9 +206,9 @@ async def request_reset(email: str, address: str) -> tuple[User, str] | None:
         (_account_bucket("reset", email), RESET_PER_ACCOUNT),
         (_address_bucket("reset", address), RESET_PER_ADDRESS),
     ]
-    if await _over_limit(buckets):
+    if await throttle.over_limit(buckets):
         return None
-    await _hit(*(b for b, _ in buckets))
+    await throttle.hit(*(b for b, _ in buckets))
     user = await find_user(email)
     if user is None:
         return None
@@ -273,7 +246,7 @@ async def reset_password(token: str, password: str) -> User | None:
         await user.save(using_db=conn, update_fields=["password_hash", "auth_epoch", "updated_at"])
         await _void_address_changes(user.id, at, conn)
         await sessions.end_all(user.id, conn=conn)
-    await ThrottleHit.filter(bucket=_account_bucket("login", user.email)).delete()
+    await throttle.clear_prefix(_login_pairs(user.email))
     return user
 
 
@@ -289,11 +262,7 @@ class Mailing:
 
 
 async def _confirm_allowed(email: str) -> bool:
-    bucket = _account_bucket("confirm", email)
-    if await _over_limit([(bucket, CONFIRM_PER_ADDRESS)]):
-        return False
-    await _hit(bucket)
-    return True
+    return await throttle.allowed(_account_bucket("confirm", email), CONFIRM_PER_ADDRESS)
 
 
 async def _new_confirmation(purpose: str, email: str, **values: object) -> str:

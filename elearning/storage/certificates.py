@@ -28,9 +28,10 @@ from elearning.certificates.registration import (
     normalise_registration_number,
 )
 from elearning.course.model import Course
-from elearning.storage.accounts import Limit
+from elearning.storage import throttle
 from elearning.storage.attempts import now
-from elearning.storage.models import Attempt, Certificate, ThrottleHit, User
+from elearning.storage.models import Attempt, Certificate, User
+from elearning.storage.throttle import Limit
 
 if TYPE_CHECKING:
     from elearning.certificates.exports import ExportRow
@@ -334,10 +335,4 @@ async def export_rows(course_id: str, start: date, end: date) -> list[ExportRow]
 # -- verification rate limit ------------------------------------------------------------------------
 async def verification_allowed(address: str) -> bool:
     """Counts this lookup; False when the address looked up too many codes lately (login's throttle table)."""
-    bucket = f"verify-ip:{address[:80]}"
-    at = now()
-    count = await ThrottleHit.filter(bucket=bucket, created_at__gte=at - VERIFY_PER_ADDRESS.window).count()
-    if count >= VERIFY_PER_ADDRESS.tries:
-        return False
-    await ThrottleHit.create(bucket=bucket, created_at=at)
-    return True
+    return await throttle.allowed(f"verify-ip:{address[:80]}", VERIFY_PER_ADDRESS)

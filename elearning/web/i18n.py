@@ -384,6 +384,11 @@ EN: dict[str, str] = {
     "deze browser": "this browser",
     "Overal anders uitloggen": "Log out everywhere else",
     "Je bent nu overal uitgelogd, behalve in deze browser.": "You are now logged out everywhere except in this browser.",
+    "Even wachten": "Please wait",
+    "Je deed dit in korte tijd heel vaak. Wacht een uur en probeer het dan opnieuw. Er is niets verloren.":
+        "You did this very often in a short time. Wait an hour and try again. Nothing is lost.",
+    "Je liet vandaag al vaak een nieuw certificaat maken. Probeer het morgen opnieuw.":
+        "You had a new certificate made many times today. Try again tomorrow.",
     # errors
     "Pagina niet gevonden": "Page not found",
     "Geen toegang": "No access",

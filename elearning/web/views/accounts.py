@@ -20,7 +20,7 @@ from elearning.certificates.registration import (
 from elearning.storage import accounts
 from elearning.storage import sessions as session_store
 from elearning.storage.attempts import adopt_guest_attempts
-from elearning.storage.passwords import MAX_LENGTH, MIN_LENGTH, verify_password
+from elearning.storage.passwords import MAX_LENGTH, MIN_LENGTH
 from elearning.web import forms, i18n, session
 from elearning.web.views._base import client_address, redirect, render, safe_next, settings
 
@@ -68,6 +68,21 @@ def _registration_number(request: Request, raw: str, errors: dict[str, str]) -> 
         else:
             errors["registration_number"] = exc.message
         return None
+
+
+def _wait_message(_: Translate, exc: accounts.Throttled) -> str:
+    seconds = max(1, math.ceil(exc.retry_after.total_seconds()))
+    if seconds < 120:
+        return _("Te veel mislukte pogingen. Wacht {n} seconden en probeer het dan opnieuw.", n=seconds)
+    return _("Te veel mislukte pogingen. Wacht {n} minuten en probeer het dan opnieuw.", n=math.ceil(seconds / 60))
+
+
+async def _wrong_current_password(_: Translate, user: accounts.User, password: str, wrong: str) -> str | None:
+    """The message when `password` is not the user's current one (or was guessed too often), else None."""
+    try:
+        return None if await accounts.check_password(user, password) else wrong
+    except accounts.Throttled as exc:
+        return _wait_message(_, exc)
 
 
 def _password(form: FormData, name: str) -> str:
@@ -208,12 +223,7 @@ async def login(request: Request) -> Response:
             try:
                 user = await accounts.authenticate(form_values["email"], password, client_address(request))
             except accounts.Throttled as exc:
-                seconds = max(1, math.ceil(exc.retry_after.total_seconds()))
-                errors["email"] = (
-                    _("Te veel mislukte pogingen. Wacht {n} seconden en probeer het dan opnieuw.", n=seconds)
-                    if seconds < 120 else
-                    _("Te veel mislukte pogingen. Wacht {n} minuten en probeer het dan opnieuw.", n=math.ceil(seconds / 60))
-                )
+                errors["email"] = _wait_message(_, exc)
             except accounts.LoginFailed:
                 errors["email"] = _("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw.")
             else:
@@ -279,8 +289,10 @@ async def profile(request: Request) -> Response:
     new_email = accounts.normalise_email(form_values["email"])
     email_changes = new_email != user.email
     if email_changes and not errors:
-        if not await verify_password(user.password_hash, _password(form, "current_password")):
-            errors["current_password"] = _("Vul uw huidige wachtwoord in om uw e-mailadres te veranderen.")
+        wrong = await _wrong_current_password(_, user, _password(form, "current_password"),
+                                              _("Vul uw huidige wachtwoord in om uw e-mailadres te veranderen."))
+        if wrong:
+            errors["current_password"] = wrong
     if errors:
         return await _profile(request, user, form_values, errors, None, 400)
     await accounts.update_details(user, name=form_values["name"], registration_number=number)
@@ -320,8 +332,10 @@ async def change_password(request: Request) -> Response:
     _ = _t(request)
     form = await request.form()
     errors: dict[str, str] = {}
-    if not await verify_password(user.password_hash, _password(form, "old_password")):
-        errors["old_password"] = _("Uw huidige wachtwoord klopt niet.")
+    wrong = await _wrong_current_password(_, user, _password(form, "old_password"),
+                                          _("Uw huidige wachtwoord klopt niet."))
+    if wrong:
+        errors["old_password"] = wrong
     _check_password(_, "new_password", _password(form, "new_password"), errors)
     if not errors:
         await accounts.set_password(user, _password(form, "new_password"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -12,10 +14,13 @@ from elearning import engine
 from elearning.course.model import Course
 from elearning.engine.state import State
 from elearning.storage import attempts as store
+from elearning.storage import throttle
+from elearning.storage.attempts import Owner
 from elearning.storage.models import Attempt
 from elearning.web import i18n
+from elearning.web.errors import error_page
 from elearning.web.session import owner
-from elearning.web.views._base import library, redirect, render
+from elearning.web.views._base import client_address, library, redirect, render
 
 
 def course_status(attempt: Attempt | None) -> str:
@@ -71,6 +76,18 @@ async def course(request: Request) -> Response:
     })
 
 
+STARTS_PER_OWNER = throttle.Limit(20, timedelta(hours=1))
+STARTS_PER_ADDRESS = throttle.Limit(200, timedelta(hours=1))  # an office behind one address
+
+
+async def _may_start(request: Request, who: Owner) -> bool:
+    """A new attempt is a row and events for ever: 300 restarts in two seconds filled tables and skewed analytics."""
+    mine = f"start-user:{who.user_id}" if who.user_id is not None else \
+        f"start-guest:{hashlib.sha256(str(who.guest_key).encode()).hexdigest()[:40]}"
+    return (await throttle.allowed(mine, STARTS_PER_OWNER)
+            and await throttle.allowed(f"start-ip:{client_address(request)}", STARTS_PER_ADDRESS))
+
+
 async def start(request: Request) -> Response:
     lib = library(request)
     current = lib.current(request.path_params["course_id"])
@@ -84,6 +101,8 @@ async def start(request: Request) -> Response:
     # A plain start resumes; a restart makes a new attempt only once (a second click resumes it).
     if latest is not None and (after is None or str(latest.id) != after):
         return redirect(f"/play/{latest.id}")
+    if not await _may_start(request, who):
+        return error_page(request, 429)
     await lib.ensure_snapshot(current)
     state, events = engine.start(current)
     attempt = await store.create_attempt(current, who, state, events)

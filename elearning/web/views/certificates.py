@@ -10,6 +10,7 @@ the same 404 as for a certificate that does not exist.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from starlette.background import BackgroundTask
@@ -22,8 +23,10 @@ from elearning.certificates.render import render_pdf_async
 from elearning.certificates.templates import template_dir
 from elearning.course.model import Course
 from elearning.storage import certificates as store
+from elearning.storage import throttle
 from elearning.storage.models import Attempt, Role, User
 from elearning.web import i18n, session
+from elearning.web.errors import error_page
 from elearning.web.views._base import library, redirect, render, settings
 
 log = logging.getLogger(__name__)
@@ -154,6 +157,9 @@ async def download(request: Request) -> Response:
     })
 
 
+REISSUES_PER_USER = throttle.Limit(5, timedelta(days=1))  # each one renders a PDF
+
+
 async def reissue(request: Request) -> Response:
     certificate_id = request.path_params["certificate_id"]
     here = f"/certificates/{certificate_id}/reissue"
@@ -166,10 +172,14 @@ async def reissue(request: Request) -> Response:
     number = user.registration_number if certificate.data.activity_id else None
     unchanged = certificate.data.learner_name == user.name.strip() and certificate.data.registration_number == number
     status = 200
+    _ = i18n.translator(i18n.language(request))
     if request.method == "POST":
         if certificate.status == store.SUPERSEDED:  # a double submit: the list shows the new one
             return redirect("/certificates?notice=reissued")
         if certificate.status == store.VALID and not unchanged:
+            if not await throttle.allowed(f"reissue:{user.id}", REISSUES_PER_USER):
+                return error_page(request, 429, detail=_(
+                    "Je liet vandaag al vaak een nieuw certificaat maken. Probeer het morgen opnieuw."))
             try:
                 await store.reissue(certificate.id, user, base_url=settings(request).base_url)
             except store.NotReissuable:
