@@ -17,6 +17,7 @@ from elearning.settings import Settings
 from elearning.storage import accounts
 from elearning.storage.attempts import now
 from elearning.storage.models import PasswordReset, Role, ThrottleHit, User
+from elearning.web.app import create_app
 
 PASSWORD = "een goed wachtwoord"
 
@@ -130,8 +131,29 @@ def test_guest_progress_follows_the_link_to_another_device(web, client: TestClie
                                    "registration_number": "", "next": f"/play/{attempt}"})
     client.cookies.clear()  # the mail is opened on a phone, without the guest's cookie
     landed = web.post(take_confirmation_link(settings.outbox_dir, "sanne@example.org"))
-    assert "<h1>Het plein</h1>" in landed.text  # the guest's attempt, now the account's
+    assert "Je account is gemaakt. Log in met je e-mailadres en wachtwoord om verder te gaan." in landed.text
+    assert "Uitloggen" not in landed.text  # another browser is not logged in by a link
+    web.login()
+    assert "<h1>Het plein</h1>" in web.get(f"/play/{attempt}").text  # the guest's attempt, now the account's
     assert "Verder waar u was" in web.get("/courses/buurtronde").text
+
+
+def test_a_confirmation_link_sent_to_someone_else_logs_nobody_in(web, client: TestClient, settings: Settings,
+                                                                  web_for) -> None:
+    """Login CSRF: an attacker registers, sends their own link to a guest mid-course; pressing it
+    logged the guest in as the attacker and moved the guest's progress into the attacker's account."""
+    web.post("/account/register", {"name": "Mallory", "email": "mallory@example.org", "password": PASSWORD,
+                                   "registration_number": ""})
+    link = take_confirmation_link(settings.outbox_dir, "mallory@example.org")
+    with TestClient(create_app(settings)) as victim_browser:
+        victim = web_for(victim_browser)
+        attempt = victim.start()
+        victim.choose(attempt, "c1")
+        pressed = victim.post(link)
+        assert "Uitloggen" not in pressed.text and "Mallory" not in pressed.text
+        assert "<h1>Het plein</h1>" in victim.get(f"/play/{attempt}").text  # still the guest's own
+    web.login("mallory@example.org")
+    assert web.get(f"/play/{attempt}", follow_redirects=False).status_code == 404  # never the attacker's
 
 
 async def test_confirmation_tokens_expire_and_are_stored_hashed(orm) -> None:
@@ -234,13 +256,35 @@ def test_guest_progress_is_kept_when_registering(web, passing_path) -> None:
     assert "Verder waar u was" in web.get("/courses/buurtronde").text
 
 
-def test_guest_progress_is_kept_when_logging_in(web) -> None:
+def test_guest_progress_is_kept_when_logging_in_and_saying_it_is_yours(web) -> None:
     web.register()
     web.logout()
     attempt = web.start()  # as a guest again
     web.choose(attempt, "c1")
-    web.login()
+    asked = web.post("/account/login?next=/courses/buurtronde",
+                     {"email": "sanne@example.org", "password": PASSWORD, "next": "/courses/buurtronde"})
+    assert asked.url.path == "/account/guest-progress"
+    assert "Is dit van jou?" in asked.text and "Een ronde door de buurt: bezig" in asked.text
+    kept = web.post("/account/guest-progress", {"keep": "yes", "next": "/courses/buurtronde"})
+    assert kept.url.path == "/courses/buurtronde"
     assert "<h1>Het plein</h1>" in web.get(f"/play/{attempt}").text
+
+
+def test_a_guests_pass_on_a_shared_computer_is_not_taken_silently(web, passing_path, database_url: str) -> None:
+    """A guest's passed course became the certificate of whoever logged in next in that browser."""
+    web.register("bob@example.org", "Bob")
+    web.logout()
+    attempt = web.start()  # Anna, as a guest, passes
+    for kind, value in passing_path:
+        web.choose(attempt, value) if kind == "choose" else web.answer(attempt, *value.split(","))
+    asked = web.login("bob@example.org")  # Bob logs in at the same computer
+    assert "Is dit van jou?" in asked.text and "Een ronde door de buurt: afgerond: geslaagd" in asked.text
+    assert web.get(f"/play/{attempt}", follow_redirects=False).status_code == 404  # not moved before the answer
+    left = web.post("/account/guest-progress", {"keep": "no", "next": "/"})
+    assert left.url.path == "/"
+    assert web.get(f"/play/{attempt}", follow_redirects=False).status_code == 404
+    assert not re.search(r'href="/certificates/\d+\.pdf"', web.get("/certificates").text)  # no certificate for Bob
+    assert web.get("/account/guest-progress", follow_redirects=False).status_code == 303  # asked once
 
 
 def test_change_details(web) -> None:

@@ -389,6 +389,18 @@ EN: dict[str, str] = {
         "You did this very often in a short time. Wait an hour and try again. Nothing is lost.",
     "Je liet vandaag al vaak een nieuw certificaat maken. Probeer het morgen opnieuw.":
         "You had a new certificate made many times today. Try again tomorrow.",
+    "Je account is gemaakt. Log in met je e-mailadres en wachtwoord om verder te gaan.":
+        "Your account has been created. Log in with your e-mail address and password to go on.",
+    "Is dit van jou?": "Is this yours?",
+    "In deze browser heeft iemand zonder account gewerkt aan:": "In this browser, someone without an account worked on:",
+    "Was jij dat? Dan zetten we het in je account. Op een gedeelde computer kan het ook van iemand anders zijn: "
+    "dan laat je het staan.":
+        "Was that you? Then we put it in your account. On a shared computer it may be someone else's: then leave it.",
+    "Ja, dit is van mij": "Yes, this is mine",
+    "Nee, laat het staan": "No, leave it",
+    "afgerond: geslaagd": "finished: passed",
+    "afgerond: nog niet geslaagd": "finished: not passed yet",
+    "bezig": "in progress",
     # errors
     "Pagina niet gevonden": "Page not found",
     "Geen toegang": "No access",

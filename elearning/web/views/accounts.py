@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 from starlette.background import BackgroundTask, BackgroundTasks
@@ -19,10 +20,10 @@ from elearning.certificates.registration import (
 )
 from elearning.storage import accounts
 from elearning.storage import sessions as session_store
-from elearning.storage.attempts import adopt_guest_attempts
+from elearning.storage.attempts import Owner, adopt_guest_attempts, latest_attempts
 from elearning.storage.passwords import MAX_LENGTH, MIN_LENGTH
 from elearning.web import forms, i18n, session
-from elearning.web.views._base import client_address, redirect, render, safe_next, settings
+from elearning.web.views._base import client_address, library, redirect, render, safe_next, settings
 
 Translate = Callable[..., str]
 NO_REFERRER = {"Referrer-Policy": "no-referrer"}
@@ -91,10 +92,38 @@ def _password(form: FormData, name: str) -> str:
 
 
 async def _welcome(request: Request, user: accounts.User, next_url: str) -> Response:
+    """After logging in: progress made in this browser as a guest moves into the account only when
+    its owner says it is theirs (on a shared computer it may be someone else's pass)."""
     guest = await session.log_in(request, user)
-    if guest:
-        await adopt_guest_attempts(guest, user.id)
+    if guest and await latest_attempts(Owner(guest_key=guest)):
+        request.session["adopt"] = guest
+        return redirect(f"/account/guest-progress?next={quote(next_url, safe='/')}")
     return redirect(next_url)
+
+
+async def guest_progress(request: Request) -> Response:
+    """'Is this yours?': the guest progress found in this browser at login, and the answer."""
+    user = await session.load_user(request)
+    guest = request.session.get("adopt")
+    if user is None or not guest:
+        return redirect("/")
+    _ = _t(request)
+    if request.method == "POST":
+        form = await request.form()
+        next_url = safe_next(form.get("next"))
+        request.session.pop("adopt", None)
+        if form.get("keep") == "yes":
+            await adopt_guest_attempts(str(guest), user.id)
+        return redirect(next_url)
+    titles = {c.id: c.meta.title for c in library(request).courses()}
+    found = await latest_attempts(Owner(guest_key=str(guest)))
+    words = {"passed": _("afgerond: geslaagd"), "failed": _("afgerond: nog niet geslaagd"), "busy": _("bezig")}
+    attempts = [(titles.get(course_id, course_id),
+                 "busy" if a.finished_at is None else ("passed" if a.passed else "failed"))
+                for course_id, a in found.items()]
+    return render(request, "account/guest_progress.html", {
+        "attempts": attempts, "status_text": words, "next": safe_next(request.query_params.get("next")),
+    })
 
 
 # -- register / log in / log out ------------------------------------------------------------
@@ -116,9 +145,11 @@ async def register(request: Request) -> Response:
         if not errors and not await accounts.registration_allowed(client_address(request)):
             errors["email"] = _("Er zijn vanaf uw adres te veel accounts gemaakt. Probeer het over een uur opnieuw.")
         if not errors:
+            # The guest key marks this browser: only it is logged in by the link (see confirm).
+            who = await session.owner(request, create_guest=True)
             mailing = await accounts.start_registration(
                 form_values["email"], form_values["name"], password, registration_number=number,
-                guest_key=request.session.get("guest"), next_url=next_url,
+                guest_key=who.guest_key if who else None, next_url=next_url,
             )
             # The same page whether the address is free or already has an account: only the
             # mailbox's owner learns which (no user enumeration).
@@ -193,9 +224,15 @@ async def confirm(request: Request) -> Response:
     row, user = confirmed
     if row.purpose == "change":
         return redirect("/account?notice=email")
-    guest = await session.log_in(request, user)
-    for key in {guest, row.guest_key} - {None}:
-        await adopt_guest_attempts(key, user.id)  # type: ignore[arg-type]
+    if row.guest_key:  # the progress of the browser that registered is the registrant's
+        await adopt_guest_attempts(row.guest_key, user.id)
+    if row.guest_key is None or request.session.get("guest") != row.guest_key:
+        # Another browser pressed the button: someone else's link (login CSRF: an attacker's own
+        # link sent to a guest would log the guest into the attacker's account) or the owner on
+        # another device. The account exists now; whoever it is logs in with the password, and
+        # this browser's own session (a guest's progress) is left as it was.
+        return redirect("/account/login?notice=confirmed")
+    await session.log_in(request, user)
     return redirect(safe_next(row.next_url))
 
 
@@ -208,6 +245,8 @@ async def login(request: Request) -> Response:
     notice = None
     if request.query_params.get("notice") == "reset":
         notice = _("Uw wachtwoord is veranderd. Log in met uw nieuwe wachtwoord.")
+    elif request.query_params.get("notice") == "confirmed":
+        notice = _("Je account is gemaakt. Log in met je e-mailadres en wachtwoord om verder te gaan.")
     if request.method == "POST":
         form = await request.form()
         next_url = safe_next(form.get("next"))
