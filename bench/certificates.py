@@ -34,8 +34,7 @@ from elearning.certificates.codes import generate_code, verify_url
 from elearning.certificates.data import sample_certificate
 from elearning.certificates.render import PDF_OPTIONS, render_html, render_pdf
 from elearning.certificates.templates import TEMPLATES_DIR
-from elearning.testing import free_port, running_server, server_env
-from elearning.web.mail import take_link
+from elearning.testing import free_port, running_server, server_env, take_link
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import confirm_in_browser, set_role
+from conftest import confirm_in_browser, need_program, set_role
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 from starlette.testclient import TestClient
@@ -382,11 +382,9 @@ def test_an_administrator_revokes_a_certificate(web, passing_path, settings: Set
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_certificate_pages_are_valid_html(web, passing_path, settings: Settings, web_for, database_url: str,
                                           tmp_path: Path) -> None:
-    import shutil
     import sys
 
-    if shutil.which("java") is None:
-        pytest.skip("the Nu HTML Checker needs Java (scripts/test installs it)")
+    need_program("java", "the Nu HTML Checker needs Java (scripts/test installs it)")
     out = tmp_path / "pages"
     out.mkdir()
 

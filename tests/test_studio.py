@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import WEB_COURSE, Web, run_async, set_role
+from conftest import WEB_COURSE, Web, need_program, run_async, set_role
 from starlette.testclient import TestClient
 
 from elearning.settings import Settings
@@ -336,8 +336,7 @@ def test_the_serve_command_has_a_dev_option() -> None:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_studio_pages_are_valid_html(web: Web, settings: Settings, tmp_path: Path) -> None:
-    if shutil.which("java") is None:
-        pytest.skip("the Nu HTML Checker needs Java (scripts/test installs it)")
+    need_program("java", "the Nu HTML Checker needs Java (scripts/test installs it)")
     become_author(web, settings)
     out = tmp_path / "pages"
     out.mkdir()
