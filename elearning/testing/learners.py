@@ -82,7 +82,7 @@ class _Connection(asyncio.Protocol):
             self._parse()
         except ValueError as exc:
             self._fail(TransportError(f"a malformed response: {exc}"))
-            assert self.transport is not None
+            assert self.transport is not None  # noqa: S101 - narrows the type; set before this point
             self.transport.close()
 
     def _fail(self, exc: Exception) -> None:
@@ -163,7 +163,7 @@ class Client:
             except (OSError, TimeoutError) as exc:
                 raise TransportError(f"cannot connect to {self.host}:{self.port}: {exc!r}") from exc
             self.connection = connection
-        assert connection.transport is not None
+        assert connection.transport is not None  # noqa: S101 - narrows the type; set before this point
         head = [f"{method} {path} HTTP/1.1\r\n".encode(), self.host_header]
         if cookie is not None:
             head.append(f"Cookie: {cookie}\r\n".encode())
@@ -264,7 +264,7 @@ class Learner:
     session: str | None = None  # the value of the session cookie
 
     async def _request(self, kind: str, method: str, path: str, form: dict[str, Any] | None = None) -> Response:
-        assert self.client is not None
+        assert self.client is not None  # noqa: S101 - narrows the type; set before this point
         cookie = f"{SESSION_COOKIE}={self.session}" if self.session else None
         body = urlencode(form, doseq=True).encode() if form is not None else None
         started = time.perf_counter()
@@ -336,7 +336,7 @@ class Learner:
             return False
         self.unanswered -= 1
         values = tuple(form["answer"]) if "answer" in form else (form["choice"],)
-        assert self.attempt is not None
+        assert self.attempt is not None  # noqa: S101 - narrows the type; set before this point
         self.acknowledged.append(Acknowledged(self.attempt, int(form["step"]), values))
         return True
 
