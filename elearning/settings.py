@@ -77,6 +77,12 @@ def _rendering(name: str, raw: str) -> str:
     return raw
 
 
+def _password_hash_cost(name: str, raw: str) -> str:
+    if raw not in ("owasp", "minimal"):
+        raise SettingsError(f"Setting {name} has value {raw!r}. Use owasp or minimal.")
+    return raw
+
+
 def _log_format(name: str, raw: str) -> str:
     if raw not in ("json", "text"):
         raise SettingsError(f"Setting {name} has value {raw!r}. Use json or text.")
@@ -107,7 +113,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BASE_URL", "http://127.0.0.1:8000", "The public address of the site, used in e-mails.", _base_url),
     Setting("HTTPS", None, "Served behind HTTPS: Secure cookies and HSTS. Default: true when BASE_URL "
             "starts with https://.", _bool),
-    Setting("SMTP_HOST", None, "Mail server. Without it, mails are written to DATA_DIR/outbox/."),
+    Setting("SMTP_HOST", None, "Mail server. Without it, mails are written to DATA_DIR/outbox/. New accounts and "
+            "changed addresses are confirmed by a mailed link, so production needs a working mail server."),
     Setting("SMTP_PORT", "587", "Mail server port.", _int),
     Setting("SMTP_USER", None, "Mail server user name."),
     Setting("SMTP_PASSWORD", None, "Mail server password."),
@@ -132,6 +139,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RETENTION_SESSIONS_DAYS", "30", "Ended sessions are deleted this many days after they ended.", _int),
     Setting("CLEANUP_INTERVAL_MINUTES", "60", "How often `serve` applies the RETENTION_* settings (0: never; "
             "then run `elearning cleanup` from cron).", _int),
+    Setting("PASSWORD_HASH_COST", "owasp", "Cost of the argon2id password hashes: owasp (19 MiB, 2 passes; "
+            "about 80 ms a hash) or minimal (for test suites only: guessable at speed).", _password_hash_cost),
     Setting("DEBUG", "false", "Show tracebacks on error pages. Never in production.", _bool),
     Setting("DEV", "false", "Author mode (also `elearning serve --dev`): watch COURSES_DIR and recompile "
             "a course on every save; a broken edit keeps the last good version served.", _bool),
@@ -175,6 +184,7 @@ class Settings:
     retention_throttle_hours: int
     retention_sessions_days: int
     cleanup_interval_minutes: int
+    password_hash_cost: str
     debug: bool
     dev: bool
     log_level: str

@@ -183,6 +183,8 @@ def settings(tmp_path: Path, courses_dir: Path, database_url: str) -> Settings:
     return Settings.load(
         {}, data_dir=tmp_path / "data", courses_dir=courses_dir, database_url=database_url,
         secret_key="test-secret-" + "x" * 40, base_url="http://testserver",
+        # Cheap where the test is not about them (tests about them replace these two).
+        certificate_rendering="thread", password_hash_cost="minimal",
     )
 
 

@@ -4,6 +4,7 @@ code opened in the app, who may download, re-issue, revocation, and the pages in
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -196,34 +197,39 @@ def test_a_failed_attempt_gets_no_certificate(web, database_url: str) -> None:
 
 
 # -- the PDF ----------------------------------------------------------------------------------------
-def test_the_downloaded_pdf_reads_back(web, passing_path, tmp_path: Path, database_url: str) -> None:
-    _pass(web, passing_path, name="Anouk de Vries-Bakker", number="4610 123 456")
-    listing = web.get("/certificates").text
-    certificate_id, code = _only(_PDF_LINK, listing), _only(_CODE, listing)
-    response = web.get(f"/certificates/{certificate_id}.pdf")
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "application/pdf"
-    assert re.fullmatch(r'attachment; filename="certificaat-buurtronde-\d{4}-\d\d-\d\d\.pdf"',
-                        response.headers["content-disposition"])
-    pdf = response.content
-    text = _pdf_text(pdf, tmp_path)
-    for printed in ["Anouk de Vries-Bakker", "Een ronde door de buurt", "1 PE-punt", "Registerplein",
-                    "activiteit TEST-0001", "registratienummer 4610123456", code, "Score 6 van 6",
-                    f"http://testserver/verify/{code}"]:
-        assert printed in text, printed
-    assert "sanne@example.org" not in text
-    reader = PdfReader(BytesIO(pdf))
-    assert reader.metadata is not None
-    assert reader.metadata.title == "Certificaat Een ronde door de buurt"
-    assert reader.metadata.subject.startswith("Anouk de Vries-Bakker heeft afgerond op ")  # type: ignore[union-attr]
-    stream = reader.root_object["/Metadata"].get_object()
-    assert isinstance(stream, StreamObject)
-    packet = stream.get_data().split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0]
-    ident = [el for el in ET.fromstring(packet).iter() if f"{PDFA}part" in el.attrib]  # noqa: S314 - our own PDF
-    assert [(el.get(f"{PDFA}part"), el.get(f"{PDFA}conformance")) for el in ident] == [("3", "B")]
-    # Rendered once and stored: a second download sends the stored bytes.
-    assert web.get(f"/certificates/{certificate_id}.pdf").content == pdf
-    assert _rows(database_url)[0]["pdf"] == pdf
+def test_the_downloaded_pdf_reads_back(settings: Settings, web_for, passing_path, tmp_path: Path,
+                                      database_url: str) -> None:
+    """Rendered in a worker process, CERTIFICATE_RENDERING's default (the other tests use a thread)."""
+    app = create_app(dataclasses.replace(settings, certificate_rendering="process"))
+    with TestClient(app, base_url="http://testserver") as client:
+        web = web_for(client)
+        _pass(web, passing_path, name="Anouk de Vries-Bakker", number="4610 123 456")
+        listing = web.get("/certificates").text
+        certificate_id, code = _only(_PDF_LINK, listing), _only(_CODE, listing)
+        response = web.get(f"/certificates/{certificate_id}.pdf")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/pdf"
+        assert re.fullmatch(r'attachment; filename="certificaat-buurtronde-\d{4}-\d\d-\d\d\.pdf"',
+                            response.headers["content-disposition"])
+        pdf = response.content
+        text = _pdf_text(pdf, tmp_path)
+        for printed in ["Anouk de Vries-Bakker", "Een ronde door de buurt", "1 PE-punt", "Registerplein",
+                        "activiteit TEST-0001", "registratienummer 4610123456", code, "Score 6 van 6",
+                        f"http://testserver/verify/{code}"]:
+            assert printed in text, printed
+        assert "sanne@example.org" not in text
+        reader = PdfReader(BytesIO(pdf))
+        assert reader.metadata is not None
+        assert reader.metadata.title == "Certificaat Een ronde door de buurt"
+        assert reader.metadata.subject.startswith("Anouk de Vries-Bakker heeft afgerond op ")  # type: ignore[union-attr]
+        stream = reader.root_object["/Metadata"].get_object()
+        assert isinstance(stream, StreamObject)
+        packet = stream.get_data().split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0]
+        ident = [el for el in ET.fromstring(packet).iter() if f"{PDFA}part" in el.attrib]  # noqa: S314 - our own PDF
+        assert [(el.get(f"{PDFA}part"), el.get(f"{PDFA}conformance")) for el in ident] == [("3", "B")]
+        # Rendered once and stored: a second download sends the stored bytes.
+        assert web.get(f"/certificates/{certificate_id}.pdf").content == pdf
+        assert _rows(database_url)[0]["pdf"] == pdf
 
 
 def test_the_qr_code_opens_the_verification_page(web, passing_path, tmp_path: Path) -> None:
