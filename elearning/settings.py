@@ -123,6 +123,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEFAULT_LANGUAGE", "nl", "Language of the pages for new visitors: nl or en.", _language),
     Setting("TIME_ZONE", "Europe/Amsterdam", "Time zone of the dates printed on certificates and used in "
             "register exports.", _time_zone),
+    Setting("CERTIFICATES_DIR", None, "Folder with the certificate templates, one sub-folder each (see "
+            "certificates/README.md). Default: the templates that come with the program.", _path),
     Setting("CERTIFICATE_RENDERING", "process", "Where certificate PDFs are rendered: process (a worker "
             "process; pages stay fast while certificates render) or thread (a worker thread; less memory).",
             _rendering),
@@ -176,6 +178,7 @@ class Settings:
     mail_from: str
     default_language: str
     time_zone: str
+    certificates_dir: Path | None
     certificate_rendering: str
     session_idle_minutes: int
     session_lifetime_days: int
@@ -211,14 +214,7 @@ class Settings:
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Read every setting (from `environ`, default os.environ); keyword overrides win."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for s in SETTINGS:
-            raw = env.get(s.name)
-            if raw is None or raw == "":
-                values[s.name.lower()] = None if s.default is None else s.kind(s.name, s.default)
-            else:
-                values[s.name.lower()] = s.kind(s.name, raw)
+        values: dict[str, Any] = {s.name.lower(): read(s.name, environ) for s in SETTINGS}
         values.update(overrides)
         data_dir = Path(values["data_dir"])
         values["data_dir"] = data_dir
@@ -234,6 +230,16 @@ class Settings:
         if unknown:
             raise SettingsError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
         return cls(**values)
+
+
+def read(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """One setting's value (from `environ`, default os.environ), checked as Settings.load does;
+    for a command that needs that one only (Settings.load makes DATA_DIR/secret_key)."""
+    setting = next(s for s in SETTINGS if s.name == name)
+    raw = (os.environ if environ is None else environ).get(name)
+    if raw is None or raw == "":
+        return None if setting.default is None else setting.kind(name, setting.default)
+    return setting.kind(name, raw)
 
 
 def _stored_secret_key(data_dir: Path) -> str:

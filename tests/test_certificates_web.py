@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable
@@ -19,6 +20,7 @@ from pypdf import PdfReader
 from pypdf.generic import StreamObject
 from starlette.testclient import TestClient
 
+from elearning.certificates.templates import TEMPLATES_DIR
 from elearning.settings import Settings
 from elearning.storage import accounts, db
 from elearning.storage import certificates as store
@@ -230,6 +232,22 @@ def test_the_downloaded_pdf_reads_back(settings: Settings, web_for, passing_path
         # Rendered once and stored: a second download sends the stored bytes.
         assert web.get(f"/certificates/{certificate_id}.pdf").content == pdf
         assert _rows(database_url)[0]["pdf"] == pdf
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_certificates_dir_holds_the_providers_own_templates(settings: Settings, web_for, passing_path,
+                                                              tmp_path: Path) -> None:
+    own = tmp_path / "sjablonen"
+    shutil.copytree(TEMPLATES_DIR / "standaard", own / "standaard")
+    html = own / "standaard" / "certificate.html"
+    html.write_text(html.read_text().replace('{{ _("Hierbij verklaren wij dat") }}', "De Buurtacademie verklaart dat"))
+    with TestClient(create_app(dataclasses.replace(settings, certificates_dir=own)),
+                    base_url="http://testserver") as client:
+        web = web_for(client)
+        _pass(web, passing_path)
+        certificate_id = _only(_PDF_LINK, web.get("/certificates").text)
+        text = _pdf_text(web.get(f"/certificates/{certificate_id}.pdf").content, tmp_path)
+    assert "De Buurtacademie verklaart dat" in text and "Hierbij verklaren wij dat" not in text
 
 
 def test_the_qr_code_opens_the_verification_page(web, passing_path, tmp_path: Path) -> None:
