@@ -64,13 +64,14 @@ class Server:
 
 @contextmanager
 def running_server(root: Path, *args: str, port: int | None = None, env: dict[str, str] | None = None,
-                   startup: float = 30) -> Iterator[Server]:
-    """`elearning serve ARGS` with its data under `root` (see server_env), until the block ends."""
+                   startup: float = 30, bin_dir: Path = BIN) -> Iterator[Server]:
+    """`elearning serve ARGS` with its data under `root` (see server_env), until the block ends;
+    the `elearning` of `bin_dir` (default: this Python's, so the package under test)."""
     port = port or free_port()
     env = env if env is not None else server_env(root, port)
     log = root / "server.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([str(BIN / "elearning"), "serve", "--port", str(port), *args],  # noqa: S603 - our own command
+        proc = subprocess.Popen([str(bin_dir / "elearning"), "serve", "--port", str(port), *args],  # noqa: S603 - our own command
                                 cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
