@@ -303,6 +303,7 @@ def test_a_database_outage_is_a_try_again_page(settings: Settings, log_lines: li
 
 
 # -- several workers -----------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_several_workers_share_sessions_and_rate_limits(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "web-course", tmp_path / "courses" / "buurtronde")
     port = free_port()
