@@ -297,6 +297,7 @@ async def test_async_render_leaves_the_event_loop_free() -> None:
     assert len(during) >= 3, (len(during), took)
 
 
+@pytest.mark.slow  # starts a worker process and renders in it
 async def test_concurrent_renders_queue_and_can_run_in_a_worker_process() -> None:
     from elearning.certificates.render import RENDER_CONCURRENCY, render_limiter
 

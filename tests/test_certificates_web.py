@@ -404,6 +404,7 @@ def test_an_administrator_revokes_a_certificate(web, passing_path, settings: Set
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.slow
 def test_certificate_pages_are_valid_html(web, passing_path, settings: Settings, web_for, database_url: str,
                                           tmp_path: Path) -> None:
     import sys

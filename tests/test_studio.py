@@ -358,6 +358,7 @@ def test_the_serve_command_has_a_dev_option() -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.slow
 def test_studio_pages_are_valid_html(web: Web, settings: Settings, tmp_path: Path) -> None:
     need_program("java", "the Nu HTML Checker needs Java (scripts/test installs it)")
     become_author(web, settings)

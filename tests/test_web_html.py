@@ -11,6 +11,7 @@ from conftest import need_program
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.slow
 def test_pages_are_valid_html(web, tmp_path: Path) -> None:
     need_program("java", "the Nu HTML Checker needs Java (scripts/test installs it)")
     out = tmp_path / "pages"
