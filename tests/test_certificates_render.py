@@ -261,19 +261,17 @@ def test_a_templates_folder_of_ones_own(tmp_path: Path) -> None:
         template_dir("standaard", tmp_path)
 
 
-def test_template_yaml_mistakes_are_reported(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("yaml_text", "message"), [
+    ("name: X\nlanguage: nl\ncolour: red\n", "unknown key 'colour'"),
+    ("name: X\nlanguage: fr\n", "language 'fr' must be 'nl' or 'en'"),
+    ("name: X\nlanguages: [nl, de]\n", "language 'de' must be 'nl' or 'en'"),
+    ("name: X\nlanguages: nl\n", "languages 'nl' must be a list such as [nl, en]"),
+    ("name: X\nlanguage: nl\nlanguages: [nl]\n", "give either languages (a list) or language (one)"),
+])
+def test_template_yaml_mistakes_are_reported(tmp_path: Path, yaml_text: str, message: str) -> None:
     folder = _copy(tmp_path, "Certificaat", "Certificaat")
-    (folder / "template.yaml").write_text("name: X\nlanguage: nl\ncolour: red\n")
-    with pytest.raises(CertificateTemplateError, match="unknown key 'colour'"):
-        load_template(folder)
-    (folder / "template.yaml").write_text("name: X\nlanguage: fr\n")
-    with pytest.raises(CertificateTemplateError, match="language 'fr' must be 'nl' or 'en'"):
-        load_template(folder)
-    (folder / "template.yaml").write_text("name: X\nlanguages: [nl, de]\n")
-    with pytest.raises(CertificateTemplateError, match="language 'de' must be 'nl' or 'en'"):
-        load_template(folder)
-    (folder / "template.yaml").write_text("name: X\nlanguage: nl\nlanguages: [nl]\n")
-    with pytest.raises(CertificateTemplateError, match="either languages"):
+    (folder / "template.yaml").write_text(yaml_text)
+    with pytest.raises(CertificateTemplateError, match=re.escape(message)):
         load_template(folder)
 
 
