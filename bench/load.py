@@ -46,7 +46,6 @@ import os
 import random
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -58,6 +57,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from elearning.testing import free_port, server_env
 from elearning.testing.learners import Client, Learner, Sample, http_client, run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,12 +112,6 @@ async def run_fixed_page(base_url: str, connections: int, seconds: float) -> lis
 
 
 # -- servers -------------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -181,13 +175,9 @@ class Server:
                 self.proc.wait()
 
 
-def server_env(root: Path, database_url: str | None, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")}
-    env.update(DATA_DIR=str(root / "data"), COURSES_DIR=str(root / "courses"),
-               BASE_URL=f"http://127.0.0.1:{port}", LOG_LEVEL="INFO", LOG_FORMAT="json")
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
+def bench_env(root: Path, database_url: str | None, port: int) -> dict[str, str]:
+    database = {"DATABASE_URL": database_url} if database_url else {}
+    return server_env(root, port, LOG_LEVEL="INFO", LOG_FORMAT="json", **database)
 
 
 def prepare_courses(root: Path, course: Path = COURSE) -> None:
@@ -200,7 +190,7 @@ def prepare_courses(root: Path, course: Path = COURSE) -> None:
 def start_server(root: Path, database_url: str | None, *, workers: int = 1,
                  port: int | None = None, extra_env: dict[str, str] | None = None) -> Server:
     port = port or free_port()
-    env = server_env(root, database_url, port)
+    env = bench_env(root, database_url, port)
     env.update(extra_env or {})
     log = root / f"server-{port}.log"
     elearning = Path(sys.executable).parent / "elearning"
