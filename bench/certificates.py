@@ -33,9 +33,8 @@ from weasyprint import HTML
 from elearning.certificates.codes import generate_code, verify_url
 from elearning.certificates.data import sample_certificate
 from elearning.certificates.render import PDF_OPTIONS, render_html, render_pdf
-from elearning.certificates.templates import TEMPLATES_DIR
-from elearning.testing import free_port, running_server, server_env
-from elearning.web.mail import take_link
+from elearning.certificates.templates import template_dir
+from elearning.testing import free_port, running_server, server_env, take_link
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -265,7 +264,7 @@ def main() -> None:
     parser.add_argument("--web-only", action="store_true", help="Only the web app's timings.")
     parser.add_argument("--cold", choices=["ours", "bare"], help=argparse.SUPPRESS)
     args = parser.parse_args()
-    template = TEMPLATES_DIR / args.template
+    template = template_dir(args.template)
     if args.cold:
         print(_cold(args.cold, template))
         return

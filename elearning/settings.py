@@ -77,6 +77,12 @@ def _rendering(name: str, raw: str) -> str:
     return raw
 
 
+def _password_hash_cost(name: str, raw: str) -> str:
+    if raw not in ("owasp", "minimal"):
+        raise SettingsError(f"Setting {name} has value {raw!r}. Use owasp or minimal.")
+    return raw
+
+
 def _log_format(name: str, raw: str) -> str:
     if raw not in ("json", "text"):
         raise SettingsError(f"Setting {name} has value {raw!r}. Use json or text.")
@@ -107,7 +113,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BASE_URL", "http://127.0.0.1:8000", "The public address of the site, used in e-mails.", _base_url),
     Setting("HTTPS", None, "Served behind HTTPS: Secure cookies and HSTS. Default: true when BASE_URL "
             "starts with https://.", _bool),
-    Setting("SMTP_HOST", None, "Mail server. Without it, mails are written to DATA_DIR/outbox/."),
+    Setting("SMTP_HOST", None, "Mail server. Without it, mails are written to DATA_DIR/outbox/. New accounts and "
+            "changed addresses are confirmed by a mailed link, so production needs a working mail server."),
     Setting("SMTP_PORT", "587", "Mail server port.", _int),
     Setting("SMTP_USER", None, "Mail server user name."),
     Setting("SMTP_PASSWORD", None, "Mail server password."),
@@ -116,6 +123,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEFAULT_LANGUAGE", "nl", "Language of the pages for new visitors: nl or en.", _language),
     Setting("TIME_ZONE", "Europe/Amsterdam", "Time zone of the dates printed on certificates and used in "
             "register exports.", _time_zone),
+    Setting("CERTIFICATES_DIR", None, "Folder with the certificate templates, one sub-folder each (see "
+            "certificates/README.md). Default: the templates that come with the program.", _path),
     Setting("CERTIFICATE_RENDERING", "process", "Where certificate PDFs are rendered: process (a worker "
             "process; pages stay fast while certificates render) or thread (a worker thread; less memory).",
             _rendering),
@@ -132,6 +141,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RETENTION_SESSIONS_DAYS", "30", "Ended sessions are deleted this many days after they ended.", _int),
     Setting("CLEANUP_INTERVAL_MINUTES", "60", "How often `serve` applies the RETENTION_* settings (0: never; "
             "then run `elearning cleanup` from cron).", _int),
+    Setting("PASSWORD_HASH_COST", "owasp", "Cost of the argon2id password hashes: owasp (19 MiB, 2 passes; "
+            "about 80 ms a hash) or minimal (for test suites only: guessable at speed).", _password_hash_cost),
     Setting("DEBUG", "false", "Show tracebacks on error pages. Never in production.", _bool),
     Setting("DEV", "false", "Author mode (also `elearning serve --dev`): watch COURSES_DIR and recompile "
             "a course on every save; a broken edit keeps the last good version served.", _bool),
@@ -167,6 +178,7 @@ class Settings:
     mail_from: str
     default_language: str
     time_zone: str
+    certificates_dir: Path | None
     certificate_rendering: str
     session_idle_minutes: int
     session_lifetime_days: int
@@ -175,6 +187,7 @@ class Settings:
     retention_throttle_hours: int
     retention_sessions_days: int
     cleanup_interval_minutes: int
+    password_hash_cost: str
     debug: bool
     dev: bool
     log_level: str
@@ -201,14 +214,7 @@ class Settings:
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Read every setting (from `environ`, default os.environ); keyword overrides win."""
-        env = os.environ if environ is None else environ
-        values: dict[str, Any] = {}
-        for s in SETTINGS:
-            raw = env.get(s.name)
-            if raw is None or raw == "":
-                values[s.name.lower()] = None if s.default is None else s.kind(s.name, s.default)
-            else:
-                values[s.name.lower()] = s.kind(s.name, raw)
+        values: dict[str, Any] = {s.name.lower(): read(s.name, environ) for s in SETTINGS}
         values.update(overrides)
         data_dir = Path(values["data_dir"])
         values["data_dir"] = data_dir
@@ -224,6 +230,16 @@ class Settings:
         if unknown:
             raise SettingsError(f"Unknown setting(s): {', '.join(sorted(unknown))}.")
         return cls(**values)
+
+
+def read(name: str, environ: Mapping[str, str] | None = None) -> Any:
+    """One setting's value (from `environ`, default os.environ), checked as Settings.load does;
+    for a command that needs that one only (Settings.load makes DATA_DIR/secret_key)."""
+    setting = next(s for s in SETTINGS if s.name == name)
+    raw = (os.environ if environ is None else environ).get(name)
+    if raw is None or raw == "":
+        return None if setting.default is None else setting.kind(name, setting.default)
+    return setting.kind(name, raw)
 
 
 def _stored_secret_key(data_dir: Path) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 import secrets
 import shutil
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import httpx
 import pytest
@@ -28,12 +29,28 @@ with warnings.catch_warnings():
 
 from elearning.settings import Settings
 from elearning.storage import db
-from elearning.testing import running_server
+from elearning.testing import running_server, take_link
 
 FIXTURES = Path(__file__).parent / "fixtures"
 WEB_COURSE = FIXTURES / "web-course"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 TABLES = ["event", "attempt", "password_reset", "throttle_hit", "user_session", "course_snapshot", "user_account"]
+
+
+def missing(what: str, *, environ: Mapping[str, str] = os.environ) -> NoReturn:
+    """Something a test needs is not on this machine: a skip with `what` as the reason when run by
+    hand, a failure in CI (`CI` set), where scripts/test has installed everything."""
+    if environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        pytest.fail(f"{what} (CI is set, so the full suite must not skip it)", pytrace=False)
+    pytest.skip(what)
+
+
+def need_program(name: str, reason: str) -> str:
+    """The path of the program `name`, or `missing(reason)`."""
+    path = shutil.which(name)
+    if path is None:
+        missing(reason)
+    return path
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -104,7 +121,7 @@ def postgres_url() -> Iterator[str]:
     try:
         run_async(_pg_admin(f'CREATE DATABASE "{name}"'))
     except (TimeoutError, OSError) as exc:
-        pytest.skip(f"PostgreSQL is not reachable at {PG_SERVER}: {exc}")
+        missing(f"PostgreSQL is not reachable at {PG_SERVER}: {exc}")
     url = f"{PG_SERVER}/{name}"
     try:
         run_async(_migrate(url))
@@ -166,6 +183,8 @@ def settings(tmp_path: Path, courses_dir: Path, database_url: str) -> Settings:
     return Settings.load(
         {}, data_dir=tmp_path / "data", courses_dir=courses_dir, database_url=database_url,
         secret_key="test-secret-" + "x" * 40, base_url="http://testserver",
+        # Cheap where the test is not about them (tests about them replace these two).
+        certificate_rendering="thread", password_hash_cost="minimal",
     )
 
 
@@ -183,8 +202,6 @@ _STEP = re.compile(r'name="step" value="(\d+)"')
 
 def take_confirmation_link(outbox: Path, email: str) -> str:
     """The path of the newest confirmation link mailed to `email` (that mail leaves the outbox)."""
-    from elearning.web.mail import take_link
-
     return take_link(outbox, email, "/account/confirm/")
 
 
@@ -366,9 +383,7 @@ def browser() -> Iterator[Any]:
     """One Chromium for the whole session (Debian's chromium, driven by Playwright)."""
     from playwright.sync_api import sync_playwright
 
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        pytest.skip("Debian's chromium is not installed (scripts/test installs it)")
+    executable = need_program("chromium", "Debian's chromium is not installed (scripts/test installs it)")
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium

@@ -13,7 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from conftest import take_confirmation_link
 from playwright.sync_api import expect
 
-from elearning.web.mail import take_link
+from elearning.testing import take_link
 
 pytestmark = pytest.mark.browser
 

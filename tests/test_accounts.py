@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from datetime import timedelta
 from email import message_from_bytes
@@ -14,7 +15,7 @@ from conftest import take_confirmation_link
 from starlette.testclient import TestClient
 
 from elearning.settings import Settings
-from elearning.storage import accounts
+from elearning.storage import accounts, passwords
 from elearning.storage.attempts import now
 from elearning.storage.models import PasswordReset, Role, ThrottleHit, User
 from elearning.web.app import create_app
@@ -396,6 +397,13 @@ async def test_reset_requests_are_rate_limited(orm) -> None:
         results = [await accounts.request_reset("jo@example.org", "10.0.0.2")
                    for _ in range(accounts.RESET_PER_ACCOUNT.tries + 2)]
         assert sum(r is not None for r in results) == accounts.RESET_PER_ACCOUNT.tries
+
+
+@pytest.mark.parametrize("cost, parameters", [("owasp", "$m=19456,t=2,p=1$"), ("minimal", "$m=8,t=1,p=1$")])
+def test_the_hash_cost_follows_the_setting(settings: Settings, cost: str, parameters: str) -> None:
+    with TestClient(create_app(dataclasses.replace(settings, password_hash_cost=cost))):
+        assert parameters in passwords.hash_password_sync(PASSWORD)
+    assert Settings.load({"DATA_DIR": str(settings.data_dir)}).password_hash_cost == "owasp"
 
 
 async def test_passwords_are_hashed_with_argon2(orm) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import shutil
 import subprocess
 from collections.abc import Iterable
 from datetime import date
@@ -60,13 +61,36 @@ def test_preview_english_template_to_the_default_file(
     assert "4 PE points" in _text(tmp_path / "certificate-preview-standard-en.pdf")
 
 
+def test_preview_in_english_with_the_standard_template(tmp_path: Path) -> None:
+    target = tmp_path / "en.pdf"
+    result = CliRunner().invoke(certificates, ["preview", "--language", "en", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    text = _text(target)
+    assert "This is to certify that" in text and "4 PE points" in text and "Hierbij" not in text
+
+
+def test_preview_takes_the_templates_of_certificates_dir(tmp_path: Path) -> None:
+    from elearning.certificates.templates import TEMPLATES_DIR
+
+    shutil.copytree(TEMPLATES_DIR / "standaard", tmp_path / "eigen")
+    html = tmp_path / "eigen" / "certificate.html"
+    html.write_text(html.read_text().replace('{{ _("Hierbij verklaren wij dat") }}', "Bewijs van deelname voor"))
+    target = tmp_path / "eigen.pdf"
+    result = CliRunner().invoke(certificates, ["preview", "--template", "eigen", "-o", str(target)],
+                                env={"CERTIFICATES_DIR": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    assert "Bewijs van deelname voor" in _text(target)
+    result = CliRunner().invoke(certificates, ["preview"], env={"CERTIFICATES_DIR": str(tmp_path)})
+    assert result.exit_code == 1 and "Unknown template 'standaard'" in result.output
+    assert re.search(r"eigen\s+Standaard \(nl, en\)", result.output)
+
+
 def test_preview_with_an_unknown_template_lists_the_templates() -> None:
     result = CliRunner().invoke(certificates, ["preview", "--template", "fancy"])
     assert result.exit_code == 1
     assert "Error: Unknown template 'fancy'." in result.output
     assert "Available templates:" in result.output
-    assert re.search(r"standaard\s+Standaard \(nl\)", result.output)
-    assert re.search(r"standard-en\s+Standard \(English\) \(en\)", result.output)
+    assert re.search(r"standaard\s+Standaard \(nl, en\)", result.output)
 
 
 def _loader(calls: list[tuple[str, date, date]]):  # type: ignore[no-untyped-def]

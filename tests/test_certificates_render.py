@@ -21,13 +21,16 @@ from elearning.certificates.render import render_html, render_pdf, render_pdf_as
 from elearning.certificates.templates import (
     TEMPLATES_DIR,
     CertificateTemplateError,
+    Language,
     list_templates,
     load_template,
     template_dir,
+    template_language,
 )
+from elearning.certificates.texts import EN
 
-DUTCH = TEMPLATES_DIR / "standaard"
-ENGLISH = TEMPLATES_DIR / "standard-en"
+STANDARD = TEMPLATES_DIR / "standaard"  # prints in Dutch and in English
+DUTCH = ENGLISH = STANDARD
 HOSTILE = '<b>Jan</b> & "Piet" <script>x</script>'
 PDFA = "{http://www.aiim.org/pdfa/ns/id/}"
 
@@ -169,17 +172,32 @@ def test_without_registration_number_and_with_a_long_name(tmp_path: Path) -> Non
     assert len(PdfReader(BytesIO(pdf)).pages) == 1
 
 
-@pytest.mark.parametrize("folder", [DUTCH, ENGLISH])
-def test_templates_render_without_warnings(folder: Path, caplog: pytest.LogCaptureFixture) -> None:
-    template = load_template(folder)
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_templates_render_without_warnings(language: Language, caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level("WARNING", logger="weasyprint"):
-        render_pdf(sample_certificate(template.language), folder)
+        render_pdf(sample_certificate(language), STANDARD)
     assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
 
 
 def test_template_language_must_match(tmp_path: Path) -> None:
-    with pytest.raises(CertificateTemplateError, match="Template 'standard-en' is in language 'en', but the certificate is in 'nl'"):
-        render_html(sample_certificate("nl"), ENGLISH)
+    folder = _copy(tmp_path, "Certificaat", "Certificaat")
+    (folder / "template.yaml").write_text("name: Alleen Nederlands\nlanguage: nl\n")
+    render_html(sample_certificate("nl"), folder)
+    with pytest.raises(CertificateTemplateError, match="Template 'tpl' prints in nl, but the certificate is in 'en'"):
+        render_html(sample_certificate("en"), folder)
+
+
+def test_every_text_of_the_standard_template_goes_through_the_english_table() -> None:
+    """No Dutch word left in the English certificate, and no table entry unused."""
+    html = (STANDARD / "certificate.html").read_text(encoding="utf-8").split("-#}", 1)[1]
+    used = set(re.findall(r'_\("([^"]+)"', html))
+    assert used <= set(EN), sorted(used - set(EN))
+    english = render_html(sample_certificate("en"), STANDARD)
+    words = re.sub(r"<[^>]+>", " ", english.split("<body>", 1)[1])
+    for dutch in ("Certificaat", "Hierbij", "afgerond", "activiteit", "registratienummer", "Verificatiecode",
+                  "echt", "van", "Cursus", "versie", "PE-punten"):
+        assert not re.search(rf"\b{dutch}\b", words), dutch
+    assert '<html lang="en">' in english
 
 
 def _copy(tmp_path: Path, old: str, new: str) -> Path:
@@ -214,25 +232,46 @@ def test_a_misspelt_placeholder_is_an_error_with_its_line(tmp_path: Path) -> Non
 
 def test_templates_are_listed_and_described() -> None:
     found = {t.folder: t for t in list_templates()}
-    assert {"standaard", "standard-en"} <= set(found)
-    assert (found["standaard"].language, found["standard-en"].language) == ("nl", "en")
+    assert set(found) == {"standaard"}
+    assert found["standaard"].languages == ("nl", "en")
     assert all(t.description for t in found.values())
-    assert template_dir("standaard") == DUTCH
+    assert template_dir("standaard") == STANDARD
     for bad in ("../standaard", "Standaard", "nope"):
         with pytest.raises(CertificateTemplateError):
             template_dir(bad)
-    for folder in (DUTCH, ENGLISH):
-        assert (folder / "style.css").is_file() and (folder / "fonts" / "LICENSE.txt").is_file()
-        assert any((folder / "images").iterdir())
+    assert (STANDARD / "style.css").is_file() and (STANDARD / "fonts" / "LICENSE.txt").is_file()
+    assert any((STANDARD / "images").iterdir())
 
 
-def test_template_yaml_mistakes_are_reported(tmp_path: Path) -> None:
+def test_standard_en_names_the_standard_template_in_english(tmp_path: Path) -> None:
+    """Courses and stored certificates that name `standard-en` (once a folder of its own) still render."""
+    assert template_dir("standard-en") == STANDARD
+    assert template_language("standard-en", load_template(STANDARD)) == "en"
+    assert template_language("standaard", load_template(STANDARD)) == "nl"
+    own = tmp_path / "standard-en"  # a provider's folder of that name wins
+    shutil.copytree(STANDARD, own)
+    assert template_dir("standard-en", tmp_path) == own
+
+
+def test_a_templates_folder_of_ones_own(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, "Hierbij verklaren wij dat", "Namens de Buurtacademie verklaren wij dat")
+    assert template_dir("tpl", tmp_path) == folder
+    assert "Namens de Buurtacademie" in render_html(sample_certificate("nl"), template_dir("tpl", tmp_path))
+    with pytest.raises(CertificateTemplateError, match="Unknown certificate template 'standaard'"):
+        template_dir("standaard", tmp_path)
+
+
+@pytest.mark.parametrize(("yaml_text", "message"), [
+    ("name: X\nlanguage: nl\ncolour: red\n", "unknown key 'colour'"),
+    ("name: X\nlanguage: fr\n", "language 'fr' must be 'nl' or 'en'"),
+    ("name: X\nlanguages: [nl, de]\n", "language 'de' must be 'nl' or 'en'"),
+    ("name: X\nlanguages: nl\n", "languages 'nl' must be a list such as [nl, en]"),
+    ("name: X\nlanguage: nl\nlanguages: [nl]\n", "give either languages (a list) or language (one)"),
+])
+def test_template_yaml_mistakes_are_reported(tmp_path: Path, yaml_text: str, message: str) -> None:
     folder = _copy(tmp_path, "Certificaat", "Certificaat")
-    (folder / "template.yaml").write_text("name: X\nlanguage: nl\ncolour: red\n")
-    with pytest.raises(CertificateTemplateError, match="unknown key 'colour'"):
-        load_template(folder)
-    (folder / "template.yaml").write_text("name: X\nlanguage: fr\n")
-    with pytest.raises(CertificateTemplateError, match="language 'fr' must be 'nl' or 'en'"):
+    (folder / "template.yaml").write_text(yaml_text)
+    with pytest.raises(CertificateTemplateError, match=re.escape(message)):
         load_template(folder)
 
 
@@ -256,6 +295,7 @@ async def test_async_render_leaves_the_event_loop_free() -> None:
     assert len(during) >= 3, (len(during), took)
 
 
+@pytest.mark.slow  # starts a worker process and renders in it
 async def test_concurrent_renders_queue_and_can_run_in_a_worker_process() -> None:
     from elearning.certificates.render import RENDER_CONCURRENCY, render_limiter
 

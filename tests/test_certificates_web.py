@@ -4,7 +4,9 @@ code opened in the app, who may download, re-issue, revocation, and the pages in
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
+import shutil
 import subprocess
 import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable
@@ -13,11 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import confirm_in_browser, set_role
+from conftest import confirm_in_browser, need_program, set_role
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 from starlette.testclient import TestClient
 
+from elearning.certificates.templates import TEMPLATES_DIR
 from elearning.settings import Settings
 from elearning.storage import accounts, db
 from elearning.storage import certificates as store
@@ -196,34 +199,55 @@ def test_a_failed_attempt_gets_no_certificate(web, database_url: str) -> None:
 
 
 # -- the PDF ----------------------------------------------------------------------------------------
-def test_the_downloaded_pdf_reads_back(web, passing_path, tmp_path: Path, database_url: str) -> None:
-    _pass(web, passing_path, name="Anouk de Vries-Bakker", number="4610 123 456")
-    listing = web.get("/certificates").text
-    certificate_id, code = _only(_PDF_LINK, listing), _only(_CODE, listing)
-    response = web.get(f"/certificates/{certificate_id}.pdf")
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "application/pdf"
-    assert re.fullmatch(r'attachment; filename="certificaat-buurtronde-\d{4}-\d\d-\d\d\.pdf"',
-                        response.headers["content-disposition"])
-    pdf = response.content
-    text = _pdf_text(pdf, tmp_path)
-    for printed in ["Anouk de Vries-Bakker", "Een ronde door de buurt", "1 PE-punt", "Registerplein",
-                    "activiteit TEST-0001", "registratienummer 4610123456", code, "Score 6 van 6",
-                    f"http://testserver/verify/{code}"]:
-        assert printed in text, printed
-    assert "sanne@example.org" not in text
-    reader = PdfReader(BytesIO(pdf))
-    assert reader.metadata is not None
-    assert reader.metadata.title == "Certificaat Een ronde door de buurt"
-    assert reader.metadata.subject.startswith("Anouk de Vries-Bakker heeft afgerond op ")  # type: ignore[union-attr]
-    stream = reader.root_object["/Metadata"].get_object()
-    assert isinstance(stream, StreamObject)
-    packet = stream.get_data().split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0]
-    ident = [el for el in ET.fromstring(packet).iter() if f"{PDFA}part" in el.attrib]  # noqa: S314 - our own PDF
-    assert [(el.get(f"{PDFA}part"), el.get(f"{PDFA}conformance")) for el in ident] == [("3", "B")]
-    # Rendered once and stored: a second download sends the stored bytes.
-    assert web.get(f"/certificates/{certificate_id}.pdf").content == pdf
-    assert _rows(database_url)[0]["pdf"] == pdf
+def test_the_downloaded_pdf_reads_back(settings: Settings, web_for, passing_path, tmp_path: Path,
+                                      database_url: str) -> None:
+    """Rendered in a worker process, CERTIFICATE_RENDERING's default (the other tests use a thread)."""
+    app = create_app(dataclasses.replace(settings, certificate_rendering="process"))
+    with TestClient(app, base_url="http://testserver") as client:
+        web = web_for(client)
+        _pass(web, passing_path, name="Anouk de Vries-Bakker", number="4610 123 456")
+        listing = web.get("/certificates").text
+        certificate_id, code = _only(_PDF_LINK, listing), _only(_CODE, listing)
+        response = web.get(f"/certificates/{certificate_id}.pdf")
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/pdf"
+        assert re.fullmatch(r'attachment; filename="certificaat-buurtronde-\d{4}-\d\d-\d\d\.pdf"',
+                            response.headers["content-disposition"])
+        pdf = response.content
+        text = _pdf_text(pdf, tmp_path)
+        for printed in ["Anouk de Vries-Bakker", "Een ronde door de buurt", "1 PE-punt", "Registerplein",
+                        "activiteit TEST-0001", "registratienummer 4610123456", code, "Score 6 van 6",
+                        f"http://testserver/verify/{code}"]:
+            assert printed in text, printed
+        assert "sanne@example.org" not in text
+        reader = PdfReader(BytesIO(pdf))
+        assert reader.metadata is not None
+        assert reader.metadata.title == "Certificaat Een ronde door de buurt"
+        assert reader.metadata.subject.startswith("Anouk de Vries-Bakker heeft afgerond op ")  # type: ignore[union-attr]
+        stream = reader.root_object["/Metadata"].get_object()
+        assert isinstance(stream, StreamObject)
+        packet = stream.get_data().split(b"?>", 1)[1].rsplit(b"<?xpacket", 1)[0]
+        ident = [el for el in ET.fromstring(packet).iter() if f"{PDFA}part" in el.attrib]  # noqa: S314 - our own PDF
+        assert [(el.get(f"{PDFA}part"), el.get(f"{PDFA}conformance")) for el in ident] == [("3", "B")]
+        # Rendered once and stored: a second download sends the stored bytes.
+        assert web.get(f"/certificates/{certificate_id}.pdf").content == pdf
+        assert _rows(database_url)[0]["pdf"] == pdf
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_certificates_dir_holds_the_providers_own_templates(settings: Settings, web_for, passing_path,
+                                                              tmp_path: Path) -> None:
+    own = tmp_path / "sjablonen"
+    shutil.copytree(TEMPLATES_DIR / "standaard", own / "standaard")
+    html = own / "standaard" / "certificate.html"
+    html.write_text(html.read_text().replace('{{ _("Hierbij verklaren wij dat") }}', "De Buurtacademie verklaart dat"))
+    with TestClient(create_app(dataclasses.replace(settings, certificates_dir=own)),
+                    base_url="http://testserver") as client:
+        web = web_for(client)
+        _pass(web, passing_path)
+        certificate_id = _only(_PDF_LINK, web.get("/certificates").text)
+        text = _pdf_text(web.get(f"/certificates/{certificate_id}.pdf").content, tmp_path)
+    assert "De Buurtacademie verklaart dat" in text and "Hierbij verklaren wij dat" not in text
 
 
 def test_the_qr_code_opens_the_verification_page(web, passing_path, tmp_path: Path) -> None:
@@ -380,13 +404,12 @@ def test_an_administrator_revokes_a_certificate(web, passing_path, settings: Set
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.slow
 def test_certificate_pages_are_valid_html(web, passing_path, settings: Settings, web_for, database_url: str,
                                           tmp_path: Path) -> None:
-    import shutil
     import sys
 
-    if shutil.which("java") is None:
-        pytest.skip("the Nu HTML Checker needs Java (scripts/test installs it)")
+    need_program("java", "the Nu HTML Checker needs Java (scripts/test installs it)")
     out = tmp_path / "pages"
     out.mkdir()
 

@@ -29,6 +29,7 @@ from elearning.course.loader import MAX_DEPTH, read_yaml
 
 MINI = Path(__file__).parent / "fixtures" / "courses" / "mini"
 FILES = ("course.yaml", "modules/wijk.yaml", "modules/toets.yaml")
+pytestmark = pytest.mark.slow  # hypothesis: hundreds of courses per test
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 FUZZ = settings(
     max_examples=EXAMPLES,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import dataclasses
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
@@ -31,12 +30,6 @@ from elearning.storage.models import Certificate, Role
 PASSWORD = "een goed wachtwoord"  # noqa: S105 - a test account
 LONG = "461000000000123456"  # 18 digits: a spreadsheet that reads it as a number keeps only 15
 
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """The shared settings, rendering PDFs in a thread: these tests never open one, and a worker
-    process per test costs a second (tests/test_certificates_web.py renders in processes)."""
-    return dataclasses.replace(settings, certificate_rendering="thread")
 
 
 def _run(database_url: str, work: Any) -> Any:

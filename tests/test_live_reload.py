@@ -144,12 +144,15 @@ def test_a_course_broken_at_start_is_served_once_it_is_fixed(settings: Settings,
 
 def test_without_dev_nothing_is_watched(settings: Settings, courses_dir: Path, web_for) -> None:
     module = courses_dir / "buurtronde" / "modules" / "ronde.yaml"
-    with TestClient(create_app(settings)) as client:
-        web = web_for(client)
+    with (TestClient(create_app(settings)) as client,
+          TestClient(create_app(dataclasses.replace(settings, dev=True))) as watching):
+        web, author = web_for(client), web_for(watching)
         become_author(web, settings)
+        author.login(AUTHOR)
         assert "data-live-url" not in web.get(PREVIEW).text
         replace_in(module, "title: Welkom in De Horst", "title: Welkom terug")
-        time.sleep(1.0)
+        # A DEV app on the same folder serving the edit is the event: a watcher has seen it by now.
+        wait_for(lambda: h1(author.get(PREVIEW).text) == "Welkom terug", "the watching app to serve the edit")
         assert h1(web.get(PREVIEW).text) == "Welkom in De Horst"
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 from click.testing import CliRunner
-from conftest import take_confirmation_link
+from conftest import need_program, take_confirmation_link
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
@@ -167,8 +167,7 @@ def test_backup_says_what_is_wrong(tmp_path: Path) -> None:
 
 @pytest.mark.postgres
 def test_backup_of_postgresql_is_a_pg_dump_that_pg_restore_reads(tmp_path: Path, postgres_url: str) -> None:
-    if shutil.which("pg_dump") is None:
-        pytest.skip("pg_dump is not installed")
+    need_program("pg_dump", "pg_dump is not installed (Debian's postgresql-client)")
     target = tmp_path / "site.dump"
     result = CliRunner().invoke(ops.backup, ["-o", str(target)], env=_env(tmp_path, DATABASE_URL=postgres_url))
     assert result.exit_code == 0, result.output
@@ -304,6 +303,7 @@ def test_a_database_outage_is_a_try_again_page(settings: Settings, log_lines: li
 
 
 # -- several workers -----------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_several_workers_share_sessions_and_rate_limits(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "web-course", tmp_path / "courses" / "buurtronde")
     port = free_port()

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from conftest import WEB_COURSE, Web, run_async, set_role
+from conftest import WEB_COURSE, Web, need_program, run_async, set_role
 from starlette.testclient import TestClient
 
 from elearning.settings import Settings
@@ -241,11 +241,34 @@ def test_preview_plays_the_whole_course_and_writes_nothing(web: Web, settings: S
     for kind, value in passing_path:
         page = play.choose(value) if kind == "choose" else play.answer(*value.split(","))
     assert h1(page) == "Einde van de toets"
-    assert "De cursus is klaar" in page and "Geslaagd voor de cursus." in page
+    assert "De cursus is klaar" in page and "U bent geslaagd voor de cursus." in page
     assert "In de preview komt er geen certificaat." in page
     main = page.split("<main", 1)[1].split("</main>", 1)[0]
     assert "/result" not in main and "/certificates" not in main and "Download" not in main
     assert row_counts(settings.database_url) == before == {"attempt": 0, "event": 0, "course_snapshot": 0}
+
+
+def _end_boxes(html: str) -> list[str]:
+    """The result boxes of an end scene, without the last line (the result link or 'no certificate')."""
+    boxes = re.findall(r'<section class="result-box.*?</section>', html, re.S)
+    return [re.sub(r"\s*<p>(?:(?!<p>).)*</p>\s*</section>$", "</section>", box, flags=re.S) for box in boxes]
+
+
+def test_the_preview_ends_in_the_words_the_learner_reads(web: Web, settings: Settings,
+                                                         passing_path: list[tuple[str, str]]) -> None:
+    become_author(web, settings)
+    play = Preview(web)
+    play.open()
+    for kind, value in passing_path:
+        preview = play.choose(value) if kind == "choose" else play.answer(*value.split(","))
+    attempt = web.start()
+    for kind, value in passing_path:
+        response = web.choose(attempt, value) if kind == "choose" else web.answer(attempt, *value.split(","))
+        assert response.status_code == 303
+    learner = web.get(f"/play/{attempt}").text
+    assert len(_end_boxes(learner)) == 2 and "Uw resultaat voor deze module" in learner
+    assert _end_boxes(preview) == _end_boxes(learner)
+    assert f'href="/play/{attempt}/result"' in learner and "In de preview komt er geen certificaat." in preview
 
 
 def test_preview_starts_at_any_scene_and_keeps_the_rules(web: Web, settings: Settings) -> None:
@@ -335,9 +358,9 @@ def test_the_serve_command_has_a_dev_option() -> None:
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.slow
 def test_studio_pages_are_valid_html(web: Web, settings: Settings, tmp_path: Path) -> None:
-    if shutil.which("java") is None:
-        pytest.skip("the Nu HTML Checker needs Java (scripts/test installs it)")
+    need_program("java", "the Nu HTML Checker needs Java (scripts/test installs it)")
     become_author(web, settings)
     out = tmp_path / "pages"
     out.mkdir()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Any
 
@@ -19,12 +18,6 @@ PUBLIC = {"code", "learner_name", "course_id", "course_title", "completed_on", "
           "activity_id", "verify_url"}
 UNKNOWN = format_code("7KQ2M4XD9RT" + check_character("7KQ2M4XD9RT"))  # well-formed, never issued here
 
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    """The shared settings, rendering PDFs in a thread: these tests never open one, and a worker
-    process per test costs a second (tests/test_certificates_web.py renders in processes)."""
-    return dataclasses.replace(settings, certificate_rendering="thread")
 
 
 def _issued(web: Any, passing_path: list[tuple[str, str]], number: str = "4610 123 456") -> str:

@@ -139,3 +139,5 @@ def test_every_setting_is_documented() -> None:
     table = documentation()
     for setting in SETTINGS:
         assert f"`{setting.name}`" in table and setting.help
+    operations = (Path(__file__).parent.parent / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert table in operations, "docs/operations.md: paste elearning.settings.documentation() as its table"

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import need_program
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.slow
 def test_pages_are_valid_html(web, tmp_path: Path) -> None:
-    if shutil.which("java") is None:
-        pytest.skip("the Nu HTML Checker needs Java (scripts/test installs it)")
+    need_program("java", "the Nu HTML Checker needs Java (scripts/test installs it)")
     out = tmp_path / "pages"
     out.mkdir()
 

@@ -18,7 +18,9 @@ from pydantic import ConfigDict, TypeAdapter
 
 from elearning.certificates.codes import check_code, verify_url
 from elearning.certificates.registration import normalise_registration_number
+from elearning.certificates.texts import EN
 from elearning.course.model import Course
+from elearning.texts import translator
 
 Language = Literal["nl", "en"]
 FORMAT = 1  # version of the stored JSON; bump when fields change meaning
@@ -159,10 +161,9 @@ def format_number(value: float, language: Language) -> str:
 
 
 def format_pe_points(points: float, language: Language) -> str:
+    _ = translator(EN, language)
     number = format_number(points, language)
-    if language == "nl":
-        return f"{number} PE-punt" if points == 1 else f"{number} PE-punten"
-    return f"{number} PE point" if points == 1 else f"{number} PE points"
+    return _("{number} PE-punt", number=number) if points == 1 else _("{number} PE-punten", number=number)
 
 
 def sample_certificate(

@@ -38,16 +38,14 @@ from elearning.certificates.templates import (
     CertificateTemplateError,
     load_template,
 )
+from elearning.certificates.texts import EN
+from elearning.texts import translator
 
 PDF_VARIANT = "pdf/a-3b"
 # Tagged PDF: screen readers read the certificate in order (about 10% more render time).
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": PDF_VARIANT, "pdf_tags": True}
 RENDER_CONCURRENCY = 1
 _limiter: RunVar[anyio.CapacityLimiter] = RunVar("certificate_render_limiter")
-_WORDS = {
-    "nl": {"title": "Certificaat", "completed": "heeft afgerond op", "activity": "activiteit"},
-    "en": {"title": "Certificate", "completed": "completed on", "activity": "activity"},
-}
 
 
 @lru_cache(maxsize=32)
@@ -70,17 +68,17 @@ def qr_svg(url: str) -> Markup:
 
 def pdf_metadata(data: CertificateData, template: CertificateTemplate) -> dict[str, str]:
     """Title, author and subject for the PDF's properties."""
-    words = _WORDS[data.language]
+    _ = translator(EN, data.language)
     points = (
-        f", {data.pe_points_text} ({data.register_name}, {words['activity']} {data.activity_id})"
+        f", {data.pe_points_text} ({data.register_name}, {_('activiteit')} {data.activity_id})"
         if data.activity_id
         else ""
     )
     return {
-        "title": f"{words['title']} {data.course_title}",
+        "title": f"{_('Certificaat')} {data.course_title}",
         "author": template.issuer or data.course_title,
         "subject": (
-            f"{data.learner_name} {words['completed']} {data.completed_on_text}: "
+            f"{data.learner_name} {_('heeft afgerond op')} {data.completed_on_text}: "
             f"{data.course_title}{points}"
         ),
     }
@@ -95,6 +93,7 @@ def template_context(data: CertificateData, template: CertificateTemplate) -> di
         "qr_svg": qr_svg(data.verify_url),
         "template": template,
         "metadata": pdf_metadata(data, template),
+        "_": translator(EN, data.language),
     }
 
 
@@ -104,9 +103,9 @@ def render_html(data: CertificateData, template_dir: Path) -> str:
 
 
 def _render_html(data: CertificateData, template: CertificateTemplate) -> str:
-    if template.language != data.language:
+    if data.language not in template.languages:
         raise CertificateTemplateError(
-            f"Template {template.folder!r} is in language {template.language!r}, "
+            f"Template {template.folder!r} prints in {', '.join(template.languages)}, "
             f"but the certificate is in {data.language!r}"
         )
     env = _environment(str(template.path.resolve()))

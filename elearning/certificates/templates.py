@@ -1,9 +1,14 @@
 """Certificate templates: one folder each under certificates/, described by template.yaml.
 
 A template folder holds certificate.html (Jinja2), style.css, fonts/, images/ and
-template.yaml with ``name`` (shown to people), ``language`` (nl or en), ``description`` and
-optionally ``issuer`` (the provider; it becomes the author in the PDF's properties).
-See certificates/README.md for what a template author can use.
+template.yaml with ``name`` (shown to people), ``languages`` (the languages it prints, nl and/or
+en; ``language: nl`` for one), ``description`` and optionally ``issuer`` (the provider; it
+becomes the author in the PDF's properties). See certificates/README.md for what a template
+author can use.
+
+The templates of this project live in the top-level certificates/ folder, where their authors
+edit them; setup.py copies them into the wheel as elearning/certificate_templates/. The setting
+CERTIFICATES_DIR points at a provider's own folder instead.
 """
 
 from __future__ import annotations
@@ -11,14 +16,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 import yaml
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "certificates"
+Language = Literal["nl", "en"]
+
+_PACKAGED = Path(__file__).resolve().parents[1] / "certificate_templates"  # an installed wheel
+_CHECKOUT = Path(__file__).resolve().parents[2] / "certificates"  # a checkout (or editable install)
+TEMPLATES_DIR = _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
 DEFAULT_TEMPLATE = "standaard"
+# Names that courses and stored certificates used before one template printed both languages.
+ALIASES = {"standard-en": ("standaard", "en")}
+LANGUAGES = ("nl", "en")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-_KEYS = {"name", "language", "description", "issuer"}
+_KEYS = {"name", "language", "languages", "description", "issuer"}
 
 
 class CertificateTemplateError(ValueError):
@@ -30,7 +42,7 @@ class CertificateTemplate:
     folder: str
     path: Path
     name: str
-    language: Literal["nl", "en"]
+    languages: tuple[Language, ...]
     description: str
     issuer: str | None
 
@@ -51,9 +63,14 @@ def load_template(template_dir: Path) -> CertificateTemplate:
     unknown = sorted(set(meta) - _KEYS)
     if unknown:
         raise CertificateTemplateError(f"{meta_path}: unknown key {unknown[0]!r}; known are {sorted(_KEYS)}")
-    language = meta.get("language")
-    if language not in ("nl", "en"):
-        raise CertificateTemplateError(f"{meta_path}: language {language!r} must be 'nl' or 'en'")
+    if ("language" in meta) == ("languages" in meta):
+        raise CertificateTemplateError(f"{meta_path}: give either languages (a list) or language (one)")
+    languages = meta["languages"] if "languages" in meta else [meta["language"]]
+    if not isinstance(languages, list) or not languages:
+        raise CertificateTemplateError(f"{meta_path}: languages {languages!r} must be a list such as [nl, en]")
+    for language in languages:
+        if language not in LANGUAGES:
+            raise CertificateTemplateError(f"{meta_path}: language {language!r} must be 'nl' or 'en'")
     for key in ("name", "description", "issuer"):
         if meta.get(key) is not None and not isinstance(meta[key], str):
             raise CertificateTemplateError(f"{meta_path}: {key} {meta[key]!r} must be text")
@@ -61,18 +78,22 @@ def load_template(template_dir: Path) -> CertificateTemplate:
         folder=template_dir.name,
         path=template_dir,
         name=meta.get("name") or template_dir.name,
-        language=language,
+        languages=tuple(cast(list[Language], languages)),
         description=meta.get("description") or "",
         issuer=meta.get("issuer") or None,
     )
 
 
-def template_dir(name: str, root: Path = TEMPLATES_DIR) -> Path:
-    """The folder of the template called `name` (a course's `certificate:` value)."""
+def template_dir(name: str, root: Path | None = None) -> Path:
+    """The folder of the template called `name` (a course's `certificate:` value) in `root`
+    (the setting CERTIFICATES_DIR; None: the templates that come with the package)."""
+    root = root or TEMPLATES_DIR
     if not _NAME.match(name):
         raise CertificateTemplateError(
             f"Template name {name!r} must be a folder name of lower-case letters, digits, - and _"
         )
+    if name in ALIASES and not (root / name).is_dir():
+        name = ALIASES[name][0]
     path = root / name
     if not (path / "template.yaml").is_file():
         known = ", ".join(t.folder for t in list_templates(root)) or "none"
@@ -80,8 +101,17 @@ def template_dir(name: str, root: Path = TEMPLATES_DIR) -> Path:
     return path
 
 
-def list_templates(root: Path = TEMPLATES_DIR) -> list[CertificateTemplate]:
-    """Every template folder under root, sorted by folder name."""
+def template_language(name: str, template: CertificateTemplate) -> Language:
+    """The language a template prints in when none is asked for: an alias's, else its first."""
+    alias = ALIASES.get(name)
+    if alias is not None and alias[0] == template.folder and alias[1] in template.languages:
+        return cast(Language, alias[1])
+    return template.languages[0]
+
+
+def list_templates(root: Path | None = None) -> list[CertificateTemplate]:
+    """Every template folder under root (None: the packaged ones), sorted by folder name."""
+    root = root or TEMPLATES_DIR
     if not root.is_dir():
         return []
     return [

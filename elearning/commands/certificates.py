@@ -19,12 +19,16 @@ import click
 from elearning.certificates.data import sample_certificate
 from elearning.certificates.templates import (
     DEFAULT_TEMPLATE,
+    LANGUAGES,
     TEMPLATES_DIR,
     CertificateTemplateError,
+    Language,
     list_templates,
     load_template,
     template_dir,
+    template_language,
 )
+from elearning.settings import read
 
 if TYPE_CHECKING:
     from elearning.certificates.exports import ExportRow, Format
@@ -40,23 +44,28 @@ def certificates() -> None:
 
 @certificates.command("preview")
 @click.option("--template", "name", default=DEFAULT_TEMPLATE, show_default=True,
-              help="The template folder in certificates/.")
+              help="The template's folder name.")
+@click.option("--language", type=click.Choice(LANGUAGES),
+              help="The language to print in [default: the template's first].")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF [default: certificate-preview-TEMPLATE.pdf].")
 @click.option("--name", "learner_name", help="The learner's name to print (a fictional one by default).")
 @click.option("--templates-dir", type=click.Path(file_okay=False, path_type=Path),
-              default=TEMPLATES_DIR, show_default=True, help="The folder that holds the templates.")
-def preview(name: str, output: Path | None, learner_name: str | None, templates_dir: Path) -> None:
+              help="The folder that holds the templates [default: the setting CERTIFICATES_DIR, "
+                   "else the templates that come with the program].")
+def preview(name: str, language: Language | None, output: Path | None, learner_name: str | None,
+            templates_dir: Path | None) -> None:
     """Render a sample certificate (fictional learner, sample code) with a template."""
     from elearning.certificates.render import render_pdf
 
+    root = templates_dir or read("CERTIFICATES_DIR") or TEMPLATES_DIR
     try:
-        folder = template_dir(name, templates_dir)
+        folder = template_dir(name, root)
     except CertificateTemplateError:
-        raise click.ClickException(f"Unknown template {name!r}.\n{_available(templates_dir)}") from None
+        raise click.ClickException(f"Unknown template {name!r}.\n{_available(root)}") from None
     try:
         template = load_template(folder)
-        data = sample_certificate(template.language, learner_name=learner_name)
+        data = sample_certificate(language or template_language(name, template), learner_name=learner_name)
         pdf = render_pdf(data, folder)
     except (CertificateTemplateError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
@@ -72,7 +81,7 @@ def _available(root: Path) -> str:
         return f"Cannot list the templates: {exc}"
     if not templates:
         return f"There are no templates in {root}."
-    lines = [f"  {t.folder:<16} {t.name} ({t.language})" for t in templates]
+    lines = [f"  {t.folder:<16} {t.name} ({', '.join(t.languages)})" for t in templates]
     return "Available templates:\n" + "\n".join(lines)
 
 

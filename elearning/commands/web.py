@@ -10,7 +10,7 @@ from typing import TypeVar
 import click
 
 from elearning.settings import Settings, SettingsError
-from elearning.storage import accounts, db
+from elearning.storage import accounts, db, passwords
 from elearning.storage.models import Role, User
 from elearning.web import logging as web_logging
 from elearning.web.forms import has_hidden_characters
@@ -35,6 +35,7 @@ def _prepare_storage(settings: Settings) -> None:
 
 def _run(settings: Settings, work: Callable[[], Awaitable[T]], *, check: bool = True) -> T:
     """Run `work` with the database connected (and, by default, its schema checked)."""
+    passwords.use_cost(settings.password_hash_cost)
 
     async def main() -> T:
         ctx = await db.connect(settings.database_url)

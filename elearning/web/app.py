@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.context import TortoiseContext, _current_context
 
 from elearning.settings import Settings
-from elearning.storage import db, retention
+from elearning.storage import db, passwords, retention
 from elearning.web import convertors, errors
 from elearning.web.courses import CourseLibrary
 from elearning.web.logging import AccessLogMiddleware
@@ -133,6 +133,7 @@ async def _clean_up_periodically(settings: Settings) -> None:
 
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.load()
+    passwords.use_cost(settings.password_hash_cost)
     library = CourseLibrary(settings.courses_dir)
     pages = Pages(debug=settings.debug)
 

@@ -9,9 +9,10 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from elearning.web.logging import route_template
+from elearning.web.responses import TrackedSend
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +59,11 @@ class ErrorPageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def send_tracking(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracking = TrackedSend(send)
         try:
-            await self.app(scope, receive, send_tracking)
+            await self.app(scope, receive, tracking)
         except Exception:
-            if self.debug or started:
+            if self.debug or tracking.started:
                 raise
             # The route template, not the path: paths hold reset tokens and verification codes.
             routes = getattr(getattr(scope.get("app"), "router", None), "routes", None)

@@ -26,7 +26,9 @@ from functools import lru_cache
 from typing import Any
 
 from starlette.routing import BaseRoute, Match, Mount, Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from elearning.web.responses import TrackedSend
 
 ACCESS = logging.getLogger("elearning.access")
 UNMATCHED = "(no route)"
@@ -142,18 +144,7 @@ class AccessLogMiddleware:
         started = time.perf_counter()
         rid = secrets.token_hex(6)
         token = request_id.set(rid)
-        status = 500
-        size = 0
-
-        async def sending(message: Message) -> None:
-            nonlocal status, size
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid.encode())]
-            elif message["type"] == "http.response.body":
-                size += len(message.get("body", b""))
-            await send(message)
-
+        sending = TrackedSend(send, headers=[(b"x-request-id", rid.encode())])
         try:
             await self.app(scope, receive, sending)
         finally:
@@ -165,8 +156,8 @@ class AccessLogMiddleware:
                 # As ACCESS.info(...), without its search of the stack for the calling file and
                 # line: no formatter of ours prints them, and this line is written for every request.
                 ACCESS.handle(ACCESS.makeRecord(
-                    ACCESS.name, logging.INFO, __file__, 0, "%s %s %d", (method, route, status), None,
-                    extra={"method": method, "route": route, "status": status,
-                           "ms": round((time.perf_counter() - started) * 1000, 2), "bytes": size,
+                    ACCESS.name, logging.INFO, __file__, 0, "%s %s %d", (method, route, sending.status), None,
+                    extra={"method": method, "route": route, "status": sending.status,
+                           "ms": round((time.perf_counter() - started) * 1000, 2), "bytes": sending.size,
                            "request": rid},
                 ))

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import smtplib
 import ssl
-import time
 from datetime import UTC, datetime
-from email import message_from_bytes
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -63,22 +60,3 @@ class Mailer:
         path.write_bytes(bytes(msg))
         log.info("No SMTP_HOST set: mail written to %s", path)
         return path
-
-
-def take_link(outbox: Path, to: str, path_prefix: str, *, wait: float = 10.0) -> str:
-    """Read the outbox as the addressee would: the path of the newest link under `path_prefix`
-    (say '/account/confirm/') in a mail to `to`, and remove that mail. For development and
-    tests without SMTP; mail is sent after the response, so this waits up to `wait` seconds."""
-    link = re.compile(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[\w-]+)")
-    deadline = time.monotonic() + wait
-    while True:
-        files = sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for path in files:
-            mail = message_from_bytes(path.read_bytes())
-            found = link.search(mail.get_payload(decode=True).decode("utf-8"))  # type: ignore[union-attr]
-            if mail["To"] == to.strip().lower() and found:
-                path.unlink()
-                return found.group(1)
-        if time.monotonic() > deadline:
-            raise LookupError(f"no mail to {to} with a link to {path_prefix} in {outbox}")
-        time.sleep(0.05)

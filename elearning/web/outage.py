@@ -14,10 +14,11 @@ import logging
 import sqlite3
 
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.exceptions import DBConnectionError
 
 from elearning.web.errors import error_page
+from elearning.web.responses import TrackedSend
 from elearning.web.views._base import safe_next
 
 log = logging.getLogger(__name__)
@@ -67,21 +68,14 @@ class DatabaseOutageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
+        tracking = TrackedSend(send)
         retries = PAGE_RETRIES if scope["method"] in ("GET", "HEAD") else ()
         for pause in (*retries, None):
             try:
                 await self.app(scope, receive, tracking)
                 return
             except Exception as exc:
-                if started or not is_outage(exc):
+                if tracking.started or not is_outage(exc):
                     raise
                 log.warning("The database is not reachable (%s)%s", type(exc).__name__,
                             "; trying the page again" if pause is not None else "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -44,26 +45,34 @@ def _static_versions() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=2)
+def _environment(debug: bool) -> Environment:
+    """One Jinja environment per process (and debug flag), so a template compiles once however
+    many apps the process makes (the test suite makes one per test). Nothing in it is per app."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        auto_reload=debug,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    versions = _static_versions()
+    env.globals.update(
+        static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
+        markdown=markdown.render,
+        inline=markdown.render_inline,
+        languages=i18n.LANGUAGES,
+        _=_translate,
+        csrf=_csrf,
+    )
+    env.filters["urlquote"] = lambda s: quote(str(s), safe="/")
+    return env
+
+
 class Pages:
     def __init__(self, *, debug: bool = False) -> None:
-        self.env = Environment(
-            loader=FileSystemLoader(TEMPLATES),
-            autoescape=select_autoescape(default=True, default_for_string=True),
-            undefined=StrictUndefined,
-            auto_reload=debug,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        versions = _static_versions()
-        self.env.globals.update(
-            static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
-            markdown=markdown.render,
-            inline=markdown.render_inline,
-            languages=i18n.LANGUAGES,
-            _=_translate,
-            csrf=_csrf,
-        )
-        self.env.filters["urlquote"] = lambda s: quote(str(s), safe="/")
+        self.env = _environment(debug)
 
     def render(self, request: Request, name: str, context: dict[str, Any] | None = None, *,
                status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:

@@ -22,6 +22,7 @@ from elearning.certificates.data import Language, format_date, format_pe_points
 from elearning.certificates.render import render_pdf_async
 from elearning.certificates.templates import template_dir
 from elearning.course.model import Course
+from elearning.settings import Settings
 from elearning.storage import certificates as store
 from elearning.storage import throttle
 from elearning.storage.models import Attempt, Role, User
@@ -81,28 +82,26 @@ async def issue_on_pass(request: Request, attempt_id: int, course: Course) -> Ba
     certificate = await issue_for(request, attempt_id, course)
     if certificate is None:
         return None
-    return BackgroundTask(render_stored, certificate.id, in_process=_in_process(request))
+    return BackgroundTask(render_stored, certificate.id, settings(request))
 
 
-def _in_process(request: Request) -> bool:
-    return settings(request).certificate_rendering == "process"
-
-
-async def render_stored(certificate_id: int, *, in_process: bool) -> None:
+async def render_stored(certificate_id: int, conf: Settings) -> None:
     """Render and store the PDF of a certificate that has none yet."""
     try:
         found = await store.download(certificate_id)
         if found is not None:
-            await pdf_of(found, in_process=in_process)
+            await pdf_of(found, conf)
     except Exception:
         log.exception("Could not render certificate %s", certificate_id)
 
 
-async def pdf_of(found: store.Download, *, in_process: bool) -> bytes:
-    """The stored PDF, rendered (off the event loop) and stored first when there is none yet."""
+async def pdf_of(found: store.Download, conf: Settings) -> bytes:
+    """The stored PDF, rendered (off the event loop, where CERTIFICATE_RENDERING says, with the
+    templates of CERTIFICATES_DIR) and stored first when there is none yet."""
     if found.pdf is not None:
         return found.pdf
-    pdf = await render_pdf_async(found.data(), template_dir(found.template), in_process=in_process)
+    pdf = await render_pdf_async(found.data(), template_dir(found.template, conf.certificates_dir),
+                                 in_process=conf.certificate_rendering == "process")
     return await store.store_pdf(found.id, pdf)
 
 
@@ -151,7 +150,7 @@ async def download(request: Request) -> Response:
         admin = True
     if found.status != store.VALID and not admin:
         return render(request, "certificates/gone.html", {"status": found.status}, status_code=410)
-    pdf = await pdf_of(found, in_process=_in_process(request))
+    pdf = await pdf_of(found, settings(request))
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{found.filename()}"',
     })

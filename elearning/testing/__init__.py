@@ -1,13 +1,15 @@
-"""`elearning serve` in a subprocess, for the test suite and the benchmarks.
+"""Helpers for the test suite and the benchmarks, never imported by the app itself.
 
-A free port on 127.0.0.1, an environment with only what the server needs, a log file,
+`elearning serve` in a subprocess: a free port on 127.0.0.1, an environment with only what the server needs, a log file,
 a wait until /health answers, and a clean stop. Standard library only, so importing it
-costs nothing outside the tests.
+costs nothing outside the tests. `take_link` reads the mail outbox as its addressee would;
+`elearning.testing.learners` is the simulated learner of the crash tests and the load bench.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -17,6 +19,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from email import message_from_bytes
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
@@ -61,13 +64,14 @@ class Server:
 
 @contextmanager
 def running_server(root: Path, *args: str, port: int | None = None, env: dict[str, str] | None = None,
-                   startup: float = 30) -> Iterator[Server]:
-    """`elearning serve ARGS` with its data under `root` (see server_env), until the block ends."""
+                   startup: float = 30, bin_dir: Path = BIN) -> Iterator[Server]:
+    """`elearning serve ARGS` with its data under `root` (see server_env), until the block ends;
+    the `elearning` of `bin_dir` (default: this Python's, so the package under test)."""
     port = port or free_port()
     env = env if env is not None else server_env(root, port)
     log = root / "server.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([str(BIN / "elearning"), "serve", "--port", str(port), *args],  # noqa: S603 - our own command
+        proc = subprocess.Popen([str(bin_dir / "elearning"), "serve", "--port", str(port), *args],  # noqa: S603 - our own command
                                 cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -84,3 +88,22 @@ def running_server(root: Path, *args: str, port: int | None = None, env: dict[st
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def take_link(outbox: Path, to: str, path_prefix: str, *, wait: float = 10.0) -> str:
+    """Read the outbox as the addressee would: the path of the newest link under `path_prefix`
+    (say '/account/confirm/') in a mail to `to`, and remove that mail. For development and
+    tests without SMTP; mail is sent after the response, so this waits up to `wait` seconds."""
+    link = re.compile(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[\w-]+)")
+    deadline = time.monotonic() + wait
+    while True:
+        files = sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for path in files:
+            mail = message_from_bytes(path.read_bytes())
+            found = link.search(mail.get_payload(decode=True).decode("utf-8"))  # type: ignore[union-attr]
+            if mail["To"] == to.strip().lower() and found:
+                path.unlink()
+                return found.group(1)
+        if time.monotonic() > deadline:
+            raise LookupError(f"no mail to {to} with a link to {path_prefix} in {outbox}")
+        time.sleep(0.05)
