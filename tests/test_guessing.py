@@ -19,7 +19,7 @@ import pytest
 from elearning.authoring import guessing, load_course
 from elearning.authoring.assessment import chance, positions
 from elearning.authoring.explore import explore
-from elearning.authoring.guessing import max_attempts, question_set, within, wilson
+from elearning.authoring.guessing import max_attempts, question_set, wilson, within
 from elearning.course import Course
 from elearning.engine import play
 from elearning.engine.state import State
