@@ -32,6 +32,8 @@ from elearning.engine.play import required_modules
 
 LOOP_LIMIT = 80  # largest loop solved exactly (a dense linear system of this size)
 SAMPLES = 20_000
+WALK_LIMIT = 10_000  # moves in one module after which a sampled guesser counts as stuck (failing)
+STEP_BUDGET = 2_000_000  # moves in all samples together; sampling stops early beyond it
 SEED = 20261202
 _Z = 1.959964  # 95%
 
@@ -109,37 +111,32 @@ class _Chain:
 
     def exits(self, u: int) -> list[tuple[int, int, float]]:
         """(target, points, chance) of leaving u's loop, entered at u."""
-        found = self._exits.get(u)
-        if found is None:
-            found = self._exits[u] = self._solve(u)
-        return found
+        if u not in self._exits:
+            self._solve(self.comp[u])
+        return self._exits[u]
 
-    def _solve(self, u: int) -> list[tuple[int, int, float]]:
-        c = self.comp[u]
+    def _solve(self, c: int) -> None:
+        """The way out of loop c from each of its situations: with Q the chances of moving inside
+        the loop, the expected visits from u are row u of (I - Q)^-1."""
         nodes = self.members[c]
         if len(nodes) > LOOP_LIMIT:
             raise _NotExact
         pos = {v: i for i, v in enumerate(nodes)}
         n = len(nodes)
-        # expected visits x solve x (I - Q) = e_u, i.e. (I - Q)^T x^T = e_u^T
-        a = [[0.0] * n + [1.0 if i == pos[u] else 0.0] for i in range(n)]
-        for i in range(n):
-            a[i][i] += 1.0
+        a = [[1.0 if i == j else 0.0 for j in range(n)] + [1.0 if i == j else 0.0 for j in range(n)]
+             for i in range(n)]
         for v in nodes:
             out = self.graph.edges[v]
             for w, pts, _ in out:
                 if self.comp[w] == c:
                     if pts:
-                        raise _NotExact
-                    a[pos[w]][pos[v]] -= 1 / len(out)
-        x = _gauss(a)
-        found = []
-        for v in nodes:
-            out = self.graph.edges[v]
-            for w, pts, _ in out:
-                if self.comp[w] != c:
-                    found.append((w, pts, x[pos[v]] / len(out)))
-        return found
+                        raise _NotExact  # a loop that takes points away: not a matter of where it is left
+                    a[pos[v]][pos[w]] -= 1 / len(out)
+        visits = _inverse(a)
+        for u in nodes:
+            row = visits[pos[u]]
+            self._exits[u] = [(w, pts, row[pos[v]] / len(self.graph.edges[v]))
+                              for v in nodes for w, pts, _ in self.graph.edges[v] if self.comp[w] != c]
 
     def propagate(self, start: dict[int, dict[_Key, float]]) -> dict[int, dict[_Key, float]]:
         """From the mass on entry situations to the mass on end situations."""
@@ -166,7 +163,8 @@ class _Chain:
         return done
 
 
-def _gauss(a: list[list[float]]) -> list[float]:
+def _inverse(a: list[list[float]]) -> list[list[float]]:
+    """Gauss-Jordan on [M | I] (n rows of 2n): the rows of M's inverse."""
     n = len(a)
     for col in range(n):
         pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
@@ -176,9 +174,9 @@ def _gauss(a: list[list[float]]) -> list[float]:
             if r != col and a[r][col]:
                 f = a[r][col] / head
                 row, top = a[r], a[col]
-                for k in range(col, n + 1):
+                for k in range(col, 2 * n):
                     row[k] -= f * top[k]
-    return [a[i][n] / a[i][i] for i in range(n)]
+    return [[x / a[i][i] for x in a[i][n:]] for i in range(n)]
 
 
 class _Course:
@@ -190,6 +188,7 @@ class _Course:
         self.graphs = graphs
         self.chains = {m: _Chain(graphs[m]) for m in self.ids}
         self.required = set(required_modules(course))
+        self._passes: dict[tuple[str, int], bool] = {}
         # end node of module i -> entry node of module i + 1, as the explorer made them
         self.onward: dict[str, dict[int, int]] = {}
         for i, mid in enumerate(self.ids[:-1]):
@@ -197,8 +196,12 @@ class _Course:
             self.onward[mid] = {node: nxt.entries[j][0] for node, j in zip(graph.ends, graph.onward, strict=True)}
 
     def passes(self, mid: str, score: int) -> bool:
-        module = self.course.module(mid)
-        return play._reaches(score, module.pass_percentage or 0, self.course.max_scores.get(mid, 0))
+        found = self._passes.get((mid, score))
+        if found is None:
+            module = self.course.module(mid)
+            found = play._reaches(score, module.pass_percentage or 0, self.course.max_scores.get(mid, 0))
+            self._passes[(mid, score)] = found
+        return found
 
     def course_passes(self, total: int) -> bool:
         top = sum(self.course.max_scores.get(m, 0) for m in self.course.meta.modules)
@@ -248,16 +251,21 @@ def _exact(model: _Course) -> Outcomes:
 
 def _sampled(model: _Course) -> Outcomes:
     rng = random.Random(SEED)  # noqa: S311 - sampling, not security
-    hits = 0
+    hits = samples = steps = 0
     module_hits: dict[str, int] = defaultdict(int)
-    for _ in range(SAMPLES):
+    while samples < SAMPLES and steps < STEP_BUDGET:
+        samples += 1
         node = model.graphs[model.ids[0]].entries[0][0]
         total, ok = 0, True
         for i, mid in enumerate(model.ids):
-            graph, score = model.graphs[mid], 0
-            while node not in model.chains[mid].ends:
+            graph, score, walked = model.graphs[mid], 0, 0
+            while node not in model.chains[mid].ends and walked < WALK_LIMIT:
                 target, pts, _ = rng.choice(graph.edges[node])
-                node, score = target, score + pts
+                node, score, walked = target, score + pts, walked + 1
+            steps += walked
+            if walked == WALK_LIMIT:
+                ok = False
+                break
             passed = model.passes(mid, score)
             module_hits[mid] += passed
             total += score
@@ -265,5 +273,5 @@ def _sampled(model: _Course) -> Outcomes:
             if i + 1 < len(model.ids):
                 node = model.onward[mid][node]
         hits += ok and model.course_passes(total)
-    modules = {m: wilson(module_hits[m], SAMPLES) for m in model.ids if m in model.required}
-    return Outcomes(wilson(hits, SAMPLES), modules, None, None, None)
+    modules = {m: wilson(module_hits[m], samples) for m in model.ids if m in model.required}
+    return Outcomes(wilson(hits, samples), modules, None, None, None)
