@@ -183,18 +183,21 @@ def explore_checks(comp: Compilation, course: Course, max_states: int = DEFAULT_
     else:
         exploration, analyses, graphs = _run(course, max_states)
         max_scores = {r.module: max(r.max_score, 0) for r in exploration.modules}
-    course = Course(
-        meta=course.meta, modules=course.modules, content_hash=course.content_hash,
-        max_scores=max_scores, sources=course.sources,
-    )
-    _report(comp, course, exploration, analyses, graphs)
+    def compiled() -> Course:
+        return Course(meta=course.meta, modules=course.modules, content_hash=course.content_hash,
+                      max_scores=max_scores, sources=course.sources)
+
+    result = compiled()
+    _report(comp, result, exploration, analyses, graphs)
     if comp.errors == 0:
-        exploration = _assessed(course, exploration, graphs)
+        # on a twin, so that the course handed out carries no caches (a snapshot equals it)
+        twin = compiled()
+        exploration = _assessed(twin, exploration, graphs)
         complete = not exploration.bound_hit and len(exploration.modules) == len(course.modules)
         extremes = {r.module: (r.min_score, r.max_score) for r in exploration.modules} if complete else None
         if exploration.assessment is not None:
-            check_assessment(comp, course, exploration.assessment, extremes)
-    return course
+            check_assessment(comp, twin, exploration.assessment, extremes)
+    return result
 
 
 def _report(comp: Compilation, course: Course, exploration: Exploration,
