@@ -89,8 +89,8 @@ class _NotExact(Exception):
     pass
 
 
-# a key of the propagated distribution: (score in this module, course total before it, all passed so far)
-_Key = tuple[int, int, bool]
+# a key of the distribution inside a module: (score in this module, the entry it came in by)
+_Key = tuple[int, int]
 
 
 class _Chain:
@@ -158,8 +158,8 @@ class _Chain:
                     (w, pts, 1 / len(self.graph.edges[v])) for w, pts, _ in self.graph.edges[v]]
                 for w, pts, chance in moves:
                     target = pending[w]
-                    for (score, before, ok), p in mass.items():
-                        target[(score + pts, before, ok)] += p * chance
+                    for (score, entry), p in mass.items():
+                        target[(score + pts, entry)] += p * chance
         return done
 
 
@@ -224,24 +224,35 @@ def outcomes(course: Course, graphs: dict[str, SituationGraph]) -> Outcomes | No
 
 
 def _exact(model: _Course) -> Outcomes:
+    """Module by module: inside a module only its own score travels (per entry situation);
+    between modules the course total and whether every named module was passed."""
     first = model.graphs[model.ids[0]]
-    mass: dict[int, dict[_Key, float]] = {first.entries[0][0]: {(0, 0, True): 1.0}}
+    # entry situation -> (course total before the module, every named module passed) -> chance
+    arriving: dict[int, dict[tuple[int, bool], float]] = {first.entries[0][0]: {(0, True): 1.0}}
     module_pass: dict[str, float] = {}
-    finals: dict[tuple[int, bool], float] = defaultdict(float)
     for i, mid in enumerate(model.ids):
-        ends = model.chains[mid].propagate(mass)
-        mass = defaultdict(lambda: defaultdict(float))
-        hit = 0.0
+        ends = model.chains[mid].propagate({e: {(0, e): 1.0} for e in arriving})
+        weight = {e: sum(by.values()) for e, by in arriving.items()}
+        leaving: dict[int, dict[tuple[int, bool], float]] = defaultdict(lambda: defaultdict(float))
+        # first gather the ends by the entry they came in by and the entry of the next module they lead
+        # to (many ends differ only in what the next module does not read), then add up the totals
+        moves: dict[tuple[int, int], dict[int, float]] = defaultdict(lambda: defaultdict(float))
         for node, by_key in ends.items():
-            for (score, before, ok), p in by_key.items():
+            onward = model.onward[mid][node] if i + 1 < len(model.ids) else -1
+            for (score, entry), p in by_key.items():
+                moves[(entry, onward)][score] += p
+        hit = 0.0
+        for (entry, onward), scores in moves.items():
+            target = leaving[onward]
+            for score, p in scores.items():
                 passed = model.passes(mid, score)
-                hit += p if passed else 0.0
-                key = (before + score, ok and (passed or mid not in model.required))
-                if i + 1 < len(model.ids):
-                    mass[model.onward[mid][node]][(0, *key)] += p
-                else:
-                    finals[key] += p
+                hit += p * weight[entry] if passed else 0.0
+                counts = passed or mid not in model.required
+                for (total, ok), q in arriving[entry].items():
+                    target[(total + score, ok and counts)] += p * q
         module_pass[mid] = hit
+        arriving = leaving
+    finals = arriving[-1]
     totals = [t for (t, _), p in finals.items() if p > 0]
     passing = [p for (t, ok), p in finals.items() if ok and model.course_passes(t)]
     exact = {m: Estimate(p, p, p, 0) for m, p in module_pass.items() if m in model.required}
