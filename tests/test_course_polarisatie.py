@@ -14,6 +14,7 @@ import pytest
 import yaml
 
 from elearning.authoring import load_course
+from elearning.authoring.assessment import report_lines
 from elearning.authoring.explore import Exploration, explore
 from elearning.authoring.guessing import question_set
 from elearning.authoring.playthrough import run_course_tests
@@ -74,6 +75,14 @@ def test_the_guessing_analysis_of_the_course(course: Course, exploration: Explor
         scores = new
     needed = sum(p for score, p in scores.items() if score * 100 >= 70 * 15)
     assert found.guess.p == pytest.approx(float(needed), rel=1e-9)
+    # what `elearning explore courses/polarisatie` prints of it
+    assert report_lines(course, found)[:4] == [
+        "course total: lowest 1, highest 55 of 55 points; module maxima: intro 6, rondgang 19, analyse 9, "
+        "stappenplan 6, toets 15",
+        "pass rule: module 'toets' passed (70%); can be met",
+        "random guesser passes the course: 0.12% in one attempt; unlimited retakes: passes in the end",
+        "  module 'toets' passed in one try: 0.12%",
+    ]
     assert (found.attempts, found.within, found.reachable) == (None, 1.0, True)
     assert (found.lowest_total, found.highest_total) == (1, 55)
 
