@@ -26,6 +26,7 @@ from elearning.storage import accounts, db
 from elearning.storage import certificates as store
 from elearning.storage.models import Certificate, Role
 from elearning.web.app import create_app
+from elearning.web.courses import CourseLibrary
 
 PDFA = "{http://www.aiim.org/pdfa/ns/id/}"
 PASSWORD = "een goed wachtwoord"  # noqa: S105 - a test account
@@ -634,3 +635,20 @@ def test_reissues_are_limited_per_day(web, passing_path, database_url: str) -> N
     assert response.status_code == 429
     assert "Je liet vandaag al vaak een nieuw certificaat maken. Probeer het morgen opnieuw." in response.text
     assert len(_rows(database_url)) == REISSUES_PER_USER.tries + 1  # nothing was made past the limit
+
+
+def test_a_course_whose_certificate_template_is_missing_is_not_served(tmp_path: Path) -> None:
+    """A typo in `certificate:` used to pass every check and give the learner HTTP 500 on
+    download; now the compile that the server (and the studio) runs refuses the course."""
+    folder = tmp_path / "mini"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "courses" / "mini", folder)
+    library = CourseLibrary(tmp_path)
+    assert library.compile(folder).course is not None
+    course_yaml = folder / "course.yaml"
+    course_yaml.write_text(course_yaml.read_text(encoding="utf-8").replace(
+        "modules: [wijk, toets]\n", "modules: [wijk, toets]\ncertificate: standart\n"), encoding="utf-8")
+    compiled = library.compile(folder)
+    assert compiled.course is None
+    assert [p.message for p in compiled.problems] == [
+        "there is no certificate template 'standart' in certificates/ (did you mean 'standaard'?); "
+        "the templates in 'nl': standaard"]

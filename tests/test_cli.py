@@ -69,7 +69,7 @@ def test_validate_json_is_a_list_of_problems(course: Path) -> None:
 def test_warnings_fail_only_with_strict(course: Path) -> None:
     with (course / "course.yaml").open("a", encoding="utf-8") as f:
         f.write("    - id: sig-extra\n      kind: signaal\n      title: Nooit gevonden\n")
-    expected = f"{course}/course.yaml:50:11: warning: the notebook entry 'sig-extra' can never be collected: no choice adds it\n"
+    expected = f"{course}/course.yaml:51:11: warning: the notebook entry 'sig-extra' can never be collected: no choice adds it\n"
     relaxed = run("validate", course)
     assert (relaxed.exit_code, relaxed.stdout, relaxed.stderr) == (0, expected, f"1 warning in {course}\n")
     strict = run("validate", course, "--strict")
@@ -142,9 +142,39 @@ def test_explore_prints_a_table_per_module_and_the_course_total() -> None:
     assert rondgang[0] == "rondgang" and rondgang[3:6] == ["1/1", "-1..7", "0"]
     toets = lines[3].split()
     assert toets[0] == "toets" and toets[3:6] == ["1/1", "0..5", "0"]
-    assert lines[-1].startswith("course: shortest path ")
-    assert "typical (median)" in lines[-1] and lines[-1].endswith("course.yaml claims study_load_minutes: 6")
+    course = next(line for line in lines if line.startswith("course: shortest path "))
+    assert "typical (median)" in course and course.endswith("course.yaml claims study_load_minutes: 6")
+    # the assessment: the course total's range, the pass rule, the guesser (see tests/test_guessing.py)
+    assessment = lines[lines.index(course) + 2:]
+    assert assessment[:3] == [
+        "course total: lowest -1, highest 12 of 12 points; module maxima: rondgang 7, toets 5",
+        "pass rule: 30% of the course total and module 'toets' passed (60%); can be met",
+        "random guesser passes the course: 36% in one attempt; unlimited retakes: passes in the end",
+    ]
+    assert "toets: always answer 1: 3 points (passes); always answer 2: 2 points (fails); " \
+           "always answer 3: 0 points (fails)" in assessment
     assert result.stderr == ""
+
+
+def test_explore_json_carries_the_assessment() -> None:
+    result = run("explore", EXAMPLE, "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)["assessment"]
+    assert found["guess"]["samples"] == 0 and 0.3 < found["guess"]["p"] < 0.4
+    assert (found["attempts"], found["within"], found["reachable"]) == (None, 1.0, True)
+    assert (found["lowest_total"], found["highest_total"]) == (-1, 12)
+    assert found["module_max"] == {"rondgang": 7, "toets": 5}
+    toets = next(p for p in found["positions"] if p["module"] == "toets")
+    assert toets["correct_at"] == [1, 1, 0] and toets["longest_correct"] == 3
+
+
+def test_validate_checks_the_certificate_template(course: Path) -> None:
+    _edit(course / "course.yaml", "certificate: standaard", "certificate: standard")
+    result = run("validate", course)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"{course}/course.yaml:21:14: error: there is no certificate template 'standard' in certificates/ "
+        "(did you mean 'standaard'?); the templates in 'nl': standaard\n")
 
 
 def test_explore_warns_when_the_study_load_is_off(course: Path) -> None:

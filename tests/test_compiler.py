@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from elearning.authoring import load_course
+from elearning.certificates.templates import certificate_templates
 from elearning.course import Problem
 from elearning.course.loader import read_yaml
 
@@ -180,6 +181,50 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
         ("modules/wijk.yaml:4:18: error: module 'wijk' has a pass mark of 50%, but no path earns any points; give "
          "points on choices or answers, or remove 'pass_percentage'", "50"),
     ]),
+    # -- the assessment: guessing, answer positions, the reach of the pass rule (assessment_checks.py)
+    "guessing-passes": (True, [
+        ("course.yaml:10:1: warning: a random guesser passes the course with a chance of 33% in one attempt, and module "
+         "'toets' may be retaken without limit, so guessing passes in the end (more than the 5% that "
+         "'assessment: max_guess_pass' allows; the course awards 1 PE point); limit the retakes, ask more questions "
+         "or raise the pass mark", "pass:"),
+    ]),
+    "correct-answer-position": (True, [
+        ("modules/toets.yaml:1:5: warning: the correct answer is answer 1 in 5 of the 5 questions of module 'toets' "
+         "with one correct answer; a learner who always picks answer 1 scores 6 of the 7 points and passes; vary the "
+         "position of the correct answer", "toets"),
+    ]),
+    "longest-answer": (True, [
+        ("modules/toets.yaml:1:5: warning: in 6 of the 6 questions of module 'toets' the longest answer is the correct "
+         "one, so a learner can pick it without knowing; make the wrong answers as long and as careful as the right "
+         "one", "toets"),
+    ]),
+    "pass-mark-unreachable": (False, [  # 1 point in the wijk or 1 in the toets, never both
+        ("course.yaml:10:1: error: the course pass mark cannot be reached: no path through the course passes module "
+         "'toets' and reaches 100% of the 7 points of the course (the course total ranges from 1 to 6); lower the "
+         "pass mark or give more points on the paths that pass", "pass:"),
+        ("course.yaml:11:15: warning: module 'wijk' cannot be retaken, and a learner who scores 0 of its 3 points "
+         "there stays below the course pass mark of 100% (7 points in all) for good, however well they do in the "
+         "rest; allow 'retake: true' on module 'wijk' or lower 'percentage' under 'pass'", "100"),
+    ]),
+    "pass-sink": (True, [
+        ("course.yaml:11:15: warning: module 'wijk' cannot be retaken, and a learner who scores -2 of its 1 points "
+         "there stays below the course pass mark of 50% (4 points in all) for good, however well they do in the "
+         "rest; allow 'retake: true' on module 'wijk' or lower 'percentage' under 'pass'", "50"),
+    ]),
+    # -- what goes on the certificate
+    "placeholder-activity-id": (True, [
+        ("course.yaml:9:16: warning: the activity id 'TODO' in 'pe' is a placeholder; the provider must fill in the id "
+         "the register gave this accredited activity before the course goes live (it is printed on every "
+         "certificate)", '"TODO"'),
+    ]),
+    "certificate-unknown": (False, [
+        ("course.yaml:13:14: error: there is no certificate template 'standard' in certificates/ (did you mean "
+         "'standaard'?); the templates in 'nl': standaard", "standard"),
+    ]),
+    "certificate-language": (False, [
+        ("course.yaml:13:14: error: the certificate template 'standard-en' has its texts in 'en', not in the course "
+         "language 'nl'; the templates in 'nl': standaard", "standard-en"),
+    ]),
     # -- several errors in several files: all of them, in one pass
     "many-errors": (False, [
         ("course.yaml:5:1: error: unknown key 'study_load_minuten' (did you mean 'study_load_minutes'?)",
@@ -214,7 +259,7 @@ def test_every_fixture_folder_is_a_case_and_every_case_has_a_folder() -> None:
 def test_each_kind_of_author_error(kind: str) -> None:
     folder = ERRORS / kind
     usable, expected = CASES[kind]
-    course, problems = load_course(folder)
+    course, problems = load_course(folder, templates=certificate_templates())
     assert relative(problems, folder) == [line for line, _ in expected]
     assert (course is not None) is usable
     if usable:

@@ -235,7 +235,7 @@ def test_merge_keys_are_refused(course: Path) -> None:
     text = (course / "course.yaml").read_text(encoding="utf-8")
     (course / "course.yaml").write_text(text + "extra: &e {a: 1}\nmore:\n  <<: *e\n", encoding="utf-8")
     problems = [str(p).removeprefix(f"{course}/") for p in compile_ok(course)]
-    assert "course.yaml:25:3: error: merge keys (<<) are not supported" in problems
+    assert "course.yaml:28:3: error: merge keys (<<) are not supported" in problems
 
 
 @pytest.mark.parametrize("opener", ["[", "{a: ", "- "])

@@ -32,6 +32,7 @@ from elearning.course.loader import read_yaml
 from elearning.course.model import (
     PE,
     Answer,
+    AssessmentRules,
     Block,
     Choice,
     CourseMeta,
@@ -203,7 +204,7 @@ def test_marked_files_form_a_course_that_validates_and_passes_its_tests(tmp_path
 
 # -- everything is documented ------------------------------------------------------------------
 SECTIONS: dict[int, list[type[BaseModel]]] = {
-    4: [CourseMeta, PE, PassRules, Notebook, NotebookKind, NotebookEntry],
+    4: [CourseMeta, PE, PassRules, AssessmentRules, Notebook, NotebookKind, NotebookEntry],
     5: [Module],
     6: [Scene, Image, Block],
     7: [Choice],
@@ -239,3 +240,30 @@ def test_the_explore_example_output_in_the_guide_is_current() -> None:
     assert result.exit_code == 0
     # the numbers may move as the explorer improves; the layout and the modules may not
     assert re.sub(r"\d+", "#", shown.strip()) == re.sub(r"\d+", "#", result.stdout.strip())
+
+
+def _documented_messages() -> list[re.Pattern[str]]:
+    """Every message of section 19 as a pattern: `…` stands for any text, `/` separates variants."""
+    section = _section(19)
+    patterns = []
+    for row in re.findall(r"^\| (.*?) \| .*\|$", section, re.M):
+        for text in re.findall(r"`([^`]*)`", row):
+            for variant in text.split(" / "):
+                if len(variant.replace("…", "")) < 20:
+                    continue  # a value such as `…` or `INVULLEN`, not a message
+                parts = [re.escape(p) for p in variant.split("…")]
+                patterns.append(re.compile(".*?".join(parts)))
+    return patterns
+
+
+def test_every_assessment_and_certificate_message_is_documented() -> None:
+    """The messages of the assessment checks (pinned in test_compiler.CASES) have their row in section 19."""
+    from tests.test_compiler import CASES
+
+    kinds = ["guessing-passes", "correct-answer-position", "longest-answer", "pass-mark-unreachable", "pass-sink",
+             "placeholder-activity-id", "certificate-unknown", "certificate-language"]
+    patterns = _documented_messages()
+    for kind in kinds:
+        for line, _ in CASES[kind][1]:
+            message = line.split(": ", 2)[2]
+            assert any(p.fullmatch(message) for p in patterns), f"{kind}: not documented in section 19: {message}"

@@ -168,6 +168,10 @@ def test_a_loop_that_takes_points_away_is_a_warning_and_the_minimum_stays_finite
     course, problems = load_course(folder)
     assert course is not None
     assert [str(p).replace(f"{folder}/", "") for p in problems] == [
+        # the lost points also sink a learner below the course's 50% in a module that cannot be retaken
+        "course.yaml:11:15: warning: module 'wijk' cannot be retaken, and a learner who scores -2 of its 3 points "
+        "there stays below the course pass mark of 50% (6 points in all) for good, however well they do in the rest; "
+        "allow 'retake: true' on module 'wijk' or lower 'percentage' under 'pass'",
         "modules/wijk.yaml:43:17: warning: scene 'bakker' gives -2 points on a choice that a learner can take again "
         "and again (by coming back to it): 'Terug naar de kaart'; make that choice 'once: true' or move the points",
     ]

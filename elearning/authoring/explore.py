@@ -14,8 +14,10 @@ changes nothing is not a new path).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from elearning.authoring.assessment import Assessment, assess
+from elearning.authoring.assessment_checks import check_assessment
 from elearning.authoring.paths import PathSummary, SituationGraph, analyse, build_graph
 from elearning.authoring.situations import (
     Chains,
@@ -53,6 +55,7 @@ class ModuleReport:
 class Exploration:
     modules: list[ModuleReport]
     max_states: int
+    assessment: Assessment | None = None  # the guessing analysis and the reach of the pass rule
 
     @property
     def bound_hit(self) -> bool:
@@ -123,10 +126,10 @@ def _run(course: Course, max_states: int) -> tuple[Exploration, dict[str, _Analy
         budget = max(1, budget - len(graph.scenes))
         if i + 1 < len(modules):
             later = later_obs[i]
-            carried: dict[State, None] = {}
+            carried: dict[State, int] = {}
             for end in graph.end_states:
                 nxt, _ = play.choose(course, carry(end, later, course), "next")
-                carried[nxt] = None
+                graph.onward.append(carried.setdefault(nxt, len(carried)))
             entries = list(carried)
             if not entries:
                 break
@@ -134,8 +137,15 @@ def _run(course: Course, max_states: int) -> tuple[Exploration, dict[str, _Analy
 
 
 def explore(course: Course, max_states: int = DEFAULT_MAX_STATES) -> Exploration:
-    """Explore a compiled course (one whose max_scores are known)."""
-    return _run(course, max_states)[0]
+    """Explore a compiled course (one whose max_scores are known), with its assessment analysis."""
+    exploration, _, graphs = _run(course, max_states)
+    return _assessed(course, exploration, graphs)
+
+
+def _assessed(course: Course, exploration: Exploration, graphs: dict[str, SituationGraph]) -> Exploration:
+    lowest = sum(r.min_score for r in exploration.modules)
+    highest = sum(r.max_score for r in exploration.modules)
+    return replace(exploration, assessment=assess(course, graphs, lowest, highest))
 
 
 _FIXED_POINT_ROUNDS = 5
@@ -173,12 +183,21 @@ def explore_checks(comp: Compilation, course: Course, max_states: int = DEFAULT_
     else:
         exploration, analyses, graphs = _run(course, max_states)
         max_scores = {r.module: max(r.max_score, 0) for r in exploration.modules}
-    course = Course(
-        meta=course.meta, modules=course.modules, content_hash=course.content_hash,
-        max_scores=max_scores, sources=course.sources,
-    )
-    _report(comp, course, exploration, analyses, graphs)
-    return course
+    def compiled() -> Course:
+        return Course(meta=course.meta, modules=course.modules, content_hash=course.content_hash,
+                      max_scores=max_scores, sources=course.sources)
+
+    result = compiled()
+    _report(comp, result, exploration, analyses, graphs)
+    if comp.errors == 0:
+        # on a twin, so that the course handed out carries no caches (a snapshot equals it)
+        twin = compiled()
+        exploration = _assessed(twin, exploration, graphs)
+        complete = not exploration.bound_hit and len(exploration.modules) == len(course.modules)
+        extremes = {r.module: (r.min_score, r.max_score) for r in exploration.modules} if complete else None
+        if exploration.assessment is not None:
+            check_assessment(comp, twin, exploration.assessment, extremes)
+    return result
 
 
 def _report(comp: Compilation, course: Course, exploration: Exploration,

@@ -8,21 +8,43 @@ reached, dead ends, points to farm) and fills in each module's maximum score.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from elearning.authoring.explore import DEFAULT_MAX_STATES, explore_checks
 from elearning.course import Course, Problem, compile_course
-from elearning.course.compilation import collector_paused
+from elearning.course.compilation import Compilation, collector_paused
+from elearning.course.messages import suggest
 
 
-def load_course(path: str | Path, *, max_states: int | None = None) -> tuple[Course | None, list[Problem]]:
+def load_course(path: str | Path, *, max_states: int | None = None,
+                templates: Mapping[str, str] | None = None) -> tuple[Course | None, list[Problem]]:
     """The course at path (None when any problem is an error) and every problem, sorted by place.
 
     max_states bounds the exploration of the course's situations (default: the explorer's).
+    templates: the certificate templates there are, folder name -> language (the caller reads
+    them from certificates/; this layer does not); when given, the course's must be one of them.
     """
     with collector_paused():
         comp = compile_course(path)
         course = comp.course
+        if course is not None and templates is not None:
+            check_certificate(comp, course, templates)
         if course is not None:
             course = explore_checks(comp, course, max_states or DEFAULT_MAX_STATES)
         return comp.result(course)
+
+
+def check_certificate(comp: Compilation, course: Course, templates: Mapping[str, str]) -> None:
+    """The certificate template the course names exists and prints in the course's language."""
+    name, language = course.meta.certificate, course.meta.language
+    fitting = sorted(t for t, lang in templates.items() if lang == language)
+    choose = f"the templates in '{language}': {', '.join(fitting)}" if fitting else \
+        f"there is no template in '{language}' yet; add one to certificates/"
+    if name not in templates:
+        comp.add(comp.course_doc, ("certificate",),
+                 f"there is no certificate template '{name}' in certificates/{suggest(name, templates)}; {choose}")
+    elif templates[name] != language:
+        comp.add(comp.course_doc, ("certificate",),
+                 f"the certificate template '{name}' has its texts in '{templates[name]}', not in the course "
+                 f"language '{language}'; {choose}")

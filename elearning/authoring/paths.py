@@ -35,6 +35,7 @@ class SituationGraph:
     entries: list[tuple[int, float]] = field(default_factory=list)  # (node, seconds of the first page)
     ends: list[int] = field(default_factory=list)
     end_states: list[State] = field(default_factory=list)
+    onward: list[int] = field(default_factory=list)  # per end: the entry of the next module it leads to
     collected: set[str] = field(default_factory=set)
     passed: set[str] = field(default_factory=set)  # scenes walked over in runs of plain scenes
     bound_hit: bool = False
@@ -107,7 +108,7 @@ def build_graph(course: Course, entries: list[State], obs: Observed, max_states:
     return graph
 
 
-def _sccs(edges: list[list[tuple[int, int, float]]]) -> list[int]:
+def strongly_connected(edges: list[list[tuple[int, int, float]]]) -> list[int]:
     """Tarjan's algorithm, iterative. Returns the component of every node; components are
     numbered in reverse topological order (a component's successors have lower numbers)."""
     n = len(edges)
@@ -176,7 +177,7 @@ def analyse(graph: SituationGraph) -> PathSummary:
     places where a learner gets stuck, loops without end or earns points again and again."""
     edges, scenes = graph.edges, graph.scenes
     n = len(scenes)
-    comp = _sccs(edges)
+    comp = strongly_connected(edges)
     ncomp = max(comp) + 1 if comp else 0
     end_set = set(graph.ends)
     dead_ends = {scenes[v] for v in range(n) if v not in end_set and not edges[v] and not graph.bound_hit}

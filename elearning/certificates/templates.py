@@ -119,3 +119,8 @@ def list_templates(root: Path | None = None) -> list[CertificateTemplate]:
         for path in sorted(root.iterdir())
         if path.is_dir() and (path / "template.yaml").is_file()
     ]
+
+
+def certificate_templates(root: Path = TEMPLATES_DIR) -> dict[str, str]:
+    """Folder name -> language of every template under root, for the validator."""
+    return {t.folder: t.language for t in list_templates(root)}

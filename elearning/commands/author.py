@@ -11,11 +11,13 @@ from pathlib import Path
 import click
 
 from elearning.authoring import load_course
+from elearning.authoring.assessment import report_lines
 from elearning.authoring.explore import DEFAULT_MAX_STATES, Exploration, explore
 from elearning.authoring.graph import GraphvizError, module_dot, render_svg
 from elearning.authoring.plain_text import plain_text
 from elearning.authoring.playthrough import playthrough_schema, resolve_answers, run_course_tests
 from elearning.authoring.scene_problems import problems_by_scene
+from elearning.certificates.templates import certificate_templates
 from elearning.course import Course, Problem
 from elearning.course.schema import SCHEMAS, dumps
 from elearning.engine import EngineError, State, answer, choose, start, view
@@ -45,7 +47,7 @@ def _check_folder(path: Path) -> None:
 def _compile(path: Path) -> tuple[Course | None, list[Problem]]:
     _check_folder(path)
     try:
-        return load_course(path)
+        return load_course(path, templates=certificate_templates())
     except Exception as exc:  # an author must never see a traceback; the message says what broke
         raise click.ClickException(
             f"reading the course at '{path}' failed unexpectedly ({type(exc).__name__}: {exc}); "
@@ -189,6 +191,8 @@ def _explore_report(course: Course, result: Exploration) -> str:
         f"course: shortest path {short:g} min, typical (median) {typical:g} min, longest {longest:g} min; "
         f"course.yaml claims study_load_minutes: {course.meta.study_load_minutes}"
     )
+    if result.assessment is not None:
+        lines += ["", *report_lines(course, result.assessment)]
     return "\n".join(lines)
 
 

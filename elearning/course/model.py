@@ -169,6 +169,14 @@ class PassRules(Model):
     )
 
 
+class AssessmentRules(Model):
+    max_guess_pass: float = Field(
+        default=5, ge=0, le=100,
+        description="The highest chance, in percent, that a learner who guesses every answer and choice may have "
+        "of passing the course within the attempts allowed; `elearning validate` warns above it.",
+    )
+
+
 class CourseMeta(Model):
     id: Id
     title: str = Field(min_length=1)
@@ -178,6 +186,9 @@ class CourseMeta(Model):
     study_load_minutes: int = Field(gt=0)
     pe: PE | None = None
     passing: PassRules = Field(default_factory=PassRules, alias="pass")
+    assessment: AssessmentRules = Field(
+        default_factory=AssessmentRules, description="What the validator demands of the assessment (guessing)."
+    )
     modules: list[Id] = Field(min_length=1, description="The modules in the order learners take them (file names without .yaml).")
     certificate: str = Field(default="standaard", description="The folder in certificates/ with the certificate template.")
     notebook: Notebook = Field(default_factory=Notebook)

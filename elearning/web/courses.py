@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from elearning.authoring import load_course
+from elearning.certificates.templates import certificate_templates
 from elearning.course import Course, Problem
 from elearning.storage import attempts as store
 
@@ -96,7 +97,7 @@ class CourseLibrary:
             problem = Problem(str(folder / "course.yaml"), 1, 1, "error", "course.yaml is missing")
             return Compiled(folder, None, (problem,))
         try:
-            course, problems = load_course(folder)
+            course, problems = load_course(folder, templates=certificate_templates())
         except Exception:  # a compiler bug must not take the whole site down
             log.exception("Could not compile the course in %s", folder)
             problem = Problem(str(folder / "course.yaml"), 1, 1, "error", "the compiler failed; see the server log")
