@@ -18,7 +18,7 @@ from elearning.course.messages import suggest
 
 
 def load_course(path: str | Path, *, max_states: int | None = None,
-                templates: Mapping[str, str] | None = None) -> tuple[Course | None, list[Problem]]:
+                templates: Mapping[str, tuple[str, ...]] | None = None) -> tuple[Course | None, list[Problem]]:
     """The course at path (None when any problem is an error) and every problem, sorted by place.
 
     max_states bounds the exploration of the course's situations (default: the explorer's).
@@ -35,16 +35,16 @@ def load_course(path: str | Path, *, max_states: int | None = None,
         return comp.result(course)
 
 
-def check_certificate(comp: Compilation, course: Course, templates: Mapping[str, str]) -> None:
+def check_certificate(comp: Compilation, course: Course, templates: Mapping[str, tuple[str, ...]]) -> None:
     """The certificate template the course names exists and prints in the course's language."""
     name, language = course.meta.certificate, course.meta.language
-    fitting = sorted(t for t, lang in templates.items() if lang == language)
+    fitting = sorted(t for t, langs in templates.items() if language in langs)
     choose = f"the templates in '{language}': {', '.join(fitting)}" if fitting else \
         f"there is no template in '{language}' yet; add one to certificates/"
     if name not in templates:
         comp.add(comp.course_doc, ("certificate",),
                  f"there is no certificate template '{name}' in certificates/{suggest(name, templates)}; {choose}")
-    elif templates[name] != language:
+    elif language not in templates[name]:
         comp.add(comp.course_doc, ("certificate",),
-                 f"the certificate template '{name}' has its texts in '{templates[name]}', not in the course "
-                 f"language '{language}'; {choose}")
+                 f"the certificate template '{name}' has its texts in '{', '.join(templates[name])}', not in the "
+                 f"course language '{language}'; {choose}")

@@ -121,6 +121,11 @@ def list_templates(root: Path | None = None) -> list[CertificateTemplate]:
     ]
 
 
-def certificate_templates(root: Path = TEMPLATES_DIR) -> dict[str, str]:
-    """Folder name -> language of every template under root, for the validator."""
-    return {t.folder: t.language for t in list_templates(root)}
+def certificate_templates(root: Path | None = None) -> dict[str, tuple[str, ...]]:
+    """The name a course may give -> the languages it prints in, for every template under `root`
+    (CERTIFICATES_DIR; None: the packaged ones), old aliases included, for the validator."""
+    found: dict[str, tuple[str, ...]] = {t.folder: tuple(t.languages) for t in list_templates(root or TEMPLATES_DIR)}
+    for alias, (folder, language) in ALIASES.items():
+        if alias not in found and language in found.get(folder, ()):
+            found[alias] = (language,)
+    return found

@@ -134,7 +134,7 @@ async def _clean_up_periodically(settings: Settings) -> None:
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.load()
     passwords.use_cost(settings.password_hash_cost)
-    library = CourseLibrary(settings.courses_dir)
+    library = CourseLibrary(settings.courses_dir, settings.certificates_dir)
     pages = Pages(debug=settings.debug)
 
     @asynccontextmanager

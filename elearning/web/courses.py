@@ -68,8 +68,9 @@ class FolderStatus:
 
 
 class CourseLibrary:
-    def __init__(self, courses_dir: Path) -> None:
+    def __init__(self, courses_dir: Path, certificates_dir: Path | None = None) -> None:
         self.courses_dir = courses_dir
+        self.certificates_dir = certificates_dir  # None: the templates that come with the package
         self._current: dict[str, Course] = {}
         self._folders: dict[str, Path] = {}
         self._by_hash: dict[str, Course] = {}
@@ -97,7 +98,7 @@ class CourseLibrary:
             problem = Problem(str(folder / "course.yaml"), 1, 1, "error", "course.yaml is missing")
             return Compiled(folder, None, (problem,))
         try:
-            course, problems = load_course(folder, templates=certificate_templates())
+            course, problems = load_course(folder, templates=certificate_templates(self.certificates_dir))
         except Exception:  # a compiler bug must not take the whole site down
             log.exception("Could not compile the course in %s", folder)
             problem = Problem(str(folder / "course.yaml"), 1, 1, "error", "the compiler failed; see the server log")
