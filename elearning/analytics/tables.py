@@ -185,8 +185,8 @@ def choices_table(labels: Labels, report: Report, lang: str) -> Table:
             continue  # a scene with one way onward tells nothing
         total = sum(c.times for c in counted.values())
         for kind, choice in keys:
-            c = counted.get((kind, choice))
-            times = c.times if c else 0
+            found = counted.get((kind, choice))
+            times = found.times if found else 0
             rows.append((scene, labels.scene(scene), kind_label.get(kind, kind), choice,
                          labels.choice(scene, choice), times, _ratio(times, total)))
     return Table(

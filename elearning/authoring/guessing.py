@@ -148,7 +148,7 @@ class _Chain:
         for c in sorted(self.members, reverse=True):  # successors have lower numbers
             loop = self.looped(c)
             for v in self.members[c]:
-                mass = pending.pop(v, None)
+                mass = pending.pop(v, {})
                 if not mass:
                     continue
                 if v in self.ends:

@@ -118,7 +118,7 @@ def run_file(course: Course, path: Path) -> list[PlaythroughResult]:
 
 # -- reading a test ---------------------------------------------------------------------
 def _run_one(course: Course, doc: Document, raw: Any, prefix: PathKey) -> PlaythroughResult:
-    name = raw.get("name") if isinstance(raw, dict) and isinstance(raw.get("name"), str) else Path(doc.path).stem
+    name: str = raw["name"] if isinstance(raw, dict) and isinstance(raw.get("name"), str) else Path(doc.path).stem
     if not isinstance(raw, dict):
         where = doc.locate(prefix)
         return PlaythroughResult(doc.display, name, (_at(doc, where.line, where.col, "a test is a mapping with 'name' and 'steps'"),))

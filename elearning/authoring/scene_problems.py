@@ -15,9 +15,9 @@ def problems_by_scene(course: Course, folder: Path, problems: Iterable[Problem])
     files, or above a file's first scene, belong to no scene and are left out."""
     starts: dict[str, list[tuple[int, str]]] = {}
     for scene_id, source in course.sources.items():
-        file, _, line = source.rpartition(":")
-        if line.isdigit():
-            starts.setdefault(file, []).append((int(line), scene_id))
+        file, _, number = source.rpartition(":")
+        if number.isdigit():
+            starts.setdefault(file, []).append((int(number), scene_id))
     base = folder.resolve()
     out: dict[str, list[Problem]] = {}
     for problem in problems:

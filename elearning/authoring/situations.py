@@ -93,7 +93,7 @@ def variable_caps(course: Course) -> dict[str, tuple[int | None, int | None]]:
     for _, text in iter_conditions(course, blocks=False):
         node = course.condition(text)
         top = _max_constant(node)
-        stack = [node]
+        stack: list[Any] = [node]
         while stack:
             n = stack.pop()
             if n[0] == "call" and n[1] == "var":  # as a truth value: != 0

@@ -117,13 +117,13 @@ def _check_meta(ctx: _Ctx) -> None:
         if mid in seen:
             comp.add(doc, ("modules", i), f"the module '{mid}' is listed twice")
         seen.add(mid)
-    for what, items in (("notebook kind", meta.notebook.kinds), ("notebook entry", meta.notebook.entries)):
+    for what, key, item_ids in (("notebook kind", "kinds", [k.id for k in meta.notebook.kinds]),
+                                ("notebook entry", "entries", [e.id for e in meta.notebook.entries])):
         ids: set[str] = set()
-        key = "kinds" if what == "notebook kind" else "entries"
-        for i, item in enumerate(items):
-            if item.id in ids:
-                comp.add(doc, ("notebook", key, i, "id"), f"the {what} id '{item.id}' is used twice")
-            ids.add(item.id)
+        for i, item_id in enumerate(item_ids):
+            if item_id in ids:
+                comp.add(doc, ("notebook", key, i, "id"), f"the {what} id '{item_id}' is used twice")
+            ids.add(item_id)
     for i, entry in enumerate(meta.notebook.entries):
         if entry.kind not in ctx.kinds:
             comp.add(doc, ("notebook", "entries", i, "kind"),

@@ -207,7 +207,12 @@ def _salvage_scene(raw: Any) -> Scene | None:
             return None  # a misspelt 'multiple' or 'correct': its default would be reported as a problem too
         parent: Any = data
         for part in loc[:-1]:
-            parent = parent[part] if isinstance(parent, dict | list) else None
+            if isinstance(parent, dict):
+                parent = parent.get(part)
+            elif isinstance(parent, list) and isinstance(part, int) and part < len(parent):
+                parent = parent[part]
+            else:
+                parent = None
         if not isinstance(parent, dict):
             return None
         parent.pop(loc[-1], None)

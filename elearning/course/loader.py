@@ -151,6 +151,8 @@ def _aliases(text: str) -> list[tuple[Located, str]]:
     for event in yaml.parse(text, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
+            if mark is None:
+                continue
             out.append((Located(mark.line + 1, mark.column + 1),
                         f"anchors and aliases (& and *) are not supported; write the value of '*{event.anchor}' out here"))
     return out

@@ -156,8 +156,8 @@ def friendly(err: dict[str, Any], model: type[BaseModel], data: Any, prefix: Pat
     else:
         subject = f"'{last}'{in_where}"
     if kind == "extra_forbidden":
-        owner = _model_at(model, loc[len(prefix):-1])
-        hint = suggest(str(last), field_names(owner)) if owner else ""
+        described = _model_at(model, loc[len(prefix):-1])
+        hint = suggest(str(last), field_names(described)) if described else ""
         return loc, True, f"unknown key '{last}'{in_where}{hint}"
     if kind == "missing":
         if last == "alt":

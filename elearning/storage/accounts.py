@@ -265,7 +265,7 @@ async def _confirm_allowed(email: str) -> bool:
     return await throttle.allowed(_account_bucket("confirm", email), CONFIRM_PER_ADDRESS)
 
 
-async def _new_confirmation(purpose: str, email: str, **values: object) -> str:
+async def _new_confirmation(purpose: str, email: str, **values: Any) -> str:
     token = secrets.token_urlsafe(32)
     at = now()
     await EmailConfirmation.create(purpose=purpose, email=email, token_hash=_digest(token), created_at=at,

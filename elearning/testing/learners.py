@@ -120,7 +120,8 @@ class _Connection(asyncio.Protocol):
 
     def _chunked(self) -> bytes | None:
         """The whole body once its last chunk is in (the buffer is left alone until then)."""
-        chunks, at = [], 0
+        chunks: list[bytes] = []
+        at = 0
         while True:
             line_end = self.buffer.find(b"\r\n", at)
             if line_end < 0:
@@ -154,7 +155,7 @@ class Client:
 
     async def request(self, method: str, path: str, *, cookie: str | None = None,
                       form: bytes | None = None) -> Response:
-        connection = self.connection
+        connection: _Connection | None = self.connection
         if connection is None or connection.closed:
             loop = asyncio.get_running_loop()
             try:
@@ -163,7 +164,7 @@ class Client:
             except (OSError, TimeoutError) as exc:
                 raise TransportError(f"cannot connect to {self.host}:{self.port}: {exc!r}") from exc
             self.connection = connection
-        assert connection.transport is not None  # noqa: S101 - narrows the type; set before this point
+        assert connection is not None and connection.transport is not None  # noqa: S101 - narrows the type
         head = [f"{method} {path} HTTP/1.1\r\n".encode(), self.host_header]
         if cookie is not None:
             head.append(f"Cookie: {cookie}\r\n".encode())

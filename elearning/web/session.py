@@ -157,6 +157,6 @@ class _RememberingSigner:
 
 
 class SessionMiddleware(sessions.SessionMiddleware):
-    def __init__(self, app: ASGIApp, **options: Any) -> None:
-        super().__init__(app, **options)
+    def __init__(self, app: ASGIApp, *args: Any, **options: Any) -> None:
+        super().__init__(app, *args, **options)
         self.signer = _RememberingSigner(self.signer)  # type: ignore[assignment]

@@ -13,7 +13,7 @@ from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import Response
 
-from elearning.certificates.data import format_date
+from elearning.certificates.data import Language, format_date
 from elearning.certificates.registration import (
     InvalidRegistrationNumber,
     normalise_registration_number,
@@ -284,7 +284,7 @@ async def _profile(request: Request, user: accounts.User, form_values: dict[str,
     _ = _t(request)
     roles = {"learner": _("cursist"), "author": _("auteur"), "admin": _("beheerder")}
     conf = settings(request)
-    lang = "en" if i18n.language(request) == "en" else "nl"
+    lang: Language = "en" if i18n.language(request) == "en" else "nl"
     zone = ZoneInfo(conf.time_zone)
     return render(request, "account/profile.html", {
         "form": form_values, "errors": errors, "notice": notice, "min_password": MIN_LENGTH,

@@ -100,7 +100,7 @@ def known_vars(course: Course, state: State) -> list[str]:
 
 
 def _referenced(course: Course, function: str) -> set[str]:
-    out = set()
+    out: set[str] = set()
     for _scene, text in iter_conditions(course):
         node = course.condition(text)
         if node is not None:
