@@ -329,8 +329,11 @@ async def confirm(token: str) -> tuple[EmailConfirmation, User] | None:
             )
         except IntegrityError:
             raise EmailTaken(row.email) from None
-        # Other links for this address can only fail now: void them.
+        # Other links for this address can only fail now: void them, and keep no second copy of
+        # the name, password hash and number the account now holds.
         await EmailConfirmation.filter(email=row.email, purpose="register", used_at=None).update(used_at=at)
+        await EmailConfirmation.filter(email=row.email, purpose="register").update(
+            name=None, password_hash=None, registration_number=None)
         return row, user
     user = await User.get(id=row.user_id)  # type: ignore[attr-defined]
     user.email = row.email

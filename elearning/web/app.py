@@ -81,6 +81,8 @@ def routes() -> list[Route | Mount]:
         Route("/account/logout", accounts.logout, methods=["POST"], name="logout"),
         Route("/account/password", accounts.change_password, methods=["POST"], name="change_password"),
         Route("/account/sessions/end", accounts.end_other_sessions, methods=["POST"], name="end_other_sessions"),
+        Route("/account/data", accounts.my_data, methods=["POST"], name="my_data"),
+        Route("/account/delete", accounts.delete_account, methods=["POST"], name="delete_account"),
         Route("/account/guest-progress", accounts.guest_progress, methods=["GET", "POST"], name="guest_progress"),
         Route("/account/password/forgot", accounts.forgot, methods=["GET", "POST"], name="forgot"),
         Route("/account/password/reset/{token}", accounts.reset, methods=["GET", "POST"], name="reset"),

@@ -401,6 +401,29 @@ EN: dict[str, str] = {
     "afgerond: geslaagd": "finished: passed",
     "afgerond: nog niet geslaagd": "finished: not passed yet",
     "bezig": "in progress",
+    "Mijn gegevens": "My data",
+    "Download alles wat we van je bewaren: je account, je pogingen met wat je koos, en je certificaten.":
+        "Download everything we keep about you: your account, your attempts with what you chose, and your certificates.",
+    "Download mijn gegevens": "Download my data",
+    "Account verwijderen": "Delete account",
+    "Dan wissen we je e-mailadres, je wachtwoord, je registratienummer en wat je in de cursussen deed. Van een "
+    "certificaat blijft alleen over wat de controlepagina toont (naam, cursus, datum, punten en code), omdat het "
+    "register afgeronde cursussen mag nakijken. Dit kun je niet ongedaan maken.":
+        "Then we erase your e-mail address, your password, your registration number and what you did in the courses. "
+        "Of a certificate, only what the verification page shows remains (name, course, date, points and code), "
+        "because the register may audit completed courses. This cannot be undone.",
+    "Je wachtwoord": "Your password",
+    "Mijn account verwijderen": "Delete my account",
+    "Vul je wachtwoord in om je account te verwijderen.": "Enter your password to delete your account.",
+    "Je account is verwijderd": "Your account has been deleted",
+    "Je e-mailadres, je wachtwoord, je registratienummer en wat je in de cursussen deed, zijn niet meer aan jou "
+    "gekoppeld. Je bent uitgelogd.":
+        "Your e-mail address, your password, your registration number and what you did in the courses are no longer "
+        "linked to you. You have been logged out.",
+    "Van je certificaten blijft alleen over wat de controlepagina toont: naam, cursus, datum, punten en code. Zo "
+    "kan een werkgever of het register een certificaat dat je liet zien nog steeds controleren.":
+        "Of your certificates, only what the verification page shows remains: name, course, date, points and code. "
+        "So an employer or the register can still verify a certificate you showed them.",
     # errors
     "Pagina niet gevonden": "Page not found",
     "Geen toegang": "No access",

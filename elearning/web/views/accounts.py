@@ -18,7 +18,7 @@ from elearning.certificates.registration import (
     InvalidRegistrationNumber,
     normalise_registration_number,
 )
-from elearning.storage import accounts
+from elearning.storage import accounts, privacy
 from elearning.storage import sessions as session_store
 from elearning.storage.attempts import Owner, adopt_guest_attempts, latest_attempts
 from elearning.storage.passwords import MAX_LENGTH, MIN_LENGTH
@@ -293,6 +293,34 @@ async def _profile(request: Request, user: accounts.User, form_values: dict[str,
         "session_idle": conf.session_idle_minutes, "session_days": conf.session_lifetime_days,
         "date_text": lambda at: format_date(at.astimezone(zone).date(), lang),
     }, status_code=status)
+
+
+async def my_data(request: Request) -> Response:
+    """Everything kept about the signed-in learner, as one zip archive."""
+    user = await session.load_user(request)
+    if user is None:
+        return redirect("/account/login?next=/account")
+    archive = await privacy.export(user)
+    return Response(archive, media_type="application/zip", headers={
+        "Content-Disposition": 'attachment; filename="mijn-gegevens.zip"', "Cache-Control": "no-store",
+    })
+
+
+async def delete_account(request: Request) -> Response:
+    """Erase the account after the password is given again; the browser is signed out."""
+    user = await session.load_user(request)
+    if user is None:
+        return redirect("/account/login?next=/account")
+    _ = _t(request)
+    form = await request.form()
+    wrong = await _wrong_current_password(_, user, _password(form, "delete_password"),
+                                          _("Vul je wachtwoord in om je account te verwijderen."))
+    if wrong:
+        form_values = {"name": user.name, "email": user.email, "registration_number": user.registration_number or ""}
+        return await _profile(request, user, form_values, {"delete_password": wrong}, None, 400)
+    await privacy.erase(user)
+    request.session.clear()
+    return render(request, "account/deleted.html", {})
 
 
 async def end_other_sessions(request: Request) -> Response:
