@@ -337,3 +337,19 @@ def test_the_qr_code_is_a_full_qr_code_never_micro() -> None:
         assert match is not None
         modules = int(match[1]) - 2 * 4  # minus the quiet zone
         assert modules >= 21 and (modules - 21) % 4 == 0  # QR versions 1-40; Micro QR is 11-17
+
+
+def test_a_long_unbroken_name_wraps_inside_the_page(tmp_path: Path) -> None:
+    """A 200-character name without spaces ran off the page edge and was clipped."""
+    name = "Q" * 200
+    pdf = render_pdf(sample_certificate(learner_name=name), DUTCH)
+    (tmp_path / "c.pdf").write_bytes(pdf)
+    subprocess.run(["pdftotext", "-bbox", str(tmp_path / "c.pdf"), str(tmp_path / "c.html")], check=True)
+    html = (tmp_path / "c.html").read_text(encoding="utf-8")
+    page = re.search(r'<page width="([\d.]+)" height="([\d.]+)">', html)
+    assert page
+    width = float(page.group(1))
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">(Q+)</word>', html)
+    assert sum(len(w[2]) for w in words) == 200  # every letter is on the page ...
+    assert all(float(x_max) <= width - 10 and float(x_min) >= 10 for x_min, x_max, _ in words)  # ... inside it
+    assert len(PdfReader(BytesIO(pdf)).pages) == 1
