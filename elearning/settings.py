@@ -143,6 +143,10 @@ SETTINGS: tuple[Setting, ...] = (
             "then run `elearning cleanup` from cron).", _int),
     Setting("PASSWORD_HASH_COST", "owasp", "Cost of the argon2id password hashes: owasp (19 MiB, 2 passes; "
             "about 80 ms a hash) or minimal (for test suites only: guessable at speed).", _password_hash_cost),
+    Setting("PRIVACY_STATEMENT_FILE", None, "A Markdown file with the provider's privacy statement, shown at "
+            "/privacy. Default: a general text about what this software stores.", _path),
+    Setting("ACCESSIBILITY_STATEMENT_FILE", None, "A Markdown file with the provider's accessibility statement, "
+            "shown at /toegankelijkheid. Default: a general text.", _path),
     Setting("DEBUG", "false", "Show tracebacks on error pages. Never in production.", _bool),
     Setting("DEV", "false", "Author mode (also `elearning serve --dev`): watch COURSES_DIR and recompile "
             "a course on every save; a broken edit keeps the last good version served.", _bool),
@@ -187,6 +191,8 @@ class Settings:
     retention_throttle_hours: int
     retention_sessions_days: int
     cleanup_interval_minutes: int
+    privacy_statement_file: Path | None
+    accessibility_statement_file: Path | None
     password_hash_cost: str
     debug: bool
     dev: bool

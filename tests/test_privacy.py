@@ -111,3 +111,25 @@ def test_erasing_the_account_leaves_only_what_verification_shows(web: Any, datab
     assert len(_query(database_url, 'SELECT id FROM "event" WHERE attempt_id = $1', attempt)) > 10
     page = web.get(f"/verify/{code}")
     assert page.status_code == 200 and "Sanne de Vries" in page.text and "Dit certificaat is geldig." in page.text
+
+
+def test_the_privacy_and_accessibility_statements_are_public_and_the_providers_own(web: Any, settings: Settings,
+                                                                                    tmp_path: Any) -> None:
+    import dataclasses
+
+    from starlette.testclient import TestClient
+
+    from elearning.web.app import create_app
+
+    home = web.get("/").text
+    assert 'href="/privacy"' in home and 'href="/toegankelijkheid"' in home
+    default = web.get("/privacy")
+    assert default.status_code == 200 and "<h1>Privacyverklaring</h1>" in default.text
+    assert "Mijn account" in default.text and "90 dagen" in default.text
+    assert "WCAG 2.2" in web.get("/toegankelijkheid").text
+    own = tmp_path / "privacy.md"
+    own.write_text("Stichting Buurtwerk, <script>alert(1)</script>, **functionaris**: Fien de Graaf.\n")
+    with TestClient(create_app(dataclasses.replace(settings, privacy_statement_file=own))) as provider:
+        page = provider.get("/privacy").text
+    assert "Stichting Buurtwerk" in page and "<strong>functionaris</strong>" in page
+    assert "<script>alert" not in page  # Markdown without HTML

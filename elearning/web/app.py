@@ -90,6 +90,8 @@ def routes() -> list[Route | Mount]:
         Route("/language/{lang}", misc.language, name="language"),
         Route("/media/{course_id}/{path:path}", misc.media, name="media"),
         Route("/health", misc.health, name="health"),
+        Route("/privacy", misc.statement, name="privacy"),
+        Route("/toegankelijkheid", misc.statement, name="accessibility"),
         Route("/certificates", certificates.index, name="certificates"),
         Route("/certificates/{certificate_id:int}.pdf", certificates.download, name="certificate_pdf"),
         Route("/certificates/{certificate_id:int}/reissue", certificates.reissue, methods=["GET", "POST"],

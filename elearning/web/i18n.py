@@ -46,7 +46,6 @@ EN: dict[str, str] = {
     "Uitloggen": "Log out",
     "Inloggen": "Log in",
     "Account maken": "Create an account",
-    "Deze site werkt met toetsenbord en zonder JavaScript.": "This site works with a keyboard and without JavaScript.",
     "niet verplicht": "optional",
     "Controleer wat u invulde": "Please check what you entered",
     # catalogue and course

@@ -1,13 +1,17 @@
-"""The language switch, course media files, and a health check."""
+"""The language switch, course media files, the privacy and accessibility statements, and a health check."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
+
+import anyio.to_thread
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 
 from elearning.web import i18n
-from elearning.web.views._base import library, redirect, safe_next, settings
+from elearning.web.views._base import library, redirect, render, safe_next, settings
 
 # Course media may be SVG written by anyone: never let it run script or load anything.
 MEDIA_CSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox"
@@ -32,6 +36,26 @@ async def media(request: Request) -> Response:
     return FileResponse(path, headers={
         "Content-Security-Policy": MEDIA_CSP, "Cache-Control": "public, max-age=3600",
     })
+
+
+_STATEMENTS = Path(__file__).resolve().parent.parent / "statements"
+
+
+@lru_cache(maxsize=8)
+def _statement_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+async def statement(request: Request) -> Response:
+    """The privacy or accessibility statement: the provider's text (a setting), else the default."""
+    kind = request.scope["route"].name  # "privacy" | "accessibility"
+    _ = i18n.translator(i18n.language(request))
+    conf = settings(request)
+    chosen = conf.privacy_statement_file if kind == "privacy" else conf.accessibility_statement_file
+    path = chosen or _STATEMENTS / f"{kind}.md"
+    text = await anyio.to_thread.run_sync(_statement_text, path)
+    title = _("Privacyverklaring") if kind == "privacy" else _("Toegankelijkheidsverklaring")
+    return render(request, "statement.html", {"title": title, "text": text, "text_lang": "nl"})
 
 
 async def health(request: Request) -> Response:
