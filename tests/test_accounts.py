@@ -589,3 +589,24 @@ def test_guessing_the_current_password_is_slowed_down(web) -> None:
     assert waiting.status_code == 400 and "Te veel mislukte pogingen. Wacht 5 seconden" in waiting.text
     address = web.post("/account", {"name": "Sanne", "email": "nieuw@example.org", "current_password": PASSWORD})
     assert address.status_code == 400 and "Te veel mislukte pogingen." in address.text
+
+
+def test_logging_in_from_the_register_page_leads_back_to_the_course_not_to_the_form(web) -> None:
+    """The header's 'Inloggen' on /account/register?next=X carried next=/account/register?next=X."""
+    page = web.get("/account/register?next=/courses/buurtronde").text
+    assert 'href="/account/login?next=/courses/buurtronde"' in page
+    assert 'href="/account/login?next=/account/register' not in page
+    evil = web.get("/account/login?next=//evil.example").text
+    assert 'href="/account/register?next=/"' in evil  # another site is never where a link leads back to
+
+
+def test_going_on_as_a_guest_after_registering_returns_to_the_course(web) -> None:
+    attempt = web.start()
+    sent = web.post("/account/register", {"name": "Sanne", "email": "sanne@example.org", "password": PASSWORD,
+                                          "registration_number": "", "next": f"/play/{attempt}"})
+    assert f'<a href="/play/{attempt}">' in sent.text  # 'Verder als gast', back where the learner was
+
+
+def test_the_language_switch_on_an_account_page_stays_on_that_page(web) -> None:
+    page = web.get("/account/login?next=/courses/buurtronde").text
+    assert 'href="/language/en?next=/account/login%3Fnext%3D/courses/buurtronde"' in page

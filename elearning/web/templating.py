@@ -89,6 +89,7 @@ class Pages:
             "csrf": csrf,
             "path": request.url.path,
             "here": _here(request),
+            "back": _back(request),
         }
         if context:
             ctx.update(context)
@@ -98,6 +99,15 @@ class Pages:
         finally:
             _rendering.reset(token)
         return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def _back(request: Request) -> str:
+    """Where 'Inloggen' and 'Account maken' in the header lead back to: this page, or on the account
+    pages the page they lead back to (logging in from the register page does not return to it)."""
+    if not request.url.path.startswith("/account/"):
+        return _here(request)
+    target = request.query_params.get("next", "/")
+    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
 def _here(request: Request) -> str:

@@ -154,7 +154,7 @@ async def register(request: Request) -> Response:
             # The same page whether the address is free or already has an account: only the
             # mailbox's owner learns which (no user enumeration).
             response = render(request, "account/check_mail.html", {
-                "email": accounts.normalise_email(form_values["email"]), "purpose": "register",
+                "email": accounts.normalise_email(form_values["email"]), "purpose": "register", "next": next_url,
             })
             response.background = _mail(request, "register", mailing)
             return response
