@@ -34,7 +34,8 @@ from elearning.testing import running_server, take_link
 FIXTURES = Path(__file__).parent / "fixtures"
 WEB_COURSE = FIXTURES / "web-course"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-TABLES = ["event", "attempt", "password_reset", "throttle_hit", "user_session", "course_snapshot", "user_account"]
+TABLES = ["pe_registration", "event", "attempt", "password_reset", "throttle_hit", "user_session", "course_snapshot",
+          "user_account"]
 
 
 def missing(what: str, *, environ: Mapping[str, str] = os.environ) -> NoReturn:

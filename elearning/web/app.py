@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.context import TortoiseContext, _current_context
 
 from elearning.settings import Settings
-from elearning.storage import db, passwords, retention
+from elearning.storage import db, passwords, pe_push, retention
 from elearning.web import convertors, errors
 from elearning.web.courses import CourseLibrary
 from elearning.web.logging import AccessLogMiddleware
@@ -152,11 +152,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 _current_context.reset(token)
             library.load_all()
             app.state.db = ctx
+            worker = pe_push.start_worker(settings, ctx)
             try:
                 async with live_reload(settings, library):
                     yield
             finally:
                 cleaning.cancel()
+                if worker is not None:
+                    worker.cancel()
         finally:
             app.state.db = None
             await ctx.close_connections()
