@@ -17,12 +17,16 @@ switched per test into a mode:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from xml.etree import ElementTree as ET  # noqa: S405 - our own test service reading our own client
 
+import pytest
 import uvicorn
 import xmlschema
 from starlette.applications import Starlette
@@ -30,6 +34,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from elearning.certificates.codes import generate_code
+from elearning.certificates.data import sample_certificate
+from elearning.storage.attempts import now
+from elearning.storage.models import Attempt, Certificate, User
 from elearning.testing import free_port
 
 XSD = Path(__file__).parent / "fixtures" / "pe_online" / "attendance.xsd"
@@ -37,6 +45,7 @@ ALREADY = ("ERROR1040", "Presentie is al geregistreerd")
 USER_ID, KEY, ORGANISATION = "aanbieder-17", "geheime-sleutel", "ORG-REGISTERPLEIN"
 
 Key = tuple[str, str, str]  # course id, person id, end date
+DAY = date(2026, 11, 28)
 
 
 class FakePeOnline:
@@ -133,3 +142,44 @@ def _summary(accepted: int, rejected: int, errors: list[tuple[str, str, Key | No
             for name, value in zip(("CourseID", "ExternalPersonID", "EndDate"), key, strict=True):
                 ET.SubElement(error, name).text = value
     return Response(ET.tostring(summary, encoding="utf-8", xml_declaration=True), media_type="text/xml")
+
+
+# -- fixtures and data (import them into a test module) ---------------------------------------
+@pytest.fixture(scope="module", name="pe_service")
+def pe_service_fixture() -> Iterator[FakePeOnline]:
+    service = FakePeOnline()
+    service.start()
+    yield service
+    service.stop()
+
+
+@pytest.fixture(name="fake")
+def fake_fixture(pe_service: FakePeOnline) -> Iterator[FakePeOnline]:
+    pe_service.reset()
+    yield pe_service
+    pe_service.release.set()
+    assert not pe_service.invalid, f"requests the XSD refuses: {pe_service.invalid}"
+
+
+async def make_certificates(n: int, *, first: int = 0, number: str | None = "4610{i:06d}", activity: str = "PE-123456",
+                            points: float = 4, day: date = DAY) -> list[int]:
+    """n learners who each passed and got a certificate (rows as `certificates.issue` makes them)."""
+    ids = []
+    for i in range(first, first + n):
+        user = await User.create(email=f"leerling{i}@example.org", name=f"Leerling {i}", password_hash="x",
+                                 registration_number=number.format(i=i) if number else None)
+        at = now()
+        attempt = await Attempt.create(user_id=user.id, course_id="polarisatie", course_hash="h", state="{}",
+                                       module="m", scene="s", started_at=at, updated_at=at, finished_at=at,
+                                       passed=True, score=42, max_score=50)
+        code = generate_code()
+        data = dataclasses.replace(sample_certificate(code=code), learner_name=user.name,
+                                   registration_number=user.registration_number, activity_id=activity,
+                                   pe_points=points, completed_on=day)
+        certificate = await Certificate.create(
+            code=code, user_id=user.id, attempt_id=attempt.id, course_id="polarisatie", course_hash="h",
+            template="standaard", completed_on=day, status="valid", issued_at=at, data=data.to_json())
+        ids.append(certificate.id)
+    return ids
+
+

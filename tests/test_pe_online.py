@@ -9,23 +9,29 @@ The crash and two-worker tests are in tests/test_pe_online_workers.py.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import xmlschema
-from pe_online_fake import KEY, ORGANISATION, USER_ID, XSD, FakePeOnline
+from pe_online_fake import (  # noqa: F401 - fixtures
+    KEY,
+    ORGANISATION,
+    USER_ID,
+    XSD,
+    FakePeOnline,
+    fake_fixture,
+    make_certificates,
+    pe_service_fixture,
+)
 
 from elearning.certificates import pe_online
-from elearning.certificates.codes import generate_code
-from elearning.certificates.data import sample_certificate
 from elearning.settings import Settings, SettingsError
 from elearning.storage import certificates as store
 from elearning.storage import pe_push, registrations
 from elearning.storage.attempts import now
-from elearning.storage.models import Attempt, Certificate, PeRegistration, User
+from elearning.storage.models import Certificate, PeRegistration, User
 
 DAY = date(2026, 11, 28)
 LOGIN = pe_online.Credentials(url="http://127.0.0.1:9/attendance", user_id=USER_ID, key=KEY,
@@ -99,49 +105,11 @@ def test_settings_refuse_an_incomplete_or_oversized_configuration(tmp_path: Path
 
 
 # -- the fake and the settings that point at it ---------------------------------------------------------
-@pytest.fixture(scope="module")
-def pe_service() -> Iterator[FakePeOnline]:
-    service = FakePeOnline()
-    service.start()
-    yield service
-    service.stop()
-
-
-@pytest.fixture
-def fake(pe_service: FakePeOnline) -> Iterator[FakePeOnline]:
-    pe_service.reset()
-    yield pe_service
-    pe_service.release.set()
-    assert not pe_service.invalid, f"requests the XSD refuses: {pe_service.invalid}"
-
-
 @pytest.fixture
 def pe_settings(tmp_path: Path, database_url: str, fake: FakePeOnline) -> Settings:
     return Settings.load({}, data_dir=tmp_path / "data", database_url=database_url, pe_online_enabled=True,
                          pe_online_url=fake.url, pe_online_user_id=USER_ID, pe_online_key=KEY,
                          pe_online_organisation_id=ORGANISATION, pe_online_timeout=2)
-
-
-async def make_certificates(n: int, *, first: int = 0, number: Any = "4610{i:06d}", activity: str = "PE-123456",
-                            points: float = 4, day: date = DAY) -> list[int]:
-    """n learners who each passed and got a certificate (rows as `certificates.issue` makes them)."""
-    ids = []
-    for i in range(first, first + n):
-        user = await User.create(email=f"leerling{i}@example.org", name=f"Leerling {i}", password_hash="x",
-                                 registration_number=number.format(i=i) if number else None)
-        at = now()
-        attempt = await Attempt.create(user_id=user.id, course_id="polarisatie", course_hash="h", state="{}",
-                                       module="m", scene="s", started_at=at, updated_at=at, finished_at=at,
-                                       passed=True, score=42, max_score=50)
-        code = generate_code()
-        data = dataclasses.replace(sample_certificate(code=code), learner_name=user.name,
-                                   registration_number=user.registration_number, activity_id=activity,
-                                   pe_points=points, completed_on=day)
-        certificate = await Certificate.create(
-            code=code, user_id=user.id, attempt_id=attempt.id, course_id="polarisatie", course_hash="h",
-            template="standaard", completed_on=day, status="valid", issued_at=at, data=data.to_json())
-        ids.append(certificate.id)
-    return ids
 
 
 async def _statuses() -> dict[int, str]:

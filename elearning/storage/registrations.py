@@ -44,6 +44,7 @@ STATUSES = (PENDING, SENDING, ACCEPTED, REJECTED, NEEDS_FOLLOWUP)
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=6)
 _MAX_ERROR = 1000
+_CLAIM_TRIES = 5
 _random = secrets.SystemRandom()
 
 
@@ -138,25 +139,39 @@ async def _claiming() -> AsyncIterator[BaseDBAsyncClient | None]:
 
 
 async def claim(size: int, lease: timedelta) -> tuple[str, list[Claimed]]:
-    """Take up to `size` due rows of valid certificates for one call; they are 'sending' until the lease ends."""
+    """Take up to `size` due rows of valid certificates for one call; they are 'sending' until the lease ends.
+
+    An empty list means nothing is due: when another worker took the rows just read (SQLite),
+    it reads again rather than stop while rows wait.
+    """
     batch_id = secrets.token_hex(8)
+    for _ in range(_CLAIM_TRIES):
+        ids, rows = await _claim(batch_id, size, lease)
+        if rows or not ids:
+            break
+    return batch_id, [Claimed(id=int(r["id"]), attempts=int(r["attempts"]), attendance=Attendance(
+        course_id=str(r["activity_id"]), person_id=str(r["registration_number"]),
+        end_date=date.fromisoformat(_iso(r["completed_on"])))) for r in rows]
+
+
+async def _claim(batch_id: str, size: int, lease: timedelta) -> tuple[list[int], list[dict[str, Any]]]:
     at = now()
     valid = Subquery(Certificate.filter(status="valid").values("id"))
     async with _claiming() as conn:
         due = PeRegistration.filter(status__in=[PENDING, SENDING], next_try_at__lte=at, certificate_id__in=valid)
-        ids = await due.order_by("next_try_at", "id").limit(size).select_for_update(skip_locked=True).using_db(
-            conn).values_list("id", flat=True)
+        # .only(), not .values_list(): Tortoise leaves FOR UPDATE out of a values query.
+        locked = await due.order_by("next_try_at", "id").limit(size).select_for_update(skip_locked=True).using_db(
+            conn).only("id")
+        ids = [row.id for row in locked]
         if not ids:
-            return batch_id, []
+            return [], []
         # The same condition again: on SQLite a row another worker took meanwhile is no longer due.
-        await PeRegistration.filter(id__in=list(ids), status__in=[PENDING, SENDING], next_try_at__lte=at).using_db(
+        await PeRegistration.filter(id__in=ids, status__in=[PENDING, SENDING], next_try_at__lte=at).using_db(
             conn).update(status=SENDING, batch_id=batch_id, next_try_at=at + lease, updated_at=at,
                          attempts=F("attempts") + 1)
         rows = await PeRegistration.filter(batch_id=batch_id, status=SENDING).using_db(conn).order_by("id").values(
             "id", "registration_number", "activity_id", "completed_on", "attempts")
-    return batch_id, [Claimed(id=int(r["id"]), attempts=int(r["attempts"]), attendance=Attendance(
-        course_id=str(r["activity_id"]), person_id=str(r["registration_number"]),
-        end_date=date.fromisoformat(_iso(r["completed_on"])))) for r in rows]
+    return ids, rows
 
 
 async def record(batch_id: str, outcomes: dict[int, Outcome]) -> tuple[int, int]:
