@@ -63,12 +63,12 @@ class Claimed:
     attempts: int
 
 
-def _reportable(data: CertificateData) -> bool:
+def reportable(data: CertificateData) -> bool:
     return bool(data.registration_number and data.activity_id and data.pe_points > 0)
 
 
 def _attendance(data: CertificateData) -> Attendance:
-    assert data.registration_number  # noqa: S101 - checked by _reportable
+    assert data.registration_number  # noqa: S101 - checked by reportable
     return Attendance(course_id=data.activity_id, person_id=data.registration_number, end_date=data.completed_on)
 
 
@@ -81,7 +81,7 @@ async def sync() -> Synced:
     candidates = {}
     for values in new:
         data = CertificateData.from_json(values["data"])
-        if _reportable(data):
+        if reportable(data):
             candidates[int(values["id"])] = _attendance(data)
     predecessors = dict(await Certificate.filter(superseded_by_id__in=list(candidates)).values_list(
         "id", "superseded_by_id"))

@@ -31,6 +31,7 @@ from elearning.web.templating import STATIC, Pages
 from elearning.web.views import (
     accounts,
     admin_certificates,
+    admin_pe_online,
     catalogue,
     certificates,
     misc,
@@ -99,6 +100,9 @@ def routes() -> list[Route | Mount]:
         Route("/verify/{code}", verify.show, name="verify_code"),
         Route("/admin/certificates", admin_certificates.index, name="admin_certificates"),
         Route("/admin/certificates/export", admin_certificates.export, name="admin_certificates_export"),
+        Route("/admin/certificates/pe-online", admin_pe_online.index, name="admin_pe_online"),
+        Route("/admin/certificates/pe-online/{registration_id:int}/retry", admin_pe_online.retry, methods=["POST"],
+              name="admin_pe_online_retry"),
         Route("/admin/certificates/{certificate_id:int}", admin_certificates.detail, name="admin_certificate"),
         Route("/admin/certificates/{certificate_id:int}/revoke", admin_certificates.revoke, methods=["POST"],
               name="admin_certificate_revoke"),
