@@ -161,6 +161,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEV", "false", "Author mode (also `elearning serve --dev`): watch COURSES_DIR and recompile "
             "a course on every save; a broken edit keeps the last good version served.", _bool),
     Setting("LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
+    Setting("LOG_FORMAT", "json", "Log lines as json (one object per line, for log collectors) or text "
+            "(for a terminal).", _log_format),
     Setting("PE_ONLINE_ENABLED", "false", "Push the PE points of issued certificates to PE-online's attendance "
             "web service (a paid service of PE-online; see 'PE-online' below).", _bool),
     Setting("PE_ONLINE_URL", None, "Address of PE-online's attendance web service: its acceptance "
@@ -174,8 +176,6 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PE_ONLINE_TIMEOUT", "30", "Seconds to wait for PE-online's answer before trying again later.",
             _seconds),
     Setting("PE_ONLINE_INTERVAL", "300", "Seconds between two pushes inside `elearning serve`.", _seconds),
-    Setting("LOG_FORMAT", "json", "Log lines as json (one object per line, for log collectors) or text "
-            "(for a terminal).", _log_format),
 )
 
 
