@@ -72,6 +72,20 @@ def run_async(coro: Any) -> Any:
         return pool.submit(asyncio.run, coro).result()
 
 
+def in_database(database_url: str, work: Any) -> Any:
+    """Run `work()` (a coroutine function) against the database, beside any app (its own connection)."""
+
+    async def main() -> Any:
+        ctx = await db.connect(database_url)
+        try:
+            with ctx:
+                return await work()
+        finally:
+            await ctx.close_connections()
+
+    return run_async(main())
+
+
 def set_role(database_url: str, email: str, role: Any) -> None:
     """Give the account with this address a role (storage.models.Role), as `elearning users` does."""
     from elearning.storage import accounts

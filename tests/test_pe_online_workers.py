@@ -8,15 +8,14 @@ that counts as accepted: every registration exists in the register exactly once.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import signal
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
 
+from conftest import in_database
 from pe_online_fake import (  # noqa: F401 - fixtures
     KEY,
     ORGANISATION,
@@ -27,7 +26,7 @@ from pe_online_fake import (  # noqa: F401 - fixtures
     pe_service_fixture,
 )
 
-from elearning.storage import db, registrations
+from elearning.storage import registrations
 from elearning.storage.models import PeRegistration
 from elearning.testing import BIN, PASSED_ON
 
@@ -47,28 +46,16 @@ def _push(env: dict[str, str]) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _in_db(database_url: str, work: Any) -> Any:
-    async def go() -> Any:
-        ctx = await db.connect(database_url)
-        try:
-            with ctx:
-                return await work()
-        finally:
-            await ctx.close_connections()
-
-    return asyncio.run(go())
-
-
 def _statuses(database_url: str) -> list[str]:
     async def work() -> list[str]:
         return [str(s) for s in await PeRegistration.all().order_by("id").values_list("status", flat=True)]
 
-    return list(_in_db(database_url, work))
+    return list(in_database(database_url, work))
 
 
 def test_a_push_killed_between_sending_and_recording_registers_nothing_twice(
         tmp_path: Path, database_url: str, fake: FakePeOnline) -> None:
-    _in_db(database_url, lambda: make_certificates(5))
+    in_database(database_url, lambda: make_certificates(5))
     env = _env(tmp_path, database_url, fake)
     fake.mode = "hold"  # the fake registers the batch, then keeps its answer
     proc = _push(env)
@@ -96,7 +83,7 @@ def test_a_push_killed_between_sending_and_recording_registers_nothing_twice(
 def test_two_workers_at_once_never_send_the_same_registration(tmp_path: Path, database_url: str,
                                                               fake: FakePeOnline) -> None:
     count = 200
-    _in_db(database_url, lambda: make_certificates(count))
+    in_database(database_url, lambda: make_certificates(count))
     fake.delay = 0.2  # 20 calls of 10: long enough for both workers to be at it together
     env = _env(tmp_path, database_url, fake, PE_ONLINE_BATCH_SIZE="10")
     workers = [_push(env), _push(env)]

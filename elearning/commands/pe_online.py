@@ -8,15 +8,9 @@ so that every other `elearning` command starts fast.
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING
-
 import click
 
-from elearning.settings import Settings, SettingsError
-
-if TYPE_CHECKING:
-    from elearning.storage.pe_push import PushReport
+from elearning.commands.database import load_settings, run_with_database
 
 
 @click.group("pe-online")
@@ -27,14 +21,13 @@ def pe_online() -> None:
 @pe_online.command("push")
 def push() -> None:
     """Send every pending registration in batches; rejected rows are reported, failed calls retried later."""
-    try:
-        settings = Settings.load()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
+    settings = load_settings()
     if not settings.pe_online_enabled:
         raise click.ClickException("PE-online is off: set PE_ONLINE_ENABLED=true and its other settings "
                                    "(see docs/operations.md, 'PE-online').")
-    report = asyncio.run(_push(settings))
+    from elearning.storage import pe_push
+
+    report = run_with_database(settings, lambda: pe_push.push_once(settings))
     synced = report.synced
     if synced is not None:
         click.echo(f"Outbox: {synced.added} new, {synced.moved} moved to a re-issued certificate, "
@@ -45,24 +38,6 @@ def push() -> None:
         click.echo(f"A call failed: {error}", err=True)
     if report.failed:
         raise SystemExit(1)
-
-
-async def _push(settings: Settings) -> PushReport:
-    from elearning.storage import db, pe_push
-
-    try:
-        ctx = await db.connect(settings.database_url)
-    except OSError as exc:
-        raise click.ClickException(f"Cannot reach the database {settings.database_display}: {exc}") from None
-    try:
-        try:
-            await db.check_schema(ctx, settings.database_url, settings.database_display)
-        except db.UnmigratedDatabase as exc:
-            raise click.ClickException(str(exc)) from None
-        with ctx:
-            return await pe_push.push_once(settings)
-    finally:
-        await ctx.close_connections()
 
 
 COMMANDS: list[click.Command] = [pe_online]
