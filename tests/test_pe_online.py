@@ -243,3 +243,20 @@ async def test_wrong_credentials_fail_the_call_without_personal_data_in_the_log(
         row = await PeRegistration.first()
     assert report.failed == 1 and row is not None and row.last_error == "PE-online refused the call: 400 Geen toegang"
     assert "4610" not in caplog.text and "Leerling" not in caplog.text
+
+
+async def test_a_sync_that_ran_during_a_reissue_does_not_leave_a_false_follow_up(
+        orm: Any, fake: FakePeOnline, pe_settings: Settings) -> None:
+    with orm:
+        (old,) = await make_certificates(1)
+        await pe_push.push_once(pe_settings)
+        user = await User.get(certificates__id=old)
+        user.name = "Leerling Nul"
+        await user.save()
+        new = await store.reissue(old, user, base_url="http://testserver")
+        await registrations._withdrawn(now())  # the second half of a sync that read before the re-issue
+        assert (await _statuses())[old] == registrations.NEEDS_FOLLOWUP
+        report = await pe_push.push_once(pe_settings)
+        assert report.synced is not None and report.synced.moved == 1 and report.accepted == 1
+        assert await _statuses() == {new.id: registrations.ACCEPTED}
+    assert set(fake.registered.values()) == {1} and sum(fake.repeats.values()) == 1

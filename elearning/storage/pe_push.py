@@ -11,6 +11,7 @@ administrator's page shows the details.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -92,3 +93,12 @@ def start_worker(settings: Settings, ctx: TortoiseContext) -> asyncio.Task[None]
     if not settings.pe_online_enabled:
         return None
     return asyncio.create_task(_every(settings, ctx), name="pe-online-push")
+
+
+async def stop_worker(task: asyncio.Task[None] | None) -> None:
+    """Stop the push; a batch cut off between sending and recording is sent again after its lease."""
+    if task is None:
+        return
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task

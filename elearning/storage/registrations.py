@@ -89,16 +89,18 @@ async def sync() -> Synced:
     predecessors = dict(await Certificate.filter(superseded_by_id__in=list(candidates)).values_list(
         "id", "superseded_by_id"))
     old_rows = await PeRegistration.filter(certificate_id__in=list(predecessors)).values(
-        "id", "certificate_id", "registration_number", "activity_id", "completed_on")
+        "id", "certificate_id", "status", "registration_number", "activity_id", "completed_on")
     at = now()
     for row in old_rows:
         successor = int(predecessors[row["certificate_id"]])
         same = candidates[successor].key == (row["activity_id"], row["registration_number"],
                                              _iso(row["completed_on"]))
         if same:
+            # Flagged by a sync that ran during the re-issue: send again, "already registered" settles it.
+            again = {"status": PENDING, "next_try_at": at} if row["status"] == NEEDS_FOLLOWUP else {}
             try:
                 moved += await PeRegistration.filter(id=row["id"], certificate_id=row["certificate_id"]).update(
-                    certificate_id=successor, updated_at=at)
+                    certificate_id=successor, updated_at=at, **again)
             except IntegrityError:
                 continue  # another worker made the successor's row meanwhile
             del candidates[successor]

@@ -162,8 +162,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                     yield
             finally:
                 cleaning.cancel()
-                if worker is not None:
-                    worker.cancel()
+                await pe_push.stop_worker(worker)
         finally:
             app.state.db = None
             await ctx.close_connections()
