@@ -13,6 +13,7 @@ import re
 import signal
 import subprocess
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from conftest import in_database
@@ -27,6 +28,7 @@ from pe_online_fake import (  # noqa: F401 - fixtures
 )
 
 from elearning.storage import registrations
+from elearning.storage.attempts import now
 from elearning.storage.models import PeRegistration
 from elearning.testing import BIN, PASSED_ON
 
@@ -67,12 +69,15 @@ def test_a_push_killed_between_sending_and_recording_registers_nothing_twice(
     assert proc.returncode == -signal.SIGKILL
     assert sum(fake.registered.values()) == 5
     assert _statuses(database_url) == [registrations.SENDING] * 5  # sent, never recorded
+
+    async def leased() -> list[datetime]:
+        return list(await PeRegistration.all().values_list("next_try_at", flat=True))
+
+    until = in_database(database_url, leased)
+    assert all(now() < moment <= now() + timedelta(seconds=2 * TIMEOUT + 1) for moment in until)
     fake.mode = "accept"
     fake.release.set()
-    at_once = subprocess.run([str(BIN / "elearning"), "pe-online", "push"], env=env, text=True,
-                             capture_output=True, timeout=60, check=True)
-    assert "Sent 0 batch(es)" in at_once.stdout  # the dead worker's lease still holds
-    time.sleep(2 * TIMEOUT + 1.5)
+    time.sleep(max(0.0, (max(until) - now()).total_seconds()) + 0.5)  # the dead worker's lease ends
     after = subprocess.run([str(BIN / "elearning"), "pe-online", "push"], env=env, text=True,
                            capture_output=True, timeout=60, check=True)
     assert "Sent 1 batch(es): 5 accepted, 0 rejected, 0 to try again later." in after.stdout, after.stdout
@@ -84,7 +89,7 @@ def test_two_workers_at_once_never_send_the_same_registration(tmp_path: Path, da
                                                               fake: FakePeOnline) -> None:
     count = 200
     in_database(database_url, lambda: make_certificates(count))
-    fake.delay = 0.2  # 20 calls of 10: long enough for both workers to be at it together
+    fake.delay = 0.3  # 20 calls of 10, 6 s for one worker: long enough for both to be at it together
     env = _env(tmp_path, database_url, fake, PE_ONLINE_BATCH_SIZE="10")
     workers = [_push(env), _push(env)]
     outputs = [worker.communicate(timeout=120) for worker in workers]
