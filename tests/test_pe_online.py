@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 import xmlschema
+from click.testing import CliRunner
 from pe_online_fake import (  # noqa: F401 - fixtures
     KEY,
     ORGANISATION,
@@ -27,6 +28,7 @@ from pe_online_fake import (  # noqa: F401 - fixtures
 )
 
 from elearning.certificates import pe_online
+from elearning.cli import main
 from elearning.settings import Settings, SettingsError
 from elearning.storage import certificates as store
 from elearning.storage import pe_push, registrations
@@ -114,6 +116,14 @@ def pe_settings(tmp_path: Path, database_url: str, fake: FakePeOnline) -> Settin
 
 async def _statuses() -> dict[int, str]:
     return dict(await PeRegistration.all().values_list("certificate_id", "status"))
+
+
+def test_the_push_command_says_when_pe_online_is_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("PE_ONLINE_ENABLED", raising=False)
+    result = CliRunner().invoke(main, ["pe-online", "push"])
+    assert result.exit_code == 1
+    assert "PE-online is off: set PE_ONLINE_ENABLED=true and its other settings" in result.output
 
 
 # -- the push ------------------------------------------------------------------------------------------

@@ -97,6 +97,9 @@ def test_the_server_pushes_and_learners_and_administrators_see_the_outcome(
     assert "Reden van PE-online: ERROR1011 Persoon niet gevonden" in page and UNKNOWN in page
     assert "Met Nummer" not in page  # the filter shows the rejected rows only
     row = re.search(r'action="/admin/certificates/pe-online/(\d+)/retry"', page).group(1)  # type: ignore[union-attr]
+    certificate = re.search(r'href="/admin/certificates/(\d+)"', page).group(1)  # type: ignore[union-attr]
+    detail = web.get(f"/admin/certificates/{certificate}").text
+    assert '<dd><a href="/admin/certificates/pe-online?status=rejected">afgewezen</a>: ERROR1011' in detail
     assert web.client.post(f"/admin/certificates/pe-online/{row}/retry").status_code == 403  # no CSRF token
     del fake.reject[UNKNOWN]
     done = web.post(f"/admin/certificates/pe-online/{row}/retry", token_from="/admin/certificates/pe-online")

@@ -13,18 +13,9 @@ from elearning.storage import registrations
 from elearning.storage.certificates import completion_date
 from elearning.web import i18n
 from elearning.web.views._base import redirect, render, settings
-from elearning.web.views.admin_certificates import _admin
+from elearning.web.views.admin_certificates import _admin, registration_words
 
 SHOWN = 200
-
-
-def status_words(request: Request) -> dict[str, str]:
-    _ = i18n.translator(i18n.language(request))
-    return {
-        registrations.PENDING: _("wacht"), registrations.SENDING: _("wordt verstuurd"),
-        registrations.ACCEPTED: _("geregistreerd"), registrations.REJECTED: _("afgewezen"),
-        registrations.NEEDS_FOLLOWUP: _("handmatig nakijken"),
-    }
 
 
 async def index(request: Request) -> Response:
@@ -40,7 +31,7 @@ async def index(request: Request) -> Response:
     notices = {"retried": _("De registratie gaat mee met de volgende verzending naar PE-online.")}
     return render(request, "certificates/admin_pe_online.html", {
         "rows": await registrations.listing(status, limit=SHOWN), "counts": await registrations.counts(),
-        "status": status, "status_text": status_words(request), "enabled": conf.pe_online_enabled,
+        "status": status, "status_text": registration_words(request), "enabled": conf.pe_online_enabled,
         "shown": SHOWN, "notice": notices.get(request.query_params.get("notice", "")),
         "day_text": lambda moment: format_date(completion_date(moment, conf.time_zone), lang),
     })
