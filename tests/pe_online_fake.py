@@ -145,6 +145,12 @@ def _summary(accepted: int, rejected: int, errors: list[tuple[str, str, Key | No
 
 
 # -- fixtures and data (import them into a test module) ---------------------------------------
+def pe_env(fake: FakePeOnline, **extra: str) -> dict[str, str]:
+    """The PE_ONLINE_* environment of a server or command that pushes to this fake."""
+    return {"PE_ONLINE_ENABLED": "true", "PE_ONLINE_URL": fake.url, "PE_ONLINE_USER_ID": USER_ID,
+            "PE_ONLINE_KEY": KEY, "PE_ONLINE_ORGANISATION_ID": ORGANISATION, **extra}
+
+
 @pytest.fixture(scope="module", name="pe_service")
 def pe_service_fixture() -> Iterator[FakePeOnline]:
     service = FakePeOnline()

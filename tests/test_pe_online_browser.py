@@ -16,15 +16,7 @@ from typing import Any
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from conftest import WEB_COURSE, in_database
-from pe_online_fake import (  # noqa: F401 - fixtures
-    KEY,
-    ORGANISATION,
-    USER_ID,
-    FakePeOnline,
-    fake_fixture,
-    make_certificates,
-    pe_service_fixture,
-)
+from pe_online_fake import FakePeOnline, fake_fixture, make_certificates, pe_env, pe_service_fixture  # noqa: F401 - fixtures
 from playwright.sync_api import expect
 
 from elearning.storage import registrations
@@ -42,8 +34,7 @@ REJECTED = "4610000001"
 def server(tmp_path: Path, fake: FakePeOnline) -> Iterator[Server]:
     shutil.copytree(WEB_COURSE, tmp_path / "courses" / "buurtronde")
     port = free_port()
-    env = server_env(tmp_path, port, PE_ONLINE_ENABLED="true", PE_ONLINE_URL=fake.url, PE_ONLINE_USER_ID=USER_ID,
-                     PE_ONLINE_KEY=KEY, PE_ONLINE_ORGANISATION_ID=ORGANISATION, PE_ONLINE_INTERVAL="1")
+    env = server_env(tmp_path, port, **pe_env(fake, PE_ONLINE_INTERVAL="1"))
     if "PYTHONPATH" in os.environ:  # this checkout, not the one the virtualenv was installed from
         env["PYTHONPATH"] = os.environ["PYTHONPATH"]
     with running_server(tmp_path, port=port, env=env) as running:

@@ -17,15 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from conftest import in_database
-from pe_online_fake import (  # noqa: F401 - fixtures
-    KEY,
-    ORGANISATION,
-    USER_ID,
-    FakePeOnline,
-    fake_fixture,
-    make_certificates,
-    pe_service_fixture,
-)
+from pe_online_fake import FakePeOnline, fake_fixture, make_certificates, pe_env, pe_service_fixture  # noqa: F401 - fixtures
 
 from elearning.storage import registrations
 from elearning.storage.attempts import now
@@ -38,8 +30,7 @@ TIMEOUT = 2  # seconds: the lease is 2 x 2 + 1
 def _env(tmp_path: Path, database_url: str, fake: FakePeOnline, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k in (*PASSED_ON, "PYTHONPATH")}
     env.update(DATA_DIR=str(tmp_path / "data"), DATABASE_URL=database_url, LOG_LEVEL="WARNING",
-               PE_ONLINE_ENABLED="true", PE_ONLINE_URL=fake.url, PE_ONLINE_USER_ID=USER_ID, PE_ONLINE_KEY=KEY,
-               PE_ONLINE_ORGANISATION_ID=ORGANISATION, PE_ONLINE_TIMEOUT=str(TIMEOUT), **extra)
+               **pe_env(fake, PE_ONLINE_TIMEOUT=str(TIMEOUT), **extra))
     return env
 
 
