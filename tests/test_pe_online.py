@@ -145,6 +145,16 @@ async def test_only_valid_certificates_with_a_number_and_points_are_sent_and_onl
         assert (again.batches, fake.calls) == (0, calls)  # nothing is sent twice once accepted
 
 
+async def test_one_person_course_and_date_is_one_attendance_in_a_call(orm: Any, fake: FakePeOnline,
+                                                                      pe_settings: Settings) -> None:
+    with orm:
+        await make_certificates(1)
+        await make_certificates(1, first=1, number="4610000000")  # another account, the same number
+        report = await pe_push.push_once(pe_settings)
+        assert set((await _statuses()).values()) == {registrations.ACCEPTED} and len(await _statuses()) == 2
+    assert fake.rows_per_call == [1] and report.accepted == 2 and not fake.repeats
+
+
 async def test_batches_hold_at_most_the_batch_size(orm: Any, fake: FakePeOnline, pe_settings: Settings) -> None:
     with orm:
         await make_certificates(25)

@@ -60,8 +60,9 @@ async def push_once(settings: Settings) -> PushReport:
                 break
             report.batches += 1
             try:
-                outcomes = await pe_online.send(login, [row.attendance for row in rows],
-                                                timeout=settings.pe_online_timeout, client=client)
+                # Two certificates of one person, course and date (passed twice that day) are one attendance.
+                unique = list(dict.fromkeys(row.attendance for row in rows))
+                outcomes = await pe_online.send(login, unique, timeout=settings.pe_online_timeout, client=client)
             except pe_online.PushFailed as exc:
                 report.failed += await registrations.fail(batch_id, rows, str(exc))
                 report.errors.append(str(exc))
