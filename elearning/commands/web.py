@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TypeVar
 
 import click
 
@@ -16,7 +15,6 @@ from elearning.storage.models import Role, User
 from elearning.web import logging as web_logging
 from elearning.web.forms import has_hidden_characters
 
-T = TypeVar("T")
 log = logging.getLogger("elearning")
 
 
