@@ -24,7 +24,7 @@ from elearning.storage.models import PeRegistration, Role, User
 from elearning.storage.passwords import hash_password_sync
 from elearning.testing import Server, free_port, running_server, server_env
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # a real server and Chromium
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 PASSWORD = "een goed wachtwoord"  # noqa: S105 - a test account
 REJECTED = "4610000001"

@@ -33,6 +33,9 @@ from elearning.web.app import create_app
 UNKNOWN = "4610000099"
 
 
+pytestmark = pytest.mark.slow  # waits for the worker in the app, which pushes every second
+
+
 @pytest.fixture
 def settings(settings: Settings, fake: FakePeOnline) -> Settings:
     """PE-online on, pointing at the fake, pushing every second."""

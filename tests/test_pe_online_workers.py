@@ -16,6 +16,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from conftest import in_database
 from pe_online_fake import FakePeOnline, fake_fixture, make_certificates, pe_env, pe_service_fixture  # noqa: F401 - fixtures
 
@@ -24,6 +25,7 @@ from elearning.storage.attempts import now
 from elearning.storage.models import PeRegistration
 from elearning.testing import BIN, PASSED_ON
 
+pytestmark = pytest.mark.slow  # real processes, a lease to wait out
 TIMEOUT = 2  # seconds: the lease is 2 x 2 + 1
 
 

@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from elearning.certificates.data import format_date
+from elearning.certificates.data import Language, format_date
 from elearning.storage import registrations
 from elearning.storage.certificates import completion_date
 from elearning.web import i18n
@@ -27,7 +27,7 @@ async def index(request: Request) -> Response:
     if status not in (None, *registrations.STATUSES):
         status = None
     conf = settings(request)
-    lang = "en" if i18n.language(request) == "en" else "nl"
+    lang: Language = "en" if i18n.language(request) == "en" else "nl"
     notices = {"retried": _("De registratie gaat mee met de volgende verzending naar PE-online.")}
     return render(request, "certificates/admin_pe_online.html", {
         "rows": await registrations.listing(status, limit=SHOWN), "counts": await registrations.counts(),
