@@ -97,6 +97,20 @@ def _database_url(name: str, raw: str) -> str:
     return raw
 
 
+def _batch_size(name: str, raw: str) -> int:
+    value = _int(name, raw)
+    if not 1 <= value <= 100:
+        raise SettingsError(f"Setting {name} has value {raw!r}. Use 1 to 100 (PE-online takes at most 100 per call).")
+    return value
+
+
+def _seconds(name: str, raw: str) -> int:
+    value = _int(name, raw)
+    if value < 1:
+        raise SettingsError(f"Setting {name} has value {raw!r}. Use a whole number of seconds, at least 1.")
+    return value
+
+
 def _base_url(name: str, raw: str) -> str:
     if not raw.startswith(("http://", "https://")):
         raise SettingsError(f"Setting {name} has value {raw!r}. It must start with http:// or https://.")
@@ -153,6 +167,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LOG_LEVEL", "INFO", "Logging level: DEBUG, INFO, WARNING or ERROR."),
     Setting("LOG_FORMAT", "json", "Log lines as json (one object per line, for log collectors) or text "
             "(for a terminal).", _log_format),
+    Setting("PE_ONLINE_ENABLED", "false", "Push the PE points of issued certificates to PE-online's attendance "
+            "web service (a paid service of PE-online; see 'PE-online' below).", _bool),
+    Setting("PE_ONLINE_URL", None, "Address of PE-online's attendance web service: its acceptance "
+            "environment while you test, its production environment after that.", _base_url),
+    Setting("PE_ONLINE_USER_ID", None, "The UserID PE-online gave the provider for the web service "
+            "(not the login name of the website)."),
+    Setting("PE_ONLINE_KEY", None, "The key (password) PE-online gave with that UserID. Keep it secret."),
+    Setting("PE_ONLINE_ORGANISATION_ID", None, "PE-online's id of the professional organisation whose "
+            "register the points go to (Registerplein's OrgID)."),
+    Setting("PE_ONLINE_BATCH_SIZE", "100", "Registrations per call to PE-online, 1 to 100.", _batch_size),
+    Setting("PE_ONLINE_TIMEOUT", "30", "Seconds to wait for PE-online's answer before trying again later.",
+            _seconds),
+    Setting("PE_ONLINE_INTERVAL", "300", "Seconds between two pushes inside `elearning serve`.", _seconds),
 )
 
 
@@ -198,6 +225,14 @@ class Settings:
     dev: bool
     log_level: str
     log_format: str
+    pe_online_enabled: bool
+    pe_online_url: str | None
+    pe_online_user_id: str | None
+    pe_online_key: str | None = field(repr=False)
+    pe_online_organisation_id: str | None
+    pe_online_batch_size: int
+    pe_online_timeout: int
+    pe_online_interval: int
 
     @property
     def outbox_dir(self) -> Path:
@@ -231,6 +266,12 @@ class Settings:
             values["https"] = str(values["base_url"]).startswith("https://")
         if not values["secret_key"]:
             values["secret_key"] = _stored_secret_key(data_dir)
+        if values["pe_online_enabled"]:
+            missing = [name for name in ("PE_ONLINE_URL", "PE_ONLINE_USER_ID", "PE_ONLINE_KEY",
+                                         "PE_ONLINE_ORGANISATION_ID") if not values[name.lower()]]
+            if missing:
+                raise SettingsError(f"Setting PE_ONLINE_ENABLED is true, but {', '.join(missing)} "
+                                    f"{'is' if len(missing) == 1 else 'are'} not set.")
         names = {f.name for f in fields(cls)}
         unknown = set(values) - names
         if unknown:

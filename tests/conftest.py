@@ -34,7 +34,8 @@ from elearning.testing import running_server, take_link
 FIXTURES = Path(__file__).parent / "fixtures"
 WEB_COURSE = FIXTURES / "web-course"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-TABLES = ["event", "attempt", "password_reset", "throttle_hit", "user_session", "course_snapshot", "user_account"]
+TABLES = ["pe_registration", "event", "attempt", "password_reset", "throttle_hit", "user_session", "course_snapshot",
+          "user_account"]
 
 
 def missing(what: str, *, environ: Mapping[str, str] = os.environ) -> NoReturn:
@@ -69,6 +70,20 @@ def run_async(coro: Any) -> Any:
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def in_database(database_url: str, work: Any) -> Any:
+    """Run `work()` (a coroutine function) against the database, beside any app (its own connection)."""
+
+    async def main() -> Any:
+        ctx = await db.connect(database_url)
+        try:
+            with ctx:
+                return await work()
+        finally:
+            await ctx.close_connections()
+
+    return run_async(main())
 
 
 def set_role(database_url: str, email: str, role: Any) -> None:

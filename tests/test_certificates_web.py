@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import confirm_in_browser, need_program, set_role
+from conftest import confirm_in_browser, in_database, need_program, set_role
 from pypdf import PdfReader
 from pypdf.generic import StreamObject
 from starlette.testclient import TestClient
 
 from elearning.certificates.templates import TEMPLATES_DIR
 from elearning.settings import Settings
-from elearning.storage import accounts, db
+from elearning.storage import accounts
 from elearning.storage import certificates as store
 from elearning.storage.models import Certificate, Role
 from elearning.web.app import create_app
@@ -36,16 +36,7 @@ _PDF_LINK = re.compile(r'href="/certificates/(\d+)\.pdf"')
 
 def _run(database_url: str, work: Callable[[], Awaitable[Any]]) -> Any:
     """Run `work` against the test database, beside the app (its own connection)."""
-
-    async def main() -> Any:
-        ctx = await db.connect(database_url)
-        try:
-            with ctx:
-                return await work()
-        finally:
-            await ctx.close_connections()
-
-    return asyncio.run(main())
+    return in_database(database_url, work)
 
 
 def _rows(database_url: str) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ name. The exports hold the first and the re-issued one, and nothing else.
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import re
@@ -17,13 +16,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import in_database
 from openpyxl import load_workbook
 
 from elearning.certificates import exports
 from elearning.cli import main
 from elearning.commands import certificates as command
 from elearning.settings import Settings
-from elearning.storage import accounts, db
+from elearning.storage import accounts
 from elearning.storage import certificates as store
 from elearning.storage.models import Certificate, Role
 
@@ -33,15 +33,7 @@ LONG = "461000000000123456"  # 18 digits: a spreadsheet that reads it as a numbe
 
 
 def _run(database_url: str, work: Any) -> Any:
-    async def go() -> Any:
-        ctx = await db.connect(database_url)
-        try:
-            with ctx:
-                return await work()
-        finally:
-            await ctx.close_connections()
-
-    return asyncio.run(go())
+    return in_database(database_url, work)
 
 
 def _learner(web: Any, passing_path: list[tuple[str, str]], email: str, name: str, number: str) -> None:

@@ -138,33 +138,12 @@ async def _wait(result: Awaitable[Iterable[ExportRow]]) -> Iterable[ExportRow]:
     return await result
 
 
-def load_rows_from_database(course_id: str, start: date, end: date) -> Awaitable[list[ExportRow]]:
+def load_rows_from_database(course_id: str, start: date, end: date) -> list[ExportRow]:
     """Every certificate of the course completed in the period, from the database in DATABASE_URL."""
-    return _load_rows(course_id, start, end)
-
-
-async def _load_rows(course_id: str, start: date, end: date) -> list[ExportRow]:
-    from elearning.settings import Settings, SettingsError
+    from elearning.commands.database import load_settings, run_with_database
     from elearning.storage import certificates as store
-    from elearning.storage import db
 
-    try:
-        settings = Settings.load()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
-    try:
-        ctx = await db.connect(settings.database_url)
-    except OSError as exc:
-        raise click.ClickException(f"Cannot reach the database {settings.database_display}: {exc}") from None
-    try:
-        try:
-            await db.check_schema(ctx, settings.database_url, settings.database_display)
-        except db.UnmigratedDatabase as exc:
-            raise click.ClickException(str(exc)) from None
-        with ctx:
-            return await store.export_rows(course_id, start, end)
-    finally:
-        await ctx.close_connections()
+    return run_with_database(load_settings(), lambda: store.export_rows(course_id, start, end))
 
 
 certificates.add_command(make_export_command(load_rows_from_database))

@@ -4,26 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 import click
 
-from elearning.settings import Settings, SettingsError
-from elearning.storage import accounts, db, passwords
+from elearning.commands.database import load_settings as _settings
+from elearning.commands.database import run_with_database as _run
+from elearning.settings import Settings
+from elearning.storage import accounts, db
 from elearning.storage.models import Role, User
 from elearning.web import logging as web_logging
 from elearning.web.forms import has_hidden_characters
 
-T = TypeVar("T")
 log = logging.getLogger("elearning")
-
-
-def _settings() -> Settings:
-    try:
-        return Settings.load()
-    except SettingsError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 def _prepare_storage(settings: Settings) -> None:
@@ -31,28 +23,6 @@ def _prepare_storage(settings: Settings) -> None:
     path = settings.sqlite_path
     if path is not None and str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-
-
-def _run(settings: Settings, work: Callable[[], Awaitable[T]], *, check: bool = True) -> T:
-    """Run `work` with the database connected (and, by default, its schema checked)."""
-    passwords.use_cost(settings.password_hash_cost)
-
-    async def main() -> T:
-        ctx = await db.connect(settings.database_url)
-        try:
-            if check:
-                await db.check_schema(ctx, settings.database_url, settings.database_display)
-            with ctx:
-                return await work()
-        finally:
-            await ctx.close_connections()
-
-    try:
-        return asyncio.run(main())
-    except db.UnmigratedDatabase as exc:
-        raise click.ClickException(str(exc)) from None
-    except OSError as exc:
-        raise click.ClickException(f"Cannot reach the database {settings.database_display}: {exc}") from None
 
 
 def _migrate(settings: Settings) -> list[str]:

@@ -204,3 +204,35 @@ class Certificate(Model):
         table = "certificate"
         unique_together = (("attempt_id", "revision"),)
         indexes = (("course_id", "completed_on"), ("user_id", "issued_at"))
+
+
+class PeRegistration(Model):
+    """One certificate's attendance in PE-online's register: the outbox of the push.
+
+    `status` is pending (to send at `next_try_at`), sending (claimed by a worker as batch
+    `batch_id` until `next_try_at`; a crashed worker's rows are sent again after that),
+    accepted, rejected (with the register's reason), or needs_followup (registered, but the
+    certificate was revoked or changed since: an administrator corrects PE-online by hand).
+    The person, activity and date are copied from the certificate: they are what was sent.
+    """
+
+    id = fields.IntField(primary_key=True)
+    certificate: fields.ForeignKeyRelation[Certificate] = fields.OneToOneField(
+        "storage.Certificate", related_name="pe_registration", on_delete=fields.CASCADE
+    )
+    status = fields.CharField(max_length=16, default="pending")
+    registration_number = fields.CharField(max_length=32)
+    activity_id = fields.CharField(max_length=300)
+    completed_on = fields.DateField()
+    attempts = fields.IntField(default=0)
+    next_try_at = fields.DatetimeField()
+    last_error = fields.TextField(null=True)
+    register_reason = fields.TextField(null=True)
+    accepted_at = fields.DatetimeField(null=True)
+    batch_id = fields.CharField(max_length=32, null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "pe_registration"
+        indexes = (("status", "next_try_at"),)

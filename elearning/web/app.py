@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.context import TortoiseContext, _current_context
 
 from elearning.settings import Settings
-from elearning.storage import db, passwords, retention
+from elearning.storage import db, passwords, pe_push, retention
 from elearning.web import convertors, errors
 from elearning.web.courses import CourseLibrary
 from elearning.web.logging import AccessLogMiddleware
@@ -31,6 +31,7 @@ from elearning.web.templating import STATIC, Pages
 from elearning.web.views import (
     accounts,
     admin_certificates,
+    admin_pe_online,
     catalogue,
     certificates,
     misc,
@@ -101,6 +102,9 @@ def routes() -> list[Route | Mount]:
         Route("/verify/{code}", verify.show, name="verify_code"),
         Route("/admin/certificates", admin_certificates.index, name="admin_certificates"),
         Route("/admin/certificates/export", admin_certificates.export, name="admin_certificates_export"),
+        Route("/admin/certificates/pe-online", admin_pe_online.index, name="admin_pe_online"),
+        Route("/admin/certificates/pe-online/{registration_id:int}/retry", admin_pe_online.retry, methods=["POST"],
+              name="admin_pe_online_retry"),
         Route("/admin/certificates/{certificate_id:int}", admin_certificates.detail, name="admin_certificate"),
         Route("/admin/certificates/{certificate_id:int}/revoke", admin_certificates.revoke, methods=["POST"],
               name="admin_certificate_revoke"),
@@ -154,11 +158,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 _current_context.reset(token)
             library.load_all()
             app.state.db = ctx
+            worker = pe_push.start_worker(settings, ctx)
             try:
                 async with live_reload(settings, library):
                     yield
             finally:
                 cleaning.cancel()
+                await pe_push.stop_worker(worker)
         finally:
             app.state.db = None
             await ctx.close_connections()

@@ -635,4 +635,43 @@ EN: dict[str, str] = {
     "Deze link werkt niet meer. Hij is al gebruikt of ouder dan 24 uur.":
         "This link no longer works. It has been used already or is older than 24 hours.",
     "Maak opnieuw een account": "Create an account again",
+    # PE-online
+    "PE-online": "PE-online",
+    "Het doorgeven aan PE-online staat uit. Zet PE_ONLINE_ENABLED en de andere PE-online-instellingen aan "
+    "om PE-punten automatisch te registreren.":
+        "Passing on to PE-online is off. Set PE_ONLINE_ENABLED and the other PE-online settings to "
+        "register PE points automatically.",
+    "Elk geldig certificaat met een registratienummer en PE-punten wordt aan PE-online doorgegeven. Een "
+    "afgewezen registratie kunt u opnieuw versturen als het registratienummer is verbeterd (met een nieuw "
+    "certificaat). Bij 'handmatig nakijken' staat een registratie in PE-online van een certificaat dat is "
+    "ingetrokken of veranderd: pas die in PE-online zelf aan.":
+        "Every valid certificate with a registration number and PE points is passed on to PE-online. You can "
+        "send a rejected registration again once the registration number has been corrected (with a new "
+        "certificate). 'Check by hand' means PE-online holds a registration of a certificate that was revoked "
+        "or changed: correct it in PE-online itself.",
+    "Alles": "All",
+    "Registraties in PE-online": "Registrations in PE-online",
+    "Toelichting": "Details",
+    "Actie": "Action",
+    "Geregistreerd op {date}.": "Registered on {date}.",
+    "Reden van PE-online: {reason}": "PE-online's reason: {reason}",
+    "Het certificaat is niet meer geldig; de registratie staat mogelijk nog in PE-online.":
+        "The certificate is no longer valid; the registration may still be in PE-online.",
+    "Poging {n} mislukt: {error}": "Try {n} failed: {error}",
+    "Opnieuw versturen": "Send again",
+    "Er zijn geen registraties.": "There are no registrations.",
+    "wacht": "waiting",
+    "wordt verstuurd": "being sent",
+    "geregistreerd": "registered",
+    "afgewezen": "rejected",
+    "handmatig nakijken": "check by hand",
+    "De registratie gaat mee met de volgende verzending naar PE-online.":
+        "The registration goes with the next batch sent to PE-online.",
+    "Je PE-punten zijn geregistreerd in PE-online op {date}.": "Your PE points were registered in PE-online on {date}.",
+    "Je PE-punten worden doorgegeven aan PE-online.": "Your PE points are being passed on to PE-online.",
+    "PE-online heeft je PE-punten afgewezen: {reason}.": "PE-online rejected your PE points: {reason}.",
+    "Controleer je registratienummer in Mijn account. Klopt het niet, verbeter het dan en vraag een nieuw "
+    "certificaat aan; dan geven we je punten opnieuw door.":
+        "Check your registration number in My account. If it is wrong, correct it and ask for a new "
+        "certificate; we then pass your points on again.",
 }

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from elearning.certificates import exports
 from elearning.storage import certificates as store
+from elearning.storage import registrations
 from elearning.storage.models import Role, User
 from elearning.web import forms, i18n, session
 from elearning.web.views._base import library, redirect, render
@@ -20,6 +21,16 @@ from elearning.web.views.certificates import printed_fields, status_words
 
 MAX_REASON = 500
 SHOWN = 200
+
+
+def registration_words(request: Request) -> dict[str, str]:
+    """The status of a certificate's registration in PE-online, in words."""
+    _ = i18n.translator(i18n.language(request))
+    return {
+        registrations.PENDING: _("wacht"), registrations.SENDING: _("wordt verstuurd"),
+        registrations.ACCEPTED: _("geregistreerd"), registrations.REJECTED: _("afgewezen"),
+        registrations.NEEDS_FOLLOWUP: _("handmatig nakijken"),
+    }
 
 
 async def _admin(request: Request) -> User | Response:
@@ -77,10 +88,12 @@ async def _detail(request: Request, certificate_id: int, *, errors: dict[str, st
         raise HTTPException(404)
     emails = await store.owner_emails([certificate.user_id])
     new_code = await store.code_of(certificate.superseded_by_id) if certificate.superseded_by_id else None
+    registration = (await registrations.for_certificates([certificate.id])).get(certificate.id)
     return render(request, "certificates/admin_detail.html", {
         **printed_fields(request, certificate), "email": emails.get(certificate.user_id, ""),
         "new_code": new_code, "status_text": status_words(request), "errors": errors, "reason": reason,
-        "notice": notice, "max_reason": MAX_REASON,
+        "notice": notice, "max_reason": MAX_REASON, "registration": registration,
+        "registration_text": registration_words(request),
     }, status_code=status)
 
 

@@ -24,7 +24,7 @@ from elearning.certificates.templates import template_dir
 from elearning.course.model import Course
 from elearning.settings import Settings
 from elearning.storage import certificates as store
-from elearning.storage import throttle
+from elearning.storage import registrations, throttle
 from elearning.storage.models import Attempt, Role, User
 from elearning.web import i18n, session
 from elearning.web.errors import error_page
@@ -131,7 +131,20 @@ async def index(request: Request) -> Response:
         "certificates": rows, "codes": codes, "status_text": status_words(request),
         "notice": notices.get(request.query_params.get("notice", "")),
         "account_name": user.name, "date_text": lambda day: format_date(day, _language(request)),
+        "pe_online": await _pe_online(conf, rows),
+        "pe_online_day": lambda moment: format_date(store.completion_date(moment, conf.time_zone), _language(request)),
     })
+
+
+async def _pe_online(conf: Settings, rows: list[store.CertificateRow]) -> dict[int, registrations.Shown]:
+    """Each certificate's registration in PE-online; one not yet in the outbox is on its way."""
+    found = await registrations.for_certificates([row.id for row in rows])
+    if conf.pe_online_enabled:
+        waiting = registrations.Shown(registrations.PENDING, None, None)
+        for row in rows:
+            if row.id not in found and registrations.reportable(row.data):
+                found[row.id] = waiting
+    return found
 
 
 async def download(request: Request) -> Response:
