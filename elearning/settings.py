@@ -153,6 +153,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("RETENTION_THROTTLE_HOURS", "24", "Rate-limit rows (which hold hashed addresses) are deleted after "
             "this many hours.", _int),
     Setting("RETENTION_SESSIONS_DAYS", "30", "Ended sessions are deleted this many days after they ended.", _int),
+    Setting("RETENTION_AUDIT_DAYS", "730", "Entries of the administrators' audit log are deleted after this "
+            "many days.", _int),
     Setting("CLEANUP_INTERVAL_MINUTES", "60", "How often `serve` applies the RETENTION_* settings (0: never; "
             "then run `elearning cleanup` from cron).", _int),
     Setting("PASSWORD_HASH_COST", "owasp", "Cost of the argon2id password hashes: owasp (19 MiB, 2 passes; "
@@ -217,6 +219,7 @@ class Settings:
     retention_outbox_days: int
     retention_throttle_hours: int
     retention_sessions_days: int
+    retention_audit_days: int
     cleanup_interval_minutes: int
     privacy_statement_file: Path | None
     accessibility_statement_file: Path | None

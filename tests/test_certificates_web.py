@@ -386,6 +386,10 @@ def test_an_administrator_revokes_a_certificate(web, passing_path, settings: Set
                            token_from=f"/admin/certificates/{certificate_id}")
         assert again.status_code == 400 and "Alleen een geldig certificaat kan worden ingetrokken." in again.text
         assert admin.get(f"/certificates/{certificate_id}.pdf").status_code == 200  # kept for the record
+        log = admin.get("/admin/audit").text  # the revocation is in the audit log, once
+        assert log.count(f"<td>revoke</td><td>certificate {certificate_id}</td>") == 1
+        assert "beheer@example.org" in log and "Gemeld door de docent." in log
+    assert web.get("/admin/audit").status_code == 403  # for administrators only
     page = web.get(f"/verify/{code}").text
     assert "Dit certificaat is ingetrokken." in page and "Het is ingetrokken op " in page
     assert "Fraude" not in page  # the reason is for administrators only

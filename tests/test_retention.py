@@ -10,10 +10,11 @@ from typing import Any
 from click.testing import CliRunner
 
 from elearning.cli import main
-from elearning.storage import retention, sessions
+from elearning.storage import audit, retention, sessions
 from elearning.storage.attempts import now
 from elearning.storage.models import (
     Attempt,
+    AuditEntry,
     EmailConfirmation,
     Event,
     PasswordReset,
@@ -52,6 +53,8 @@ async def test_the_clean_up_removes_what_is_past_its_time_and_keeps_the_rest(orm
         await EmailConfirmation.create(purpose="register", email="b@example.org", name="B", password_hash="p",
                                        token_hash="c" * 64, created_at=at - timedelta(days=9),
                                        expires_at=at - timedelta(days=8))
+        await AuditEntry.create(at=at - timedelta(days=731), actor_label="a@example.org", action="export", subject="x")
+        await AuditEntry.create(at=at - timedelta(days=729), actor_label="a@example.org", action="export", subject="y")
         outbox = tmp_path / "outbox"
         outbox.mkdir()
         old_mail, new_mail = outbox / "old.eml", outbox / "new.eml"
@@ -62,7 +65,7 @@ async def test_the_clean_up_removes_what_is_past_its_time_and_keeps_the_rest(orm
         done = await retention.clean_up(POLICY, outbox)
 
         assert done == {"throttle_rows": 1, "sessions": 1, "guest_attempts": 1, "password_resets": 1,
-                        "email_confirmations": 1, "outbox_mails": 1}
+                        "email_confirmations": 1, "audit_entries": 1, "outbox_mails": 1}
         assert (await Attempt.get(id=old_guest.id)).guest_key is None  # anonymised, not deleted
         assert await Event.filter(attempt_id=old_guest.id).count() == 1  # the figures stay
         assert (await Attempt.get(id=new_guest.id)).guest_key == "new-guest"
@@ -85,3 +88,38 @@ def test_elearning_cleanup_applies_the_settings(database_url: str, tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert "outbox_mails 1" in result.output
     assert not (outbox / "x.eml").exists()
+
+
+def test_the_audit_log_records_exports_and_role_changes_from_the_command_line(database_url: str,
+                                                                             tmp_path: Path) -> None:
+    env = {"DATABASE_URL": database_url, "DATA_DIR": str(tmp_path / "data"), "SECRET_KEY": "s" * 40}
+    runner = CliRunner()
+    assert runner.invoke(main, ["users", "create", "beheer@example.org", "--name", "Bea",
+                                "--password", "lang genoeg wachtwoord"], env=env).exit_code == 0
+    assert runner.invoke(main, ["users", "set-role", "beheer@example.org", "admin"], env=env).exit_code == 0
+    exported = runner.invoke(main, ["certificates", "export", "--course", "buurtronde", "--from", "2026-01-01",
+                                    "--to", "2026-12-31"], env=env)
+    assert exported.exit_code == 0, exported.output
+
+    async def entries() -> list[tuple[str, str, str]]:
+        from elearning.storage import db
+
+        ctx = await db.connect(database_url)
+        try:
+            with ctx:
+                return [(e.actor, e.action, e.detail) for e in await audit.recent()]
+        finally:
+            await ctx.close_connections()
+
+    import asyncio
+
+    assert asyncio.run(entries()) == [("command line", "export", "2026-01-01 - 2026-12-31"),
+                                      ("command line", "role", "role admin")]
+
+
+def test_nothing_offers_to_change_or_delete_an_audit_entry() -> None:
+    from elearning.web.app import routes
+
+    assert [r.path for r in routes() if "audit" in getattr(r, "path", "")] == ["/admin/audit"]
+    assert {name for name in dir(audit) if not name.startswith("_")} >= {"record", "recent"}
+    assert not {"update", "delete", "edit", "remove"} & {n.split("_")[0] for n in dir(audit)}

@@ -141,9 +141,15 @@ async def _wait(result: Awaitable[Iterable[ExportRow]]) -> Iterable[ExportRow]:
 def load_rows_from_database(course_id: str, start: date, end: date) -> list[ExportRow]:
     """Every certificate of the course completed in the period, from the database in DATABASE_URL."""
     from elearning.commands.database import load_settings, run_with_database
+    from elearning.storage import audit
     from elearning.storage import certificates as store
 
-    return run_with_database(load_settings(), lambda: store.export_rows(course_id, start, end))
+    async def work() -> list[ExportRow]:
+        rows = await store.export_rows(course_id, start, end)
+        await audit.record(None, "export", f"course {course_id}", f"{start.isoformat()} - {end.isoformat()}")
+        return rows
+
+    return run_with_database(load_settings(), work)
 
 
 certificates.add_command(make_export_command(load_rows_from_database))

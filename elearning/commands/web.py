@@ -10,7 +10,7 @@ import click
 from elearning.commands.database import load_settings as _settings
 from elearning.commands.database import run_with_database as _run
 from elearning.settings import Settings
-from elearning.storage import accounts, db
+from elearning.storage import accounts, audit, db
 from elearning.storage.models import Role, User
 from elearning.web import logging as web_logging
 from elearning.web.forms import has_hidden_characters
@@ -150,6 +150,7 @@ def set_role(email: str, role: str) -> None:
         user = await accounts.find_user(email)
         if user is not None:
             await accounts.set_role(user, Role(role))
+            await audit.record(None, "role", f"account {user.id}", f"role {role}")
         return user
 
     user = _run(settings, work)

@@ -236,3 +236,25 @@ class PeRegistration(Model):
     class Meta:
         table = "pe_registration"
         indexes = (("status", "next_try_at"),)
+
+
+class AuditEntry(Model):
+    """One thing an administrator did (or a command run by an operator): who, when, what, to what.
+
+    Written once and never changed; only the retention clean-up removes entries, after
+    RETENTION_AUDIT_DAYS. Administrators read them on /admin/audit.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    at = fields.DatetimeField()
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "storage.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    actor_label = fields.CharField(max_length=254)  # the administrator's address then, or "command line"
+    action = fields.CharField(max_length=32)  # revoke | export | role | pe-online-retry | ...
+    subject = fields.CharField(max_length=200)  # what it was done to: a certificate code, an account, a course
+    detail = fields.TextField(default="")
+
+    class Meta:
+        table = "audit_entry"
+        indexes = (("at",),)

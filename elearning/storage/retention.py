@@ -18,7 +18,13 @@ import anyio.to_thread
 from elearning.settings import Settings
 from elearning.storage import sessions
 from elearning.storage.attempts import now
-from elearning.storage.models import Attempt, EmailConfirmation, PasswordReset, ThrottleHit
+from elearning.storage.models import (
+    Attempt,
+    AuditEntry,
+    EmailConfirmation,
+    PasswordReset,
+    ThrottleHit,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class Retention:
     outbox_mails: timedelta
     throttle_rows: timedelta
     ended_sessions: timedelta
+    audit_entries: timedelta = timedelta(days=730)
     tokens: timedelta = timedelta(days=7)
 
 
@@ -41,6 +48,7 @@ async def clean_up(policy: Retention, outbox: Path | None) -> dict[str, int]:
         ).update(guest_key=None),
         "password_resets": await PasswordReset.filter(expires_at__lt=at - policy.tokens).delete(),
         "email_confirmations": await EmailConfirmation.filter(expires_at__lt=at - policy.tokens).delete(),
+        "audit_entries": await AuditEntry.filter(at__lt=at - policy.audit_entries).delete(),
         "outbox_mails": await anyio.to_thread.run_sync(_prune_outbox, outbox, policy.outbox_mails)
         if outbox is not None else 0,
     }
@@ -65,4 +73,5 @@ def policy(settings: Settings) -> Retention:
         outbox_mails=timedelta(days=settings.retention_outbox_days),
         throttle_rows=timedelta(hours=settings.retention_throttle_hours),
         ended_sessions=timedelta(days=settings.retention_sessions_days),
+        audit_entries=timedelta(days=settings.retention_audit_days),
     )

@@ -423,6 +423,17 @@ EN: dict[str, str] = {
     "kan een werkgever of het register een certificaat dat je liet zien nog steeds controleren.":
         "Of your certificates, only what the verification page shows remains: name, course, date, points and code. "
         "So an employer or the register can still verify a certificate you showed them.",
+    "Logboek": "Audit log",
+    "Wat beheerders deden: intrekken, exporteren, rollen veranderen, opnieuw naar PE-online sturen. Niemand kan "
+    "dit logboek veranderen; regels verdwijnen na de bewaartermijn.":
+        "What administrators did: revoking, exporting, changing roles, sending to PE-online again. Nobody can change "
+        "this log; entries disappear after the retention period.",
+    "Wanneer": "When",
+    "Wie": "Who",
+    "Wat": "What",
+    "Waaraan": "To what",
+    "Toelichting": "Details",
+    "Er staat nog niets in het logboek.": "There is nothing in the log yet.",
     # errors
     "Pagina niet gevonden": "Page not found",
     "Geen toegang": "No access",
@@ -651,7 +662,6 @@ EN: dict[str, str] = {
         "or changed: correct it in PE-online itself.",
     "Alles": "All",
     "Registraties in PE-online": "Registrations in PE-online",
-    "Toelichting": "Details",
     "Actie": "Action",
     "Geregistreerd op {date}.": "Registered on {date}.",
     "Reden van PE-online: {reason}": "PE-online's reason: {reason}",

@@ -12,8 +12,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from elearning.certificates import exports
+from elearning.storage import audit, registrations
 from elearning.storage import certificates as store
-from elearning.storage import registrations
 from elearning.storage.models import Role, User
 from elearning.web import forms, i18n, session
 from elearning.web.views._base import library, redirect, render
@@ -124,6 +124,7 @@ async def revoke(request: Request) -> Response:
         errors["reason"] = _("Alleen een geldig certificaat kan worden ingetrokken.")
     if errors:
         return await _detail(request, certificate_id, errors=errors, reason=reason[:MAX_REASON], status=400)
+    await audit.record(admin, "revoke", f"certificate {certificate_id}", reason)
     return redirect(f"/admin/certificates/{certificate_id}?notice=revoked")
 
 
@@ -155,6 +156,7 @@ async def export(request: Request) -> Response:
             errors["format"] = _("Kies een bestandsvorm.")
         if not errors and start and end:
             rows = await store.export_rows(course_id, start, end)
+            await audit.record(admin, "export", f"course {course_id}", f"{start.isoformat()} - {end.isoformat()}, {fmt}")
             data = await anyio.to_thread.run_sync(
                 functools.partial(exports.export, rows, fmt, accreditation_end=accreditation_end))
             name = exports.filename(course_id, start, end, fmt)
@@ -164,3 +166,11 @@ async def export(request: Request) -> Response:
     return render(request, "certificates/admin_export.html", {
         "courses": courses, "form": form, "errors": errors, "formats": exports.FORMATS,
     }, status_code=400 if errors else 200)
+
+
+async def audit_log(request: Request) -> Response:
+    """What administrators did, newest first: read only."""
+    admin = await _admin(request)
+    if isinstance(admin, Response):
+        return admin
+    return render(request, "certificates/admin_audit.html", {"entries": await audit.recent(SHOWN)})

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from elearning.certificates.data import Language, format_date
-from elearning.storage import registrations
+from elearning.storage import audit, registrations
 from elearning.storage.certificates import completion_date
 from elearning.web import i18n
 from elearning.web.views._base import redirect, render, settings
@@ -43,4 +43,5 @@ async def retry(request: Request) -> Response:
         return admin
     if not await registrations.retry(request.path_params["registration_id"]):
         raise HTTPException(409, "Only a rejected or waiting registration can be sent again.")
+    await audit.record(admin, "pe-online-retry", f"registration {request.path_params['registration_id']}")
     return redirect("/admin/certificates/pe-online?notice=retried")
