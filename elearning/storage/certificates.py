@@ -14,7 +14,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cache
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -30,6 +29,7 @@ from elearning.certificates.registration import (
 from elearning.course.model import Course
 from elearning.storage import throttle
 from elearning.storage.attempts import now
+from elearning.storage.executor import current
 from elearning.storage.models import Attempt, Certificate, User
 from elearning.storage.throttle import Limit
 
@@ -249,17 +249,9 @@ class Download:
         return f"{word}-{self.course_id}-{self.completed_on.isoformat()}.pdf"
 
 
-@cache
-def _download_sql(dialect: str) -> str:
-    mark = "$1" if dialect == "postgres" else "?"
-    columns = '"user_id", "status", "course_id", "completed_on", "template", "data", "pdf"'
-    return f'SELECT {columns} FROM "certificate" WHERE "id" = {mark}'  # noqa: S608 - constant columns, bound value
-
-
 async def download(certificate_id: int) -> Download | None:
     """A certificate with its stored PDF, in one plain query (repeat downloads are the hot path)."""
-    conn = Certificate._meta.db
-    rows = await conn.execute_query_dict(_download_sql(str(conn.capabilities.dialect)), [certificate_id])
+    rows = await current().fetch("certificate.download", [certificate_id])
     if not rows:
         return None
     row = rows[0]
@@ -267,7 +259,7 @@ async def download(certificate_id: int) -> Download | None:
     pdf = row["pdf"]
     return Download(
         id=certificate_id, user_id=int(row["user_id"]), status=str(row["status"]), course_id=str(row["course_id"]),
-        completed_on=day if isinstance(day, date) else date.fromisoformat(str(day)), template=str(row["template"]),
+        completed_on=day, template=str(row["template"]),
         data_json=str(row["data"]), pdf=bytes(pdf) if pdf is not None else None,
     )
 

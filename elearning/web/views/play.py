@@ -21,7 +21,7 @@ from starlette.responses import Response
 from elearning import engine
 from elearning.course.model import Course, Scene
 from elearning.engine.play import LocationView, Page
-from elearning.engine.state import State
+from elearning.engine.state import State, remember
 from elearning.storage import attempts as store
 from elearning.web import i18n
 from elearning.web.errors import error_page
@@ -198,6 +198,7 @@ async def _act(request: Request, p: Playing) -> Response:
         return redirect(f"{here}?notice=unavailable")
     if not await store.record_step(p.course, p.attempt, p.state, new, events):
         return redirect(f"{here}?notice=stale")
+    remember(p.attempt.state, new)  # the scene page after the redirect reads this text
     response = redirect(here)
     if new.finished and new.passed:
         response.background = await certificates.issue_on_pass(request, p.attempt.id, p.course)
