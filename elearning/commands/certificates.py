@@ -12,7 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -32,6 +32,9 @@ from elearning.settings import read
 
 if TYPE_CHECKING:
     from elearning.certificates.exports import ExportRow, Format
+    from elearning.settings import Settings
+
+T = TypeVar("T")
 
 RowLoader = Callable[[str, date, date], "Iterable[ExportRow] | Awaitable[Iterable[ExportRow]]"]
 FORMATS = ("csv", "xlsx", "pe-online")  # exports.FORMATS, without importing openpyxl
@@ -144,8 +147,18 @@ def load_rows_from_database(course_id: str, start: date, end: date) -> Awaitable
 
 
 async def _load_rows(course_id: str, start: date, end: date) -> list[ExportRow]:
-    from elearning.settings import Settings, SettingsError
+    from elearning.certificates import exports
     from elearning.storage import certificates as store
+
+    async def work(settings: Settings) -> list[ExportRow]:
+        return exports.export_rows(await store.completions(course_id, start, end))
+
+    return await _in_database(work)
+
+
+async def _in_database(work: Callable[[Settings], Awaitable[T]]) -> T:
+    """`work(settings)` inside the database of DATABASE_URL, whose schema must be current."""
+    from elearning.settings import Settings, SettingsError
     from elearning.storage import db
 
     try:
@@ -162,9 +175,36 @@ async def _load_rows(course_id: str, start: date, end: date) -> list[ExportRow]:
         except db.UnmigratedDatabase as exc:
             raise click.ClickException(str(exc)) from None
         with ctx:
-            return await store.export_rows(course_id, start, end)
+            return await work(settings)
     finally:
         await ctx.close_connections()
+
+
+@certificates.command("issue")
+@click.option("--render/--no-render", default=True, show_default=True,
+              help="Also render and store the PDF of every certificate that has none yet.")
+def issue(render: bool) -> None:
+    """Issue every certificate an account earned and did not get (e.g. after a crash), and render
+    the missing PDFs: what a worker or a cron job runs. Safe to run at any time, and twice."""
+    from elearning.certificates import issuing
+    from elearning.storage import accounts
+    from elearning.storage import attempts as attempt_store
+    from elearning.storage import certificates as store
+
+    async def work(settings: Settings) -> tuple[int, int]:
+        issued = 0
+        for user_id in await store.users_with_unissued():
+            user = await accounts.get_user(user_id)
+            if user is not None:
+                issued += len(await issuing.issue_earned(user, attempt_store.load_snapshot,
+                                                         base_url=settings.base_url, time_zone=settings.time_zone))
+        rendered = 0
+        for certificate_id in await store.without_pdf() if render else []:
+            rendered += await issuing.render_and_store(certificate_id, settings)
+        return issued, rendered
+
+    issued, rendered = asyncio.run(_in_database(work))
+    click.echo(f"{issued} certificate(s) issued, {rendered} PDF(s) rendered.")
 
 
 certificates.add_command(make_export_command(load_rows_from_database))
