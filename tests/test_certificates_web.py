@@ -185,6 +185,19 @@ def test_a_guest_who_passes_gets_the_certificate_after_registering(web, passing_
     assert len(rows) == 1 and rows[0]["attempt_id"] == attempt
 
 
+def test_a_guest_who_passes_gets_the_certificate_after_logging_in(web, passing_path, database_url: str) -> None:
+    web.register(email="terug@example.org", name="Terug Gekomen", password=PASSWORD)
+    web.logout()
+    attempt = web.start()
+    _play(web, attempt, passing_path)
+    assert _rows(database_url) == []
+    web.login(email="terug@example.org", password=PASSWORD)
+    rows = _rows(database_url)
+    assert len(rows) == 1 and rows[0]["attempt_id"] == attempt
+    assert rows[0]["pdf"] is not None  # rendered in the background after the login's response
+    assert "Download uw certificaat" in web.get(f"/play/{attempt}/result").text
+
+
 def test_pages_only_read_and_the_command_issues_what_is_missing(web, passing_path, settings: Settings,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """A certificate lost on the way (a crash after the step) is not issued by a GET, but by
