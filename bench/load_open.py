@@ -11,8 +11,9 @@ for a think time drawn around --think seconds (lognormal, or exponential), POST 
 follow the 303, and so on, for --actions choices or to the end of the course; then leaves.
 The arrival rate is set so that, by Little's law, `learners` are in the course at once
 (rate = learners / visit length). The level starts with that population arriving over the
-warm-up (each with a random part of a visit left), so the measured window is in the steady
-state; arrivals go on throughout.
+warm-up (each with a random part of a visit left) and new arrivals from half way through it,
+so the measured window is in the steady state; each level prints how many learners were in
+the course on average in the window, measured.
 
 Each level is judged on every request answered in the measured window (course pages,
 starts, scene pages, choices): it passes with a p99 under 50 ms and no error at all (also
@@ -159,8 +160,10 @@ def measure_open(server: Server, learners: int, *, seconds: float, warmup: float
         for i in range(learners):  # the population, arriving over the warm-up, each part-way through a visit
             r = random.Random(seed * 1_000_003 + i)
             tasks.append(asyncio.create_task(later(rng.uniform(0, warmup), rng.randint(1, actions), r)))
-        at, n = 0.0, learners
-        while True:  # new learners from the start, at the steady rate
+        # New learners at the steady rate, from half way through the warm-up: the population that
+        # arrived by then has already begun to leave at that rate, so the window starts at `learners`.
+        at, n = warmup / 2, learners
+        while True:
             at += rng.expovariate(rate)
             if at >= warmup + seconds:
                 break
@@ -279,8 +282,9 @@ def main() -> int:
     if best is None:
         print(f"\nNo level passed (p99 < {LATENCY_TARGET_MS} ms, no errors): try a lower --from.")
     else:
-        print(f"\nOne worker serves {best.learners} concurrent learners with a p99 of {best.everything.p99_ms:.1f} ms "
-              f"and no errors ({best.requests_per_second:.0f} req/s, {best.server_busy:.0%} of a core).")
+        print(f"\nOne worker serves {best.learners} concurrent learners ({best.mean_in_course:.0f} in the course on "
+              f"average, measured) with a p99 of {best.everything.p99_ms:.1f} ms and no errors "
+              f"({best.requests_per_second:.0f} req/s, {best.server_busy:.0%} of a core).")
         if best.learners * 2 > args.max and best is levels[-1]:
             print(f"  (--max {args.max} reached: the worker may serve more)")
     if args.json:
