@@ -20,10 +20,9 @@ from pypdf import PdfReader
 from pypdf.generic import StreamObject
 from starlette.testclient import TestClient
 
-from elearning.certificates import issuing
 from elearning.certificates.templates import TEMPLATES_DIR
 from elearning.settings import Settings
-from elearning.storage import accounts, attempts, db
+from elearning.storage import accounts, attempts, db, issuing
 from elearning.storage.models import Certificate, Role
 from elearning.web.app import create_app
 from elearning.web.courses import CourseLibrary

@@ -186,8 +186,7 @@ async def _in_database(work: Callable[[Settings], Awaitable[T]]) -> T:
 def issue(render: bool) -> None:
     """Issue every certificate an account earned and did not get (e.g. after a crash), and render
     the missing PDFs: what a worker or a cron job runs. Safe to run at any time, and twice."""
-    from elearning.certificates import issuing
-    from elearning.storage import accounts
+    from elearning.storage import accounts, issuing
     from elearning.storage import attempts as attempt_store
     from elearning.storage import certificates as store
 

@@ -4,7 +4,7 @@ An issued certificate holds the frozen `CertificateData` as JSON; nothing here e
 it. A re-issue is a new row (the same attempt, the next `revision`) and marks the old one
 superseded; (attempt, revision) is unique, so double submits make one row, and a clash on
 the random code raises IntegrityError. What a certificate says, its code and when it is
-earned are decided in elearning/certificates/issuing.py, which calls this module.
+earned are decided in elearning/storage/issuing.py, which calls this module.
 """
 
 from __future__ import annotations

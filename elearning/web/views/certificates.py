@@ -1,6 +1,6 @@
 """A learner's certificates: the list, the PDF download, a re-issue in the right name.
 
-Issuing is elearning/certificates/issuing.py's `issue_earned`, called through `issue_earned`
+Issuing is elearning/storage/issuing.py's `issue_earned`, called through `issue_earned`
 here when an account passes (the choice that finishes the course) and when a guest's
 attempts move to an account; the pages only read what was issued. The PDF is rendered off
 the event loop, in a worker process or thread (the setting CERTIFICATE_RENDERING), right
@@ -20,11 +20,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from elearning.certificates import issuing
 from elearning.certificates.data import Language, format_date, format_pe_points
 from elearning.settings import Settings
 from elearning.storage import certificates as store
-from elearning.storage import throttle
+from elearning.storage import issuing, throttle
 from elearning.storage.models import Role, User
 from elearning.web import i18n, session
 from elearning.web.errors import error_page

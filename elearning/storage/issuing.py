@@ -1,5 +1,9 @@
 """Issuing certificates: the one place a passed attempt becomes a certificate, and its PDF is made.
 
+The rules are certificates/'s (codes, the printed data, registration numbers, rendering);
+storage/certificates.py keeps the rows. This module puts the two together, below web/ and
+commands/, so the web app, the CLI and a worker issue the same way.
+
     issued = await issue_earned(user, course_of, base_url=..., time_zone=...)
     for certificate in issued:
         await render_and_store(certificate.id, settings)
