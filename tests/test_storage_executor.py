@@ -6,6 +6,7 @@ import asyncio
 import re
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,42 +96,39 @@ async def test_a_failing_write_leaves_nothing(orm, web_course: Course) -> None:
         assert await store.latest_attempt(Owner(guest_key="rollback"), web_course.id) == created
 
 
-async def test_the_inline_executor_refuses_a_write_that_waits_for_something_else(tmp_path: Path,
-                                                                                   sqlite_template: Path,
-                                                                                   web_course: Course) -> None:
+@pytest.fixture
+async def sqlite_orm(tmp_path: Path, sqlite_template: Path) -> Any:
+    """A connected context on a SQLite file (the inline executor), whatever `database_url` is."""
     path = tmp_path / "inline.sqlite3"
     path.write_bytes(sqlite_template.read_bytes())
     ctx = await db.connect(f"sqlite://{path}")
-    try:
-        with ctx:
-            created = await _started(web_course, Owner(guest_key="waits"))
-
-            async def write(tx: Transaction) -> None:
-                await tx.execute("attempt.adopt", [None, "waits"])
-                await asyncio.sleep(0)  # another request would now run on the connection mid-transaction
-
-            with pytest.raises(RuntimeError, match="awaited something other than its transaction"):
-                await executor.current().execute_write(write)
-            assert await store.latest_attempt(Owner(guest_key="waits"), web_course.id) == created
-    finally:
-        await ctx.close_connections()
+    yield ctx
+    await ctx.close_connections()
 
 
-async def test_inline_and_tortoise_read_each_others_rows(tmp_path: Path, sqlite_template: Path,
-                                                         web_course: Course) -> None:
+async def test_the_inline_executor_refuses_a_write_that_waits_for_something_else(sqlite_orm,
+                                                                                   web_course: Course) -> None:
+    with sqlite_orm:
+        created = await _started(web_course, Owner(guest_key="waits"))
+
+        async def write(tx: Transaction) -> None:
+            await tx.execute("attempt.adopt", [None, "waits"])
+            await asyncio.sleep(0)  # another request would now run on the connection mid-transaction
+
+        with pytest.raises(RuntimeError, match="awaited something other than its transaction"):
+            await executor.current().execute_write(write)
+        assert await store.latest_attempt(Owner(guest_key="waits"), web_course.id) == created
+
+
+async def test_inline_and_tortoise_read_each_others_rows(sqlite_orm, web_course: Course) -> None:
     """The inline connection and Tortoise's write and read the same text for dates and times."""
-    path = tmp_path / "both.sqlite3"
-    path.write_bytes(sqlite_template.read_bytes())
-    ctx = await db.connect(f"sqlite://{path}")
-    try:
-        with ctx:
-            inline = executor.of(ctx)
-            created = await _started(web_course, Owner(guest_key="both"))
-            through_tortoise = executor.TortoiseExecutor(ctx, inline.connection_name, "sqlite")
-            [row] = await through_tortoise.fetch("attempt.record", [created.id])
-            assert store.AttemptRecord(**row) == created
-    finally:
-        await ctx.close_connections()
+    with sqlite_orm:
+        inline = executor.of(sqlite_orm)
+        assert isinstance(inline, InlineSQLite)
+        created = await _started(web_course, Owner(guest_key="both"))
+        through_tortoise = executor.TortoiseExecutor(sqlite_orm, inline.connection_name, "sqlite")
+        [row] = await through_tortoise.fetch("attempt.record", [created.id])
+        assert store.AttemptRecord(**row) == created
 
 
 def test_storage_uses_no_private_tortoise_api() -> None:
