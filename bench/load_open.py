@@ -21,7 +21,8 @@ and no error at all (also none in the warm-up). Each level also prints the p99 t
 itself measured (its access log): when the two differ much, the time went to waiting for a
 CPU, the client's or the server's, which on a shared machine is other people's work. A
 learner who read longer than uvicorn keeps an idle connection (5 s) clicks on a new
-connection, as a browser does. The search doubles the number of learners until a level fails, then
+connection, as a browser does; every learner comes from an address of its own (sent as
+X-Forwarded-For, as the reverse proxy does), since the app limits new attempts per address. The search doubles the number of learners until a level fails, then
 halves the gap --refine times, and prints the largest passing number: the figure an operator
 plans with (concurrent learners per worker, with this think time). Traffic goes to
 127.0.0.1 only; every level is bounded in time (warm-up + --seconds + a drain) and the search
@@ -45,22 +46,26 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from load import (
-    FINISHED,
     LATENCY_TARGET_MS,
-    Learner,
     Server,
     Stats,
-    TransportError,
     contextmanager_for,
     cpu_seconds,
-    http_client,
     prepare_courses,
     rss_mb,
-    run,
     run_learners,
     server_side,
     serving_stack,
     start_server,
+)
+
+from elearning.testing.learners import (
+    FINISHED,
+    Learner,
+    TransportError,
+    http_client,
+    learner_address,
+    run,
 )
 
 DRAIN = 35.0  # seconds after the window for requests in flight (the client's timeout is 30 s)
@@ -87,10 +92,11 @@ def think_time(rng: random.Random, mean: float, shape: str) -> float:
     return rng.lognormvariate(math.log(mean) - sigma**2 / 2, sigma)
 
 
-async def visit(base_url: str, rng: random.Random, actions: int, think: Callable[[], float], stop_at: float) -> Visit:
+async def visit(base_url: str, rng: random.Random, actions: int, think: Callable[[], float], stop_at: float,
+                address: str) -> Visit:
     """A new guest plays `actions` choices (or to the end of the course), reading before each click."""
-    learner = Learner(base_url, rng=rng)
-    learner.client = http_client(base_url)
+    learner = Learner(base_url, rng=rng, address=address)
+    learner.client = http_client(base_url, address)
     found = Visit(learner, started=time.monotonic())
     try:
         if not await learner.start():
@@ -168,13 +174,13 @@ def measure_open(server: Server, learners: int, *, seconds: float, warmup: float
         window_start, stop_at = t0 + warmup, t0 + warmup + seconds
         tasks: list[asyncio.Task[Visit]] = []
 
-        async def later(delay: float, left: int, r: random.Random) -> Visit:
+        async def later(delay: float, left: int, n: int) -> Visit:
+            r = random.Random(seed * 1_000_003 + n)
             await asyncio.sleep(delay)
-            return await visit(server.url, r, left, reader(r), stop_at)
+            return await visit(server.url, r, left, reader(r), stop_at, learner_address(n))
 
         for i in range(learners):  # the population, arriving over the warm-up, each part-way through a visit
-            r = random.Random(seed * 1_000_003 + i)
-            tasks.append(asyncio.create_task(later(rng.uniform(0, warmup), rng.randint(1, actions), r)))
+            tasks.append(asyncio.create_task(later(rng.uniform(0, warmup), rng.randint(1, actions), i)))
         # New learners at the steady rate, from half way through the warm-up: the population that
         # arrived by then has already begun to leave at that rate, so the window starts at `learners`.
         at, n = warmup / 2, learners
@@ -182,9 +188,8 @@ def measure_open(server: Server, learners: int, *, seconds: float, warmup: float
             at += rng.expovariate(rate)
             if at >= warmup + seconds:
                 break
-            r = random.Random(seed * 1_000_003 + n)
+            tasks.append(asyncio.create_task(later(at, actions, n)))
             n += 1
-            tasks.append(asyncio.create_task(later(at, actions, r)))
         await asyncio.sleep(max(0.0, window_start - time.monotonic()))
         cpu_before, wall_start = cpu_seconds(pid), time.time()
         await asyncio.sleep(max(0.0, stop_at - time.monotonic()))
