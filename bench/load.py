@@ -58,7 +58,7 @@ from datetime import datetime
 from pathlib import Path
 
 from elearning.testing import free_port, server_env
-from elearning.testing.learners import Client, Learner, Sample, http_client, run
+from elearning.testing.learners import Client, Learner, Sample, http_client, learner_address, run
 
 ROOT = Path(__file__).resolve().parent.parent
 COURSE = ROOT / "courses" / "polarisatie"
@@ -71,7 +71,8 @@ async def run_learners(base_url: str, learners: int, seconds: float, *, seed: in
     """`learners` concurrent guests playing playthrough after playthrough for `seconds` (from `started`,
     once every one is connected); with `finish_within`, whoever is mid-course then plays on to the end
     of the course (for at most that long)."""
-    players = [Learner(base_url, rng=random.Random(seed * 100_003 + i)) for i in range(learners)]
+    players = [Learner(base_url, rng=random.Random(seed * 100_003 + i), address=learner_address(i))
+               for i in range(learners)]
     # Connections first, while the server is idle: a busy uvicorn on uvloop accepts one new
     # connection per turn of its event loop (libuv >= 1.45), and a turn takes every request in hand.
     await asyncio.gather(*(player.connect() for player in players))

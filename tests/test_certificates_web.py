@@ -22,8 +22,7 @@ from starlette.testclient import TestClient
 
 from elearning.certificates.templates import TEMPLATES_DIR
 from elearning.settings import Settings
-from elearning.storage import accounts
-from elearning.storage import certificates as store
+from elearning.storage import accounts, attempts, issuing
 from elearning.storage.models import Certificate, Role
 from elearning.web.app import create_app
 from elearning.web.courses import CourseLibrary
@@ -120,13 +119,12 @@ def test_issuing_twice_at_once_makes_one_certificate(web, passing_path, settings
 
     async def work() -> list[int]:
         await Certificate.all().delete()  # issued by the play flow; now four requests at once
-        from elearning.storage.models import Attempt
-
-        row = await Attempt.get(id=attempt)
-        user = await accounts.get_user(row.user_id)  # type: ignore[attr-defined]
+        row = await attempts.get_record(attempt)
+        assert row is not None and row.user_id is not None
+        user = await accounts.get_user(row.user_id)
         assert user is not None
         issued = await asyncio.gather(*[
-            store.issue(row, user, web_course, base_url="https://x.example", time_zone="Europe/Amsterdam")
+            issuing.issue(row, user, web_course, base_url="https://x.example", time_zone="Europe/Amsterdam")
             for _ in range(4)
         ])
         return [c.id for c in issued] + [await Certificate.all().count()]
@@ -138,26 +136,25 @@ def test_issuing_twice_at_once_makes_one_certificate(web, passing_path, settings
 def test_a_code_that_is_taken_draws_another(web, passing_path, settings: Settings, web_course, web_for,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     from elearning.certificates.codes import generate_code
-    from elearning.storage.models import Attempt
 
     _pass(web, passing_path)
     with TestClient(create_app(settings)) as second:
         _pass(web_for(second), passing_path, email="piet@example.org", name="Piet")
     taken, fresh, fresh_too = generate_code(), generate_code(), generate_code()
     drawn = iter([taken, fresh, taken, fresh_too])
-    monkeypatch.setattr(store, "generate_code", lambda: next(drawn))  # the one chance in 2**55, twice
+    monkeypatch.setattr(issuing, "generate_code", lambda: next(drawn))  # the one chance in 2**55, twice
 
     async def work() -> list[str]:
         first, other = await Certificate.all().order_by("id")
         await Certificate.filter(id=first.id).update(code=taken)
         await other.delete()
-        attempt = await Attempt.get(id=other.attempt_id)  # type: ignore[attr-defined]
+        attempt = await attempts.get_record(other.attempt_id)  # type: ignore[attr-defined]
         user = await accounts.get_user(other.user_id)  # type: ignore[attr-defined]
-        assert user is not None
-        issued = await store.issue(attempt, user, web_course, base_url="https://x.example",
-                                   time_zone="Europe/Amsterdam")
+        assert attempt is not None and user is not None
+        issued = await issuing.issue(attempt, user, web_course, base_url="https://x.example",
+                                     time_zone="Europe/Amsterdam")
         user.name = "Piet Jansen"
-        await store.reissue(issued.id, user, base_url="https://x.example")
+        await issuing.reissue(issued.id, user, base_url="https://x.example")
         return [c.code for c in await Certificate.all().order_by("id")]
 
     assert _run(settings.database_url, work) == [taken, fresh, fresh_too]
@@ -176,6 +173,50 @@ def test_a_guest_who_passes_gets_the_certificate_after_registering(web, passing_
     assert "Download uw certificaat" in web.last.text
     rows = _rows(database_url)
     assert len(rows) == 1 and rows[0]["attempt_id"] == attempt
+
+
+def test_a_guest_who_passes_gets_the_certificate_after_logging_in(web, passing_path, database_url: str) -> None:
+    web.register(email="terug@example.org", name="Terug Gekomen", password=PASSWORD)
+    web.logout()
+    attempt = web.start()
+    _play(web, attempt, passing_path)
+    assert _rows(database_url) == []
+    asked = web.login(email="terug@example.org", password=PASSWORD)
+    assert asked.url.path == "/account/guest-progress" and _rows(database_url) == []  # not yet: is it theirs?
+    web.post("/account/guest-progress", {"keep": "yes", "next": f"/play/{attempt}/result"})
+    rows = _rows(database_url)
+    assert len(rows) == 1 and rows[0]["attempt_id"] == attempt
+    assert rows[0]["pdf"] is not None  # rendered in the background after the answer's response
+    assert "Download uw certificaat" in web.get(f"/play/{attempt}/result").text
+
+
+def test_pages_only_read_and_the_command_issues_what_is_missing(web, passing_path, settings: Settings,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """A certificate lost on the way (a crash after the step) is not issued by a GET, but by
+    `elearning certificates issue`, which also renders the PDF."""
+    from click.testing import CliRunner
+
+    from elearning.cli import main
+
+    attempt = _pass(web, passing_path)
+
+    async def lose() -> None:
+        await Certificate.all().delete()
+
+    _run(settings.database_url, lose)
+    assert "Download uw certificaat" not in web.get(f"/play/{attempt}/result").text
+    assert "U heeft nog geen certificaten." in web.get("/certificates").text
+    assert _rows(settings.database_url) == []
+    env = {"DATA_DIR": str(settings.data_dir), "COURSES_DIR": str(settings.courses_dir),
+           "DATABASE_URL": settings.database_url, "BASE_URL": settings.base_url}
+    result = CliRunner().invoke(main, ["certificates", "issue"], env=env)
+    assert result.exit_code == 0, result.output
+    assert "1 certificate(s) issued, 1 PDF(s) rendered." in result.output
+    rows = _rows(settings.database_url)
+    assert len(rows) == 1 and rows[0]["attempt_id"] == attempt and rows[0]["pdf"] is not None
+    again = CliRunner().invoke(main, ["certificates", "issue"], env=env)
+    assert "0 certificate(s) issued, 0 PDF(s) rendered." in again.output
+    assert "Download uw certificaat" in web.get(f"/play/{attempt}/result").text
 
 
 def test_a_failed_attempt_gets_no_certificate(web, database_url: str) -> None:

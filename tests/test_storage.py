@@ -60,7 +60,7 @@ async def test_snapshot_round_trip(orm, web_course: Course) -> None:
         assert await CourseSnapshot.all().count() == 1
         loaded = await store.load_snapshot(web_course.content_hash)
         assert loaded is not None
-        assert loaded == web_course
+        assert loaded.model_dump() == web_course.model_dump()  # not the private caches playing fills
         assert loaded.scene("plein").map is not None
         assert await store.load_snapshot("no-such-hash") is None
 
@@ -166,7 +166,7 @@ async def test_event_seq_is_unique_per_attempt(orm, web_course: Course) -> None:
     with orm:
         attempt, _ = await _new_attempt(web_course, Owner(guest_key="g4"))
         with pytest.raises(IntegrityError):
-            await Event.create(attempt=attempt, course_hash="h", seq=1, type="x", module="m", payload="{}",
+            await Event.create(attempt_id=attempt.id, course_hash="h", seq=1, type="x", module="m", payload="{}",
                                created_at=datetime.now(UTC))
 
 

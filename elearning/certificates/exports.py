@@ -40,7 +40,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from elearning.certificates.data import format_number
+from elearning.certificates.data import CertificateData, format_number
 
 Status = Literal["valid", "superseded", "revoked"]
 Format = Literal["csv", "xlsx", "pe-online"]
@@ -73,6 +73,16 @@ class ExportRow:
     activity_id: str
     code: str
     status: Status = "valid"
+
+
+def export_rows(completions: Iterable[tuple[str, CertificateData]]) -> list[ExportRow]:
+    """ExportRows from (status, printed data), as storage.certificates.completions gives them."""
+    return [
+        ExportRow(registration_number=data.registration_number, learner_name=data.learner_name,
+                  completed_on=data.completed_on, pe_points=data.pe_points, activity_id=data.activity_id,
+                  code=data.code, status=status)  # type: ignore[arg-type]
+        for status, data in completions
+    ]
 
 
 def reportable(rows: Iterable[ExportRow]) -> list[ExportRow]:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -32,6 +32,8 @@ from elearning.settings import read
 
 if TYPE_CHECKING:
     from elearning.certificates.exports import ExportRow, Format
+
+T = TypeVar("T")
 
 RowLoader = Callable[[str, date, date], "Iterable[ExportRow] | Awaitable[Iterable[ExportRow]]"]
 FORMATS = ("csv", "xlsx", "pe-online")  # exports.FORMATS, without importing openpyxl
@@ -140,16 +142,46 @@ async def _wait(result: Awaitable[Iterable[ExportRow]]) -> Iterable[ExportRow]:
 
 def load_rows_from_database(course_id: str, start: date, end: date) -> list[ExportRow]:
     """Every certificate of the course completed in the period, from the database in DATABASE_URL."""
+    from elearning.certificates import exports
     from elearning.commands.database import load_settings, run_with_database
     from elearning.storage import audit
     from elearning.storage import certificates as store
 
     async def work() -> list[ExportRow]:
-        rows = await store.export_rows(course_id, start, end)
+        rows = exports.export_rows(await store.completions(course_id, start, end))
         await audit.record(None, "export", f"course {course_id}", f"{start.isoformat()} - {end.isoformat()}")
         return rows
 
     return run_with_database(load_settings(), work)
+
+
+@certificates.command("issue")
+@click.option("--render/--no-render", default=True, show_default=True,
+              help="Also render and store the PDF of every certificate that has none yet.")
+def issue(render: bool) -> None:
+    """Issue every certificate an account earned and did not get (e.g. after a crash), and render
+    the missing PDFs: what a worker or a cron job runs. Safe to run at any time, and twice."""
+    from elearning.commands.database import load_settings, run_with_database
+    from elearning.storage import accounts, issuing
+    from elearning.storage import attempts as attempt_store
+    from elearning.storage import certificates as store
+
+    settings = load_settings()
+
+    async def work() -> tuple[int, int]:
+        issued = 0
+        for user_id in await store.users_with_unissued():
+            user = await accounts.get_user(user_id)
+            if user is not None:
+                issued += len(await issuing.issue_earned(user, attempt_store.load_snapshot,
+                                                         base_url=settings.base_url, time_zone=settings.time_zone))
+        rendered = 0
+        for certificate_id in await store.without_pdf() if render else []:
+            rendered += await issuing.render_and_store(certificate_id, settings)
+        return issued, rendered
+
+    issued, rendered = run_with_database(settings, work)
+    click.echo(f"{issued} certificate(s) issued, {rendered} PDF(s) rendered.")
 
 
 certificates.add_command(make_export_command(load_rows_from_database))

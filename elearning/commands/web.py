@@ -166,10 +166,7 @@ def list_users(role: str | None) -> None:
     settings = _settings()
 
     async def work() -> list[User]:
-        query = User.all().order_by("email")
-        if role:
-            query = query.filter(role=role)
-        return await query
+        return await accounts.list_users(Role(role) if role else None)
 
     for user in _run(settings, work):
         # A name stored before names were checked could carry escape sequences for this terminal.

@@ -117,6 +117,14 @@ async def get_user(user_id: int) -> User | None:
     return await User.filter(id=user_id).first()
 
 
+async def list_users(role: Role | None = None) -> list[User]:
+    """Every account (or those with `role`), by e-mail address."""
+    query = User.all().order_by("email")
+    if role is not None:
+        query = query.filter(role=role.value)
+    return await query
+
+
 async def find_user(email: str) -> User | None:
     return await User.filter(email=normalise_email(email)).first()
 

@@ -39,7 +39,7 @@ from elearning.analytics.results import (
     Version,
 )
 from elearning.course.model import Course
-from elearning.storage.models import Event
+from elearning.storage.executor import connection
 
 CHOICE_KINDS = {"choice_made": "choice", "location_chosen": "location", "question_answered": "answer"}
 OUTCOME_TYPES = frozenset({"question_answered", "module_finished", "notebook_entry_added"})
@@ -72,7 +72,7 @@ class _Sql:
 
 
 def _connection() -> tuple[BaseDBAsyncClient, str]:
-    conn = Event._meta.db
+    conn = connection()
     return conn, conn.capabilities.dialect
 
 

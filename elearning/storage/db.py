@@ -18,6 +18,9 @@ from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
 from tortoise.migrations.executor import MigrationExecutor
 
+from elearning.storage import executor
+from elearning.storage.inline import InlineSQLite
+
 APP = "storage"
 MODELS = ["elearning.storage.models"]
 MIGRATIONS = "elearning.storage.migrations"
@@ -56,9 +59,22 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 
 
 async def connect(database_url: str) -> TortoiseContext:
+    """A context with Tortoise's connection and, chosen here once, the executor of storage/executor.py."""
     ctx = TortoiseContext()
+    config = tortoise_config(database_url)
     with ctx:
-        await ctx.init(config=tortoise_config(database_url))
+        await ctx.init(config=config)
+    name = connection_name(database_url)
+    connection = config["connections"][name]
+    if connection["engine"] == "tortoise.backends.sqlite":
+        credentials = connection["credentials"]
+        path = credentials["file_path"]
+        if path != ":memory:":  # an in-memory database is private to Tortoise's connection
+            executor.attach(ctx, InlineSQLite(ctx, name, path, str(credentials["synchronous"])))
+            return ctx
+        executor.attach(ctx, executor.TortoiseExecutor(ctx, name, "sqlite"))
+        return ctx
+    executor.attach(ctx, executor.TortoiseExecutor(ctx, name, "postgres"))
     return ctx
 
 

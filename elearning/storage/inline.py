@@ -1,17 +1,19 @@
-"""The hot path's statements on the embedded database, run on the event loop itself.
+"""The executor for a SQLite file: statements run on the event loop itself.
 
 A trip to aiosqlite's worker thread costs far more than a point query by primary key
 (tens of microseconds): two thread switches per statement, and on a busy machine a wait
-for a CPU at each. So for SQLite, the scene page's read and a choice's guarded write use
-a second, synchronous connection to the same file, on the loop's thread, with the same
-pragmas as Tortoise's connection.
+for a CPU at each. So for a SQLite file every statement of the table runs on a second,
+synchronous connection to the same file, on the loop's thread, with the same pragmas as
+Tortoise's connection.
 
 It never waits for a lock while holding the loop: busy_timeout is 0, and when the database
 is busy (Tortoise's connection or another worker is writing) the statement is retried after
-an asyncio sleep, so the other transaction can finish meanwhile. It never checkpoints the
-WAL on the loop either: every CHECKPOINT_EVERY commits a passive checkpoint runs on
-Tortoise's connection, in aiosqlite's thread. Statements are logged like Tortoise logs
-its own (logger `tortoise.db_client`, DEBUG), so query counts see them.
+an asyncio sleep, so the other transaction can finish meanwhile. A write's `work` runs
+between BEGIN IMMEDIATE and COMMIT without giving up the loop: its awaits are on this
+connection, which answers at once, and a `work` that awaits anything else is refused. It
+never checkpoints the WAL on the loop either: every CHECKPOINT_EVERY commits a passive
+checkpoint runs on Tortoise's connection, in aiosqlite's thread. Statements are logged like
+Tortoise logs its own (logger `tortoise.db_client`, DEBUG), so query counts see them.
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ import asyncio
 import logging
 import sqlite3
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from datetime import date, datetime
 from typing import Any, TypeVar
 
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.context import TortoiseContext
 from tortoise.exceptions import IntegrityError, OperationalError
+
+from elearning.storage.executor import Transaction, decode
+from elearning.storage.statements import sql
 
 T = TypeVar("T")
 log = logging.getLogger("tortoise.db_client")
@@ -34,26 +40,75 @@ CHECKPOINT_EVERY = 500
 BUSY_DELAYS = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05)
 BUSY_PATIENCE = 5.0  # seconds, as Tortoise's busy_timeout
 
+# As Tortoise's SQLite client stores them, so both connections read what the other wrote.
+sqlite3.register_adapter(datetime, lambda value: value.isoformat(" "))
+sqlite3.register_adapter(date, lambda value: value.isoformat())
+
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc)
     return "locked" in text or "busy" in text
 
 
+def _run_now(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine that never suspends to its end, here and now."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]
+    coro.close()
+    raise RuntimeError("A write on the inline SQLite executor awaited something other than its transaction: "
+                       "it would hold the write lock while other requests run on this connection.")
+
+
+class _InlineTransaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    async def fetch(self, name: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        statement = sql("sqlite", name)
+        log.debug("%s: %s", statement, params)
+        return decode("sqlite", name, [dict(row) for row in self.db.execute(statement, params).fetchall()])
+
+    async def execute(self, name: str, params: Sequence[Any]) -> int:
+        statement = sql("sqlite", name)
+        log.debug("%s: %s", statement, params)
+        return self.db.execute(statement, params).rowcount
+
+    async def execute_many(self, name: str, rows: Sequence[Sequence[Any]]) -> None:
+        statement = sql("sqlite", name)
+        log.debug("%s: %s", statement, rows)
+        self.db.executemany(statement, rows)
+
+
 class InlineSQLite:
-    def __init__(self, client: Any) -> None:
-        self.client = client
-        self.db = sqlite3.connect(client.filename, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        synchronous = client.pragmas.get("synchronous", "NORMAL")
-        for pragma, value in (("busy_timeout", 0), ("foreign_keys", "ON"), ("synchronous", synchronous),
-                              ("wal_autocheckpoint", 0)):
-            self.db.execute(f"PRAGMA {pragma}={value}")
+    """The executor of a SQLite file (see the module's text)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, ctx: TortoiseContext, connection_name: str, filename: str, synchronous: str) -> None:
+        self._ctx = weakref.ref(ctx)
+        self.connection_name = connection_name
+        self.filename, self.synchronous = filename, synchronous
+        self._db: sqlite3.Connection | None = None
         self.commits = 0
         self._tasks: set[asyncio.Task[Any]] = set()
 
+    def _connection(self) -> sqlite3.Connection:
+        """Opened at first use: connecting must not create a file that `migrate` is asked about."""
+        if self._db is None:
+            db = sqlite3.connect(self.filename, isolation_level=None, check_same_thread=False)
+            db.row_factory = sqlite3.Row
+            for pragma, value in (("busy_timeout", 0), ("foreign_keys", "ON"), ("synchronous", self.synchronous),
+                                  ("wal_autocheckpoint", 0)):
+                db.execute(f"PRAGMA {pragma}={value}")
+            self._db = db
+        return self._db
+
     def close(self) -> None:
-        self.db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     async def _retrying(self, work: Callable[[], T]) -> T:
         waited = 0.0
@@ -71,24 +126,21 @@ class InlineSQLite:
             waited += delay
             await asyncio.sleep(delay)
 
-    async def fetch(self, sql: str, values: Sequence[Any]) -> list[dict[str, Any]]:
-        def work() -> list[dict[str, Any]]:
-            log.debug("%s: %s", sql, values)
-            return [dict(row) for row in self.db.execute(sql, values).fetchall()]
+    async def fetch(self, name: str, params: Sequence[Any]) -> list[dict[str, Any]]:
+        tx = _InlineTransaction(self._connection())
+        return await self._retrying(lambda: _run_now(tx.fetch(name, params)))
 
-        return await self._retrying(work)
-
-    async def transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """`work(connection)` inside BEGIN IMMEDIATE ... COMMIT (ROLLBACK when it raises)."""
+    async def execute_write(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        db = self._connection()
 
         def run() -> T:
-            self.db.execute("BEGIN IMMEDIATE")  # takes the write lock now, or raises busy at once
+            db.execute("BEGIN IMMEDIATE")  # takes the write lock now, or raises busy at once
             try:
-                result = work(self.db)
+                result: T = _run_now(work(_InlineTransaction(db)))  # type: ignore[arg-type]
             except BaseException:
-                self.db.execute("ROLLBACK")
+                db.execute("ROLLBACK")
                 raise
-            self.db.execute("COMMIT")
+            db.execute("COMMIT")
             return result
 
         result = await self._retrying(run)
@@ -103,35 +155,10 @@ class InlineSQLite:
         task.add_done_callback(self._tasks.discard)
 
     async def _passive_checkpoint(self) -> None:
+        ctx = self._ctx()
+        if ctx is None:
+            return
         try:
-            await self.client.execute_script("PRAGMA wal_checkpoint(PASSIVE)")
+            await ctx.db(self.connection_name).execute_script("PRAGMA wal_checkpoint(PASSIVE)")
         except Exception:  # a checkpoint is housekeeping: the next one catches up
             own_log.warning("WAL checkpoint failed", exc_info=True)
-
-
-_open: weakref.WeakKeyDictionary[Any, InlineSQLite] = weakref.WeakKeyDictionary()
-
-
-def for_client(client: BaseDBAsyncClient) -> InlineSQLite | None:
-    """The inline connection beside Tortoise's SQLite `client`; None for other databases."""
-    if client.capabilities.dialect != "sqlite":
-        return None
-    found = _open.get(client)
-    if found is not None:
-        return found
-    filename = getattr(client, "filename", ":memory:")
-    if filename == ":memory:" or getattr(client, "_connection", None) is None:
-        return None  # an in-memory database is private to its connection; a closed one is gone
-    _close_orphans()
-    found = InlineSQLite(client)
-    _open[client] = found
-    weakref.finalize(client, found.close)
-    return found
-
-
-def _close_orphans() -> None:
-    """Close the inline connections of clients Tortoise has closed (apps that shut down)."""
-    for client, inline in list(_open.items()):
-        if getattr(client, "_connection", None) is None:
-            inline.close()
-            del _open[client]

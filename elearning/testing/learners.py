@@ -146,11 +146,13 @@ class Client:
     The learners' client shares the CPUs with the server, so every microsecond it spends is one
     the server does not get. Opens the connection again when the server closed it."""
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, forwarded_for: str | None = None) -> None:
         address = base_url.removeprefix("http://").rstrip("/")
         host, _, port = address.partition(":")
         self.host, self.port = host, int(port or 80)
         self.host_header = f"Host: {address}\r\n".encode()
+        if forwarded_for:  # the address a reverse proxy would pass on (uvicorn trusts it from 127.0.0.1)
+            self.host_header += f"X-Forwarded-For: {forwarded_for}\r\n".encode()
         self.connection: _Connection | None = None
 
     async def request(self, method: str, path: str, *, cookie: str | None = None,
@@ -210,8 +212,14 @@ class Client:
         self.close()
 
 
-def http_client(base_url: str) -> Client:
-    return Client(base_url)
+def http_client(base_url: str, forwarded_for: str | None = None) -> Client:
+    return Client(base_url, forwarded_for)
+
+
+def learner_address(n: int) -> str:
+    """A private address per simulated learner: the app limits new attempts per address (200 an
+    hour, an office behind one address), and learners do not all sit behind one."""
+    return f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
 
 
 def run(main: Coroutine[Any, Any, T]) -> T:
@@ -263,6 +271,7 @@ class Learner:
     patient: bool = False  # a 503 is "try again" (the crash test), not an error
     client: Client | None = None
     session: str | None = None  # the value of the session cookie
+    address: str | None = None  # sent as X-Forwarded-For, as the reverse proxy would
 
     async def _request(self, kind: str, method: str, path: str, form: dict[str, Any] | None = None) -> Response:
         assert self.client is not None  # noqa: S101 - narrows the type; set before this point
@@ -344,7 +353,7 @@ class Learner:
     async def play(self, deadline: float) -> bool:
         """One new guest from the course page to the end of the course; False on an error."""
         if self.client is None:
-            self.client = http_client(self.base_url)
+            self.client = http_client(self.base_url, self.address)
         self.session = None  # a new guest
         self.finished = False
         try:
@@ -378,7 +387,7 @@ class Learner:
     async def connect(self) -> None:
         """Open the connection (and see it answer) before the clock starts, as an open browser tab has."""
         if self.client is None:
-            self.client = http_client(self.base_url)
+            self.client = http_client(self.base_url, self.address)
         try:
             response = await self.client.get("/health")
         except TransportError as exc:

@@ -24,6 +24,7 @@ from elearning.storage.attempts import Owner, adopt_guest_attempts, latest_attem
 from elearning.storage.passwords import MAX_LENGTH, MIN_LENGTH
 from elearning.web import forms, i18n, session
 from elearning.web.views._base import client_address, library, redirect, render, safe_next, settings
+from elearning.web.views.certificates import issue_earned
 
 Translate = Callable[..., str]
 NO_REFERRER = {"Referrer-Policy": "no-referrer"}
@@ -112,9 +113,10 @@ async def guest_progress(request: Request) -> Response:
         form = await request.form()
         next_url = safe_next(form.get("next"))
         request.session.pop("adopt", None)
-        if form.get("keep") == "yes":
-            await adopt_guest_attempts(str(guest), user.id)
-        return redirect(next_url)
+        response = redirect(next_url)
+        if form.get("keep") == "yes" and await adopt_guest_attempts(str(guest), user.id):
+            response.background = await issue_earned(request, user)  # what it earned as a guest
+        return response
     titles = {c.id: c.meta.title for c in library(request).courses()}
     found = await latest_attempts(Owner(guest_key=str(guest)))
     words = {"passed": _("afgerond: geslaagd"), "failed": _("afgerond: nog niet geslaagd"), "busy": _("bezig")}
@@ -224,16 +226,21 @@ async def confirm(request: Request) -> Response:
     row, user = confirmed
     if row.purpose == "change":
         return redirect("/account?notice=email")
+    adopted = 0
     if row.guest_key:  # the progress of the browser that registered is the registrant's
-        await adopt_guest_attempts(row.guest_key, user.id)
+        adopted = await adopt_guest_attempts(row.guest_key, user.id)
+    background = await issue_earned(request, user) if adopted else None  # what it earned as a guest
     if row.guest_key is None or request.session.get("guest") != row.guest_key:
         # Another browser pressed the button: someone else's link (login CSRF: an attacker's own
         # link sent to a guest would log the guest into the attacker's account) or the owner on
         # another device. The account exists now; whoever it is logs in with the password, and
         # this browser's own session (a guest's progress) is left as it was.
-        return redirect("/account/login?notice=confirmed")
-    await session.log_in(request, user)
-    return redirect(safe_next(row.next_url))
+        response = redirect("/account/login?notice=confirmed")
+    else:
+        await session.log_in(request, user)
+        response = redirect(safe_next(row.next_url))
+    response.background = background
+    return response
 
 
 async def login(request: Request) -> Response:

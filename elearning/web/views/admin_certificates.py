@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from elearning.certificates import exports
+from elearning.certificates.codes import InvalidCode, check_code
 from elearning.storage import audit, registrations
 from elearning.storage import certificates as store
 from elearning.storage.models import Role, User
@@ -61,6 +62,14 @@ async def _course_choices(request: Request) -> list[tuple[str, str]]:
     return sorted(titles.items(), key=lambda item: item[1].lower())
 
 
+def _code(text: str) -> str | None:
+    """The certificate code typed (as people type it) in the search box, or None for a piece of a name."""
+    try:
+        return check_code(text) if text else None
+    except InvalidCode:
+        return None
+
+
 async def index(request: Request) -> Response:
     admin = await _admin(request)
     if isinstance(admin, Response):
@@ -71,8 +80,10 @@ async def index(request: Request) -> Response:
     end = _date(params.get("to"), "to", errors, request)
     text = (params.get("q") or "").strip()[:100]
     course_id = params.get("course") or ""
+    code = _code(text)
     rows = [] if errors else await store.search(
-        course_id=course_id or None, start=start, end=end, text=text or None, limit=SHOWN + 1
+        course_id=course_id or None, start=start, end=end, code=code, text=None if code else text or None,
+        limit=SHOWN + 1,
     )
     return render(request, "certificates/admin_list.html", {
         "certificates": rows[:SHOWN], "more": len(rows) > SHOWN, "shown": SHOWN,
@@ -155,7 +166,7 @@ async def export(request: Request) -> Response:
         if fmt not in exports.FORMATS:
             errors["format"] = _("Kies een bestandsvorm.")
         if not errors and start and end:
-            rows = await store.export_rows(course_id, start, end)
+            rows = exports.export_rows(await store.completions(course_id, start, end))
             await audit.record(admin, "export", f"course {course_id}", f"{start.isoformat()} - {end.isoformat()}, {fmt}")
             data = await anyio.to_thread.run_sync(
                 functools.partial(exports.export, rows, fmt, accreditation_end=accreditation_end))

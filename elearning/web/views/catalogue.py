@@ -15,15 +15,14 @@ from elearning.course.model import Course
 from elearning.engine.state import State
 from elearning.storage import attempts as store
 from elearning.storage import throttle
-from elearning.storage.attempts import Owner
-from elearning.storage.models import Attempt
+from elearning.storage.attempts import AttemptRecord, Owner
 from elearning.web import i18n
 from elearning.web.errors import error_page
 from elearning.web.session import owner
 from elearning.web.views._base import client_address, library, redirect, render
 
 
-def course_status(attempt: Attempt | None) -> str:
+def course_status(attempt: AttemptRecord | None) -> str:
     if attempt is None:
         return "new"
     if attempt.finished_at is None:

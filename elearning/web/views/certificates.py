@@ -1,10 +1,12 @@
 """A learner's certificates: the list, the PDF download, a re-issue in the right name.
 
-Issuing happens in the play flow (`issue_on_pass`, `issue_for`): once an attempt by a
-logged-in account is passed. The PDF is rendered off the event loop, in a worker process or
-thread (the setting CERTIFICATE_RENDERING), right after issuing in the background or else
-on the first download, and stored; later downloads send the stored bytes. Only the owner and administrators get a certificate's PDF; anyone else gets
-the same 404 as for a certificate that does not exist.
+Issuing is elearning/storage/issuing.py's `issue_earned`, called through `issue_earned`
+here when an account passes (the choice that finishes the course) and when a guest's
+attempts move to an account; the pages only read what was issued. The PDF is rendered off
+the event loop, in a worker process or thread (the setting CERTIFICATE_RENDERING), right
+after issuing in the background or else on the first download, and stored; later downloads
+send the stored bytes. Only the owner and administrators get a certificate's PDF; anyone
+else gets the same 404 as for a certificate that does not exist.
 """
 
 from __future__ import annotations
@@ -19,13 +21,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from elearning.certificates.data import Language, format_date, format_pe_points
-from elearning.certificates.render import render_pdf_async
-from elearning.certificates.templates import template_dir
-from elearning.course.model import Course
 from elearning.settings import Settings
 from elearning.storage import certificates as store
-from elearning.storage import registrations, throttle
-from elearning.storage.models import Attempt, Role, User
+from elearning.storage import issuing, registrations, throttle
+from elearning.storage.models import Role, User
 from elearning.web import i18n, session
 from elearning.web.errors import error_page
 from elearning.web.views._base import library, redirect, render, settings
@@ -56,53 +55,31 @@ def printed_fields(request: Request, certificate: store.CertificateRow) -> dict[
     }
 
 
-# -- issuing (called from the play views) -------------------------------------------------------
-async def issue_for(request: Request, attempt_id: int, course: Course) -> store.CertificateRow | None:
-    """The certificate of this passed attempt, issued now if needed; None for a guest.
+# -- issuing (called when an account passes, and when a guest's attempts move to an account) -------
+async def issue_earned(request: Request, user: User) -> BackgroundTask | None:
+    """Issue what `user` earned and has not got yet; its PDFs render after the response is sent.
 
-    A failure here never breaks playing: the step is already stored, and the result page
-    and the certificates page try again.
+    A failure here never breaks playing or logging in: the step is already stored, and
+    `elearning certificates issue` (or the next pass or login) issues what is missing.
     """
-    user = await session.load_user(request)
-    if user is None:
-        return None
+    conf = settings(request)
     try:
-        attempt = await Attempt.filter(id=attempt_id, user_id=user.id).first()
-        if attempt is None or not attempt.passed or attempt.finished_at is None:
-            return None
-        conf = settings(request)
-        return await store.issue(attempt, user, course, base_url=conf.base_url, time_zone=conf.time_zone)
+        issued = await issuing.issue_earned(user, library(request).version, base_url=conf.base_url,
+                                            time_zone=conf.time_zone)
     except Exception:
-        log.exception("Could not issue the certificate of attempt %s", attempt_id)
+        log.exception("Could not issue the certificates of user %s", user.id)
         return None
-
-
-async def issue_on_pass(request: Request, attempt_id: int, course: Course) -> BackgroundTask | None:
-    """Issue the certificate of a just passed attempt; its PDF renders after the response is sent."""
-    certificate = await issue_for(request, attempt_id, course)
-    if certificate is None:
+    if not issued:
         return None
-    return BackgroundTask(render_stored, certificate.id, settings(request))
+    return BackgroundTask(_render, [c.id for c in issued], settings(request))
 
 
-async def render_stored(certificate_id: int, conf: Settings) -> None:
-    """Render and store the PDF of a certificate that has none yet."""
-    try:
-        found = await store.download(certificate_id)
-        if found is not None:
-            await pdf_of(found, conf)
-    except Exception:
-        log.exception("Could not render certificate %s", certificate_id)
-
-
-async def pdf_of(found: store.Download, conf: Settings) -> bytes:
-    """The stored PDF, rendered (off the event loop, where CERTIFICATE_RENDERING says, with the
-    templates of CERTIFICATES_DIR) and stored first when there is none yet."""
-    if found.pdf is not None:
-        return found.pdf
-    pdf = await render_pdf_async(found.data(), template_dir(found.template, conf.certificates_dir),
-                                 in_process=conf.certificate_rendering == "process")
-    return await store.store_pdf(found.id, pdf)
+async def _render(certificate_ids: list[int], conf: Settings) -> None:
+    for certificate_id in certificate_ids:
+        try:
+            await issuing.render_and_store(certificate_id, conf)
+        except Exception:
+            log.exception("Could not render certificate %s", certificate_id)
 
 
 # -- the learner's pages ---------------------------------------------------------------------------
@@ -118,11 +95,6 @@ async def index(request: Request) -> Response:
     if isinstance(user, Response):
         return user
     conf = settings(request)
-    try:  # passed as a guest, or an earlier try failed: issue now
-        await store.issue_missing(user, library(request).version, base_url=conf.base_url,
-                                  time_zone=conf.time_zone)
-    except Exception:
-        log.exception("Could not issue the missing certificates of user %s", user.id)
     rows = await store.for_user(user.id)
     codes = {row.id: row.code for row in rows}
     _ = i18n.translator(i18n.language(request))
@@ -163,7 +135,7 @@ async def download(request: Request) -> Response:
         admin = True
     if found.status != store.VALID and not admin:
         return render(request, "certificates/gone.html", {"status": found.status}, status_code=410)
-    pdf = await pdf_of(found, settings(request))
+    pdf = await issuing.pdf_of(found, settings(request))
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{found.filename()}"',
     })
@@ -193,7 +165,7 @@ async def reissue(request: Request) -> Response:
                 return error_page(request, 429, detail=_(
                     "Je liet vandaag al vaak een nieuw certificaat maken. Probeer het morgen opnieuw."))
             try:
-                await store.reissue(certificate.id, user, base_url=settings(request).base_url)
+                await issuing.reissue(certificate.id, user, base_url=settings(request).base_url)
             except store.NotReissuable:
                 pass  # superseded or revoked meanwhile; the list shows which
             return redirect("/certificates?notice=reissued")

@@ -21,11 +21,12 @@ from starlette.responses import Response
 from elearning import engine
 from elearning.course.model import Course, Scene
 from elearning.engine.play import LocationView, Page
-from elearning.engine.state import State
+from elearning.engine.state import State, remember
 from elearning.storage import attempts as store
+from elearning.storage import certificates as certificate_store
 from elearning.web import i18n
 from elearning.web.errors import error_page
-from elearning.web.session import owner
+from elearning.web.session import load_user, owner
 from elearning.web.views import certificates
 from elearning.web.views._base import library, redirect, render
 from elearning.web.views.catalogue import module_rows, module_status_words
@@ -198,9 +199,12 @@ async def _act(request: Request, p: Playing) -> Response:
         return redirect(f"{here}?notice=unavailable")
     if not await store.record_step(p.course, p.attempt, p.state, new, events):
         return redirect(f"{here}?notice=stale")
+    remember(p.attempt.state, new)  # the scene page after the redirect reads this text
     response = redirect(here)
-    if new.finished and new.passed:
-        response.background = await certificates.issue_on_pass(request, p.attempt.id, p.course)
+    if new.finished and new.passed and p.attempt.user_id is not None:
+        user = await load_user(request)
+        if user is not None:
+            response.background = await certificates.issue_earned(request, user)
     return response
 
 
@@ -243,7 +247,8 @@ async def result(request: Request) -> Response:
     module = course.module(state.module)
     can_retake = module.retake and course.scene(state.scene).type == "end"
     passed = state.finished and state.passed
-    certificate = await certificates.issue_for(request, loaded.attempt.id, course) if passed else None
+    issued = passed and loaded.attempt.user_id is not None
+    certificate = await certificate_store.of_attempt(loaded.attempt.id) if issued else None
     return render(request, "result.html", {
         **_common(loaded, "result"),
         "modules": module_rows(course, state), "module_status": module_status_words(request),

@@ -1,0 +1,143 @@
+"""Issuing certificates: the one place a passed attempt becomes a certificate, and its PDF is made.
+
+The rules are certificates/'s (codes, the printed data, registration numbers, rendering);
+storage/certificates.py keeps the rows. This module puts the two together, below web/ and
+commands/, so the web app, the CLI and a worker issue the same way.
+
+    issued = await issue_earned(user, course_of, base_url=..., time_zone=...)
+    for certificate in issued:
+        await render_and_store(certificate.id, settings)
+
+`issue_earned` issues every certificate an account has earned and not got yet: the attempt it
+just passed, and attempts it passed as a guest before registering or logging in. The web app
+calls it when an account passes (the choice that finishes the course) and when a guest's
+attempts move to an account; `elearning certificates issue` calls it for every account, so a
+failure on the way (a crash between the step and the certificate) is made good by the
+command or a worker that runs it. Pages only read what was issued.
+
+A certificate is made once per attempt, with a frozen snapshot: calling again (a double
+submit, a second process) returns the one already made. A clash on the random code (very
+unlikely) draws a new code. The PDF is rendered off the event loop (in a worker process or
+thread) and stored; the first one stored wins.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Awaitable, Callable
+
+from tortoise.exceptions import IntegrityError
+
+from elearning.certificates.codes import generate_code, verify_url
+from elearning.certificates.data import certificate_data
+from elearning.certificates.registration import (
+    InvalidRegistrationNumber,
+    normalise_registration_number,
+)
+from elearning.certificates.render import render_pdf_async
+from elearning.certificates.templates import template_dir
+from elearning.course.model import Course
+from elearning.settings import Settings
+from elearning.storage import certificates as store
+from elearning.storage.attempts import AttemptRecord
+from elearning.storage.models import User
+
+log = logging.getLogger(__name__)
+
+CourseOf = Callable[[str], Awaitable[Course | None]]
+_CODE_TRIES = 5
+
+
+class NotPassed(ValueError):
+    """The attempt did not pass (or is not this user's): it earns no certificate."""
+
+
+def _registration_number(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    try:
+        return normalise_registration_number(raw)
+    except InvalidRegistrationNumber:
+        log.warning("An account holds a registration number that is not valid; the certificate leaves it out")
+        return None
+
+
+async def issue(attempt: AttemptRecord, user: User, course: Course, *, base_url: str,
+                time_zone: str) -> store.CertificateRow:
+    """The certificate this passed attempt earned; `course` is the version it was played on."""
+    if attempt.user_id != user.id or not attempt.passed or attempt.finished_at is None:
+        raise NotPassed(f"attempt {attempt.id} has not been passed by user {user.id}")
+    existing = await store.of_attempt(attempt.id)
+    if existing is not None:
+        return existing
+    completed_on = store.completion_date(attempt.finished_at, time_zone)
+    for _ in range(_CODE_TRIES):
+        code = generate_code()
+        data = certificate_data(
+            course, code=code, base_url=base_url, learner_name=user.name,
+            registration_number=_registration_number(user.registration_number), completed_on=completed_on,
+            score=attempt.score or 0, max_score=max(attempt.max_score or 0, attempt.score or 0),
+        )
+        try:
+            return await store.insert(code=code, user_id=user.id, attempt=attempt, template=course.meta.certificate,
+                                      completed_on=completed_on, data=data)
+        except IntegrityError:
+            existing = await store.of_attempt(attempt.id)
+            if existing is not None:  # issued at the same moment by another request
+                return existing
+            # the code was taken: draw another
+    raise RuntimeError(f"could not draw a free certificate code in {_CODE_TRIES} tries")
+
+
+async def issue_earned(user: User, course_of: CourseOf, *, base_url: str,
+                       time_zone: str) -> list[store.CertificateRow]:
+    """Issue every certificate the account earned and has not got yet; the ones issued now."""
+    issued = []
+    for attempt in await store.passed_without_certificate(user.id):
+        course = await course_of(attempt.course_hash)
+        if course is None:
+            log.error("Attempt %s refers to course version %s, which is not stored", attempt.id, attempt.course_hash)
+            continue
+        issued.append(await issue(attempt, user, course, base_url=base_url, time_zone=time_zone))
+    return issued
+
+
+async def reissue(certificate_id: int, user: User, *, base_url: str) -> store.CertificateRow:
+    """A new certificate in the account's current name (and registration number) for the same
+    attempt; the old one becomes superseded and points to it. Everything else stays as it was."""
+    old = await store.get(certificate_id)
+    if old is None or old.user_id != user.id or old.status != store.VALID:
+        raise store.NotReissuable(f"certificate {certificate_id} is not a valid certificate of user {user.id}")
+    number = _registration_number(user.registration_number) if old.data.activity_id else None
+    for _ in range(_CODE_TRIES):
+        code = generate_code()
+        data = dataclasses.replace(old.data, code=code, verify_url=verify_url(base_url, code),
+                                   learner_name=user.name.strip(), registration_number=number)
+        try:
+            return await store.supersede(old, code=code, data=data)
+        except IntegrityError:
+            latest = await store.of_attempt(old.attempt_id)
+            if latest is not None and latest.revision > old.revision:  # a double submit
+                return latest
+    raise RuntimeError(f"could not draw a free certificate code in {_CODE_TRIES} tries")
+
+
+# -- the PDF ---------------------------------------------------------------------------------------
+async def pdf_of(found: store.Download, conf: Settings) -> bytes:
+    """The stored PDF, rendered (off the event loop, where CERTIFICATE_RENDERING says, with the
+    templates of CERTIFICATES_DIR) and stored first when there is none yet."""
+    if found.pdf is not None:
+        return found.pdf
+    pdf = await render_pdf_async(found.data(), template_dir(found.template, conf.certificates_dir),
+                                 in_process=conf.certificate_rendering == "process")
+    return await store.store_pdf(found.id, pdf)
+
+
+async def render_and_store(certificate_id: int, conf: Settings) -> bool:
+    """Render and store the PDF of a certificate that has none yet; False if there is no such certificate."""
+    found = await store.download(certificate_id)
+    if found is None:
+        return False
+    await pdf_of(found, conf)
+    return True
