@@ -610,3 +610,14 @@ def test_going_on_as_a_guest_after_registering_returns_to_the_course(web) -> Non
 def test_the_language_switch_on_an_account_page_stays_on_that_page(web) -> None:
     page = web.get("/account/login?next=/courses/buurtronde").text
     assert 'href="/language/en?next=/account/login%3Fnext%3D/courses/buurtronde"' in page
+
+
+def test_registering_on_a_browser_with_someone_elses_pass_asks_before_taking_it(web, passing_path) -> None:
+    attempt = web.start()  # a guest passes on a shared computer
+    for kind, value in passing_path:
+        web.choose(attempt, value) if kind == "choose" else web.answer(attempt, *value.split(","))
+    asked = web.register("bob@example.org", "Bob")  # Bob registers in the same browser
+    assert asked.url.path == "/account/guest-progress" and "afgerond: geslaagd" in asked.text
+    web.post("/account/guest-progress", {"keep": "no", "next": "/"})
+    assert web.get(f"/play/{attempt}", follow_redirects=False).status_code == 404  # not Bob's
+    assert not re.search(r'href="/certificates/\d+\.pdf"', web.get("/certificates").text)

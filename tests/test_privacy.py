@@ -73,6 +73,8 @@ def test_the_download_holds_what_the_tables_hold_about_the_learner(web: Any, dat
         "pending_address_changes": ('SELECT id FROM "email_confirmation" WHERE user_id = $1 AND used_at IS NULL',
                                     user["id"]),
         "password_resets": ('SELECT id FROM "password_reset" WHERE user_id = $1', user["id"]),
+        "pe_online_registrations": ('SELECT r.id FROM "pe_registration" r JOIN "certificate" c '
+                                    'ON c.id = r.certificate_id WHERE c.user_id = $1', user["id"]),
     }
     for key, (sql, value) in tables.items():
         assert sorted(r["id"] for r in _query(database_url, sql, value)) == sorted(r["id"] for r in data[key]), key
@@ -97,7 +99,7 @@ def test_erasing_the_account_leaves_only_what_verification_shows(web: Any, datab
     assert "Dit e-mailadres en wachtwoord horen niet bij elkaar." in web.login().text
     # Nothing in any table names her, outside the certificate's public fields.
     for table in ("user_account", "attempt", "event", "user_session", "email_confirmation", "password_reset",
-                  "throttle_hit", "certificate"):
+                  "throttle_hit", "certificate", "pe_registration", "audit_entry"):
         for row in _query(database_url, f'SELECT * FROM "{table}"'):  # noqa: S608 - fixed table names
             text = json.dumps({k: v for k, v in row.items() if not isinstance(v, bytes | memoryview)}, default=str)
             assert "sanne@example.org" not in text and "nieuw@example.org" not in text, table

@@ -232,10 +232,11 @@ async def latest_attempt(owner: Owner, course_id: str) -> AttemptRecord | None:
     return AttemptRecord(**rows[0]) if rows else None
 
 
-async def adopt_guest_attempts(guest_key: str, user_id: int) -> int:
-    """Move a guest's attempts to the account they registered or logged in with."""
+async def adopt_guest_attempts(guest_key: str, user_id: int, *, passed: bool = True) -> int:
+    """Move a guest's attempts to the account they registered or logged in with; with
+    passed=False only those not passed (a pass is moved only when its owner says it is theirs)."""
     async def write(tx: Transaction) -> int:
-        return await tx.execute("attempt.adopt", [user_id, guest_key])
+        return await tx.execute("attempt.adopt" if passed else "attempt.adopt-unpassed", [user_id, guest_key])
 
     return await current().execute_write(write)
 

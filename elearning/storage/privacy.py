@@ -28,6 +28,7 @@ from elearning.storage.models import (
     EmailConfirmation,
     Event,
     PasswordReset,
+    PeRegistration,
     User,
     UserSession,
 )
@@ -68,6 +69,10 @@ async def export(user: User) -> bytes:
         "attempts": [{**_plain(a), "events": by_attempt.get(a["id"], [])} for a in attempts],
         "certificates": [{**_plain(c, skip=("pdf", "data")), "data": json.loads(c["data"]),
                           "pdf": f"certificaten/{c['code']}.pdf" if c["pdf"] else None} for c in certificates],
+        "pe_online_registrations": [
+            _plain(r) for r in await PeRegistration.filter(
+                certificate_id__in=[c["id"] for c in certificates]).order_by("id").values()
+        ],
     }
     pdfs = {f"certificaten/{c['code']}.pdf": bytes(c["pdf"]) for c in certificates if c["pdf"]}
     return await anyio.to_thread.run_sync(_zip, data, pdfs)
@@ -87,6 +92,10 @@ async def erase(user: User) -> None:
     except each certificate's public fields."""
     at = now()
     async with in_transaction() as conn:
+        mine = await Certificate.filter(user_id=user.id).using_db(conn).values_list("id", flat=True)
+        # Not sent yet: never send it now. Sent: PE-online has it; our copy of the number goes.
+        await PeRegistration.filter(certificate_id__in=list(mine)).exclude(status="accepted").using_db(conn).delete()
+        await PeRegistration.filter(certificate_id__in=list(mine)).using_db(conn).update(registration_number="")
         for certificate in await Certificate.filter(user_id=user.id).using_db(conn):
             kept = replace(CertificateData.from_json(certificate.data), registration_number=None)
             await Certificate.filter(id=certificate.id).using_db(conn).update(data=kept.to_json(), pdf=None)

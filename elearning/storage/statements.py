@@ -72,6 +72,9 @@ _TABLE: dict[str, Callable[[], str]] = {
     "attempt.step": _attempt_step,
     "attempt.adopt": lambda: 'UPDATE "attempt" SET "user_id" = ?1, "guest_key" = NULL '
                              'WHERE "guest_key" = ?2 AND "user_id" IS NULL',
+    "attempt.adopt-unpassed": lambda: 'UPDATE "attempt" SET "user_id" = ?1, "guest_key" = NULL '
+                                      'WHERE "guest_key" = ?2 AND "user_id" IS NULL '
+                                      'AND ("passed" IS NULL OR NOT "passed")',
     "event.insert": lambda: f'INSERT INTO "event" ({_columns(EVENT)}) VALUES ({_marks(len(EVENT))})',
     "event.times": lambda: 'SELECT "created_at" FROM "event" WHERE "attempt_id" = ?1 ORDER BY "seq"',
     "snapshot.exists": lambda: 'SELECT 1 AS "found" FROM "course_snapshot" WHERE "hash" = ?1',

@@ -434,6 +434,8 @@ EN: dict[str, str] = {
     "Waaraan": "To what",
     "Toelichting": "Details",
     "Er staat nog niets in het logboek.": "There is nothing in the log yet.",
+    "Privacyverklaring": "Privacy statement",
+    "Toegankelijkheidsverklaring": "Accessibility statement",
     # errors
     "Pagina niet gevonden": "Page not found",
     "Geen toegang": "No access",

@@ -226,21 +226,17 @@ async def confirm(request: Request) -> Response:
     row, user = confirmed
     if row.purpose == "change":
         return redirect("/account?notice=email")
-    adopted = 0
-    if row.guest_key:  # the progress of the browser that registered is the registrant's
-        adopted = await adopt_guest_attempts(row.guest_key, user.id)
-    background = await issue_earned(request, user) if adopted else None  # what it earned as a guest
+    if row.guest_key:
+        # Progress of the browser that registered goes with the account, except a pass: on a
+        # shared computer it may be someone else's, so its owner is asked (guest_progress).
+        await adopt_guest_attempts(row.guest_key, user.id, passed=False)
     if row.guest_key is None or request.session.get("guest") != row.guest_key:
         # Another browser pressed the button: someone else's link (login CSRF: an attacker's own
         # link sent to a guest would log the guest into the attacker's account) or the owner on
         # another device. The account exists now; whoever it is logs in with the password, and
         # this browser's own session (a guest's progress) is left as it was.
-        response = redirect("/account/login?notice=confirmed")
-    else:
-        await session.log_in(request, user)
-        response = redirect(safe_next(row.next_url))
-    response.background = background
-    return response
+        return redirect("/account/login?notice=confirmed")
+    return await _welcome(request, user, safe_next(row.next_url))
 
 
 async def login(request: Request) -> Response:
