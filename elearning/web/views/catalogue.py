@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -104,6 +105,6 @@ async def start(request: Request) -> Response:
     if not await _may_start(request, who):
         return error_page(request, 429)
     await lib.ensure_snapshot(current)
-    state, events = engine.start(current)
+    state, events = engine.start(current, seed=secrets.randbits(64))
     attempt = await store.create_attempt(current, who, state, events)
     return redirect(f"/play/{attempt.id}")
