@@ -36,11 +36,12 @@ from elearning.web.views.catalogue import module_rows, module_status_words
 
 log = logging.getLogger(__name__)
 
-# What a page of ours sends: a step token, choice ids as the compiler allows them, and answer
-# values as engine.assessment.answer_value makes them (opaque, mapped to ids on the server).
+# What a page of ours sends: a step token, and choice ids as the compiler allows them or answer
+# values as engine.assessment.answer_value makes them ([a-z2-7]{10}: opaque, mapped to ids on
+# the server). A well-formed value that is no answer here (an answer id, another try's value) is
+# "unavailable", like a choice that is not offered.
 _STEP_TOKEN = re.compile(r"[0-9]{1,9}")
 _CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
-_ANSWER_VALUE = re.compile(r"[a-z2-7]{10}")
 
 
 @dataclass(frozen=True)
@@ -196,9 +197,7 @@ def _malformed(form: FormData, step: int) -> str | None:
     choices, answers = form.getlist("choice"), form.getlist("answer")
     if len(choices) > 1 or len(set(map(str, answers))) != len(answers):
         return "choice"
-    if not all(isinstance(v, str) and _CHOICE_ID.fullmatch(v) for v in choices):
-        return "choice"
-    if not all(isinstance(v, str) and _ANSWER_VALUE.fullmatch(v) for v in answers):
+    if not all(isinstance(v, str) and _CHOICE_ID.fullmatch(v) for v in [*choices, *answers]):
         return "choice"
     return None
 
