@@ -24,7 +24,8 @@ VALUE_LENGTH = 10  # characters of an opaque answer value (base32: 50 bits)
 
 
 def _rng(state: State, module: str, what: str) -> random.Random:
-    return random.Random(f"{state.seed}:{module}:{state.round(module)}:{what}")  # str seeds hash with SHA-512
+    # Not for secrets: an order to show. The 64-bit seed stays on the server (str seeds hash with SHA-512).
+    return random.Random(f"{state.seed}:{module}:{state.round(module)}:{what}")  # noqa: S311
 
 
 # -- order ------------------------------------------------------------------------------------

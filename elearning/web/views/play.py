@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
