@@ -28,7 +28,6 @@ from elearning.engine.play import enter
 
 FIXTURES = Path(__file__).parent / "fixtures" / "courses"
 POLARISATIE = Path(__file__).parent.parent / "courses" / "polarisatie"
-POOLED = {"f1", "f2", "f3", "f4", "r1", "r2", "r3"}
 HOUR = 3600
 T0 = 1_800_000_000  # a fixed "now" (seconds since 1970)
 
