@@ -15,20 +15,25 @@ no waiting time between retakes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from elearning.course import conditions
 from elearning.course.model import Choice, Course, Location, Scene
 from elearning.engine.assessment import (
     answer_id,
-    answer_value,
-    answers_in_order,
     choices_in_order,
     new_round,
     retake_block,
-    reveals_now,
     skipped,
+)
+from elearning.engine.pages import (
+    ChoiceView,
+    LocationView,
+    Page,
+    answer_feedback,
+    answer_views,
+    is_correct,
+    summary,
 )
 from elearning.engine.state import ModuleResult, State, with_item
 
@@ -107,64 +112,6 @@ def location_done(course: Course, state: State, loc: Location) -> bool:
 
 
 # -- what a page shows ------------------------------------------------------------
-@dataclass(frozen=True)
-class ChoiceView:
-    id: str
-    label: str
-    available: bool
-    reason: str | None = None
-    until: int | None = None  # a retake that must wait: allowed from this moment on
-
-
-@dataclass(frozen=True)
-class LocationView:
-    id: str
-    choice_id: str
-    label: str
-    x: float
-    y: float
-    description: str | None
-    available: bool
-    done: bool
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class AnswerView:
-    id: str
-    text: str
-    value: str = ""  # what the form posts: opaque, per attempt (assessment.answer_value)
-    picked: bool = False  # when reviewing: the learner chose it
-    correct: bool | None = None  # when reviewing: whether it is a right answer; None when not revealed
-
-
-@dataclass(frozen=True)
-class QuestionReview:
-    """One question of the module's try, at its end (reveal: after_submit or after_pass)."""
-
-    scene: Scene
-    answers: list[AnswerView]
-    correct: bool
-    feedback: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Page:
-    scene: Scene
-    module: str
-    texts: list[str]  # Markdown: the scene text, then the blocks whose condition holds
-    choices: list[ChoiceView] = field(default_factory=list)
-    locations: list[LocationView] = field(default_factory=list)
-    answers: list[AnswerView] = field(default_factory=list)
-    feedback: tuple[str, ...] = ()
-    reviewing: bool = False  # a question just answered: answers marked, feedback, then `continue`
-    correct: bool | None = None  # when reviewing: was the answer right
-    summary: list[QuestionReview] = field(default_factory=list)  # on an end scene, where the module reveals
-    result: ModuleResult | None = None  # on an end scene: this module's result
-    finished: bool = False
-    passed: bool = False
-
-
 def choice_id(choice: Choice, index: int) -> str:
     return choice.id or f"c{index + 1}"
 
@@ -218,7 +165,7 @@ def view(course: Course, state: State, now: int | None = None) -> Page:
             block = retake_block(course.module(state.module), state, now) if cid == "retake" else None
             choices.append(ChoiceView(cid, item, ok, reason, block[1] if block else None))
     answered = dict(state.answered) if state.reviewing else {}
-    answers = _answer_views(course, state, scene, answered.get(scene.id), reveal=state.reviewing)
+    answers = answer_views(course, state, scene, answered.get(scene.id), reveal=state.reviewing)
     return Page(
         scene=scene,
         module=state.module,
@@ -228,44 +175,12 @@ def view(course: Course, state: State, now: int | None = None) -> Page:
         answers=answers,
         feedback=state.feedback,
         reviewing=state.reviewing,
-        correct=_is_correct(scene, answered[scene.id]) if scene.id in answered else None,
-        summary=_summary(course, state) if scene.type == "end" else [],
+        correct=is_correct(scene, answered[scene.id]) if scene.id in answered else None,
+        summary=summary(course, state) if scene.type == "end" else [],
         result=state.result(state.module) if scene.type == "end" else None,
         finished=state.finished,
         passed=state.passed,
     )
-
-
-def _answer_views(course: Course, state: State, scene: Scene, picked: tuple[str, ...] | None, *,
-                  reveal: bool) -> list[AnswerView]:
-    return [
-        AnswerView(aid, a.text, answer_value(state, scene.id, aid), picked is not None and aid in picked,
-                   a.correct if reveal else None)
-        for aid, a in answers_in_order(course, state, scene)
-    ]
-
-
-def _is_correct(scene: Scene, picked: tuple[str, ...]) -> bool:
-    by_id = {answer_id(a, i): a for i, a in enumerate(scene.answers)}
-    if scene.multiple:
-        return set(picked) == {k for k, a in by_id.items() if a.correct}
-    return bool(picked) and by_id[picked[0]].correct
-
-
-def _feedback(scene: Scene, picked: tuple[str, ...] | list[str]) -> tuple[str, ...]:
-    chosen = [a for i, a in enumerate(scene.answers) if answer_id(a, i) in picked]
-    return tuple(a.feedback for a in chosen if a.feedback) + ((scene.feedback,) if scene.feedback else ())
-
-
-def _summary(course: Course, state: State) -> list[QuestionReview]:
-    if not reveals_now(course.module(state.module), state):
-        return []
-    out = []
-    for sid, picked in state.answered:
-        scene = course.scene(sid)
-        out.append(QuestionReview(scene, _answer_views(course, state, scene, picked, reveal=True),
-                                  _is_correct(scene, picked), _feedback(scene, picked)))
-    return out
 
 
 # -- playing -------------------------------------------------------------------------
@@ -336,11 +251,11 @@ def answer(course: Course, state: State, answer_ids: list[str], now: int | None 
     points = max(0, sum(a.score for a in chosen)) if scene.multiple else chosen[0].score
     ev: Event = {
         "type": "question_answered", "scene": scene.id, "answers": picked,
-        "points": points, "correct": _is_correct(scene, tuple(picked)),
+        "points": points, "correct": is_correct(scene, tuple(picked)),
     }
     state = state.evolve(score=state.score + points, answered=(*state.answered, (scene.id, tuple(picked))))
     if course.module(state.module).reveal == "after_each":
-        return state.evolve(reviewing=True, feedback=_feedback(scene, picked), step=state.step + 1), [ev]
+        return state.evolve(reviewing=True, feedback=answer_feedback(scene, picked), step=state.step + 1), [ev]
     assert scene.goto is not None  # noqa: S101 - the compiler requires goto on questions
     return _enter(course, state.evolve(feedback=()), scene.goto, [ev], now)
 
