@@ -259,3 +259,15 @@ def test_a_state_of_format_1_plays_on_unshuffled(course: Course) -> None:
     assert events[0]["answers"] == ["b"] and events[0]["correct"] is True
     onward = choose(course, after, "continue")[0]
     assert onward.scene == "f2"  # the first questions of the pool, as without a seed
+
+
+def test_retake_keys_without_retake_are_a_warning(tmp_path: Path) -> None:
+    import shutil
+
+    from elearning.course.compiler import compile_course
+
+    shutil.copytree(FIXTURES / "mini", tmp_path / "mini")
+    toets = tmp_path / "mini" / "modules" / "toets.yaml"
+    toets.write_text(toets.read_text().replace("retake: true\n", "max_attempts: 2\n"))
+    problems = [str(p) for p in compile_course(tmp_path / "mini").problems]
+    assert problems == [f"{toets}:5:1: warning: 'max_attempts' has no effect without 'retake: true'"]

@@ -39,4 +39,4 @@ def _check_draws(comp: Compilation, module: Module) -> None:
         if len(points) > 1:
             (a_pts, a_id), (b_pts, b_id) = sorted(points.items())[:2]
             comp.add(doc, ("draw", i, "from"), f"the questions of a pool must be worth the same, so that every draw "
-                     f"has the same maximum: '{a_id}' gives at most {a_pts} points, '{b_id}' {b_pts}")
+                     f"has the same maximum: '{a_id}' gives at most {a_pts}, '{b_id}' {b_pts} points")
