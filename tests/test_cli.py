@@ -272,7 +272,8 @@ def test_schema_files(tmp_path: Path) -> None:
 
 
 # -- play -------------------------------------------------------------------------------------
-CAREFUL = ["1", "1", "1", "1", "n", "2", "1", "3", "1", "4", "1", "b", "a,b", "a"]
+# an answer, then 1: "Volgende" past the page that shows how it went
+CAREFUL = ["1", "1", "1", "1", "n", "2", "1", "3", "1", "4", "1", "b", "1", "a,b", "1", "a", "1"]
 
 
 def test_play_to_the_end_of_the_course() -> None:
@@ -290,6 +291,7 @@ def test_play_to_the_end_of_the_course() -> None:
     assert "== Module: Drie vragen ==" in out
     assert "  a) Direct een oplossing voorstellen" in out
     assert "Kies een of meer antwoorden (bijvoorbeeld: a,c)." in out
+    assert "\nJuist\n" in out and "(jouw antwoord, goed antwoord)" in out and "  1. Volgende" in out
     assert "Resultaat: 5 / 5 punten (gehaald)\nDe cursus is klaar: geslaagd." in out
     assert out.rstrip().endswith("Gestopt.")
 
