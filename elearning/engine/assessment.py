@@ -24,8 +24,8 @@ VALUE_LENGTH = 10  # characters of an opaque answer value (base32: 50 bits)
 
 
 def _rng(state: State, module: str, what: str) -> random.Random:
-    # Not for secrets: an order to show. The 64-bit seed stays on the server (str seeds hash with SHA-512).
-    return random.Random(f"{state.seed}:{module}:{state.round(module)}:{what}")  # noqa: S311
+    seed = f"{state.seed}:{module}:{state.round(module)}:{what}"  # a str seed is hashed with SHA-512
+    return random.Random(seed)  # noqa: S311 - an order to show, not a secret: the 64-bit seed stays on the server
 
 
 # -- order ------------------------------------------------------------------------------------
