@@ -73,7 +73,7 @@ def test_register_play_to_a_pass_log_out_log_in_and_resume(page, live_server) ->
     assert page.locator("svg.map-svg a[data-place=buurthuis]").get_attribute("class") == "marker marker--locked"
     bakery.click()
     at(page, "De bakkerij")
-    assert page.get_by_role("img", name="De bakker achter de toonbank met brood.").is_visible()
+    expect(page.get_by_role("img", name="De bakker achter de toonbank met brood.")).to_be_visible()  # once loaded
     page.get_by_role("button", name="Vraag wat hij daarmee bedoelt").click()
     at(page, "Het plein")
     assert "De bakker vertelt dat mensen elkaar niet meer groeten." in page.locator(".feedback").inner_text()
