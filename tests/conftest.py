@@ -218,6 +218,7 @@ class Web:
 
     client: TestClient
     last: httpx.Response | None = field(default=None)
+    database_url: str | None = None  # for a client of a live server; a TestClient's app knows its own
 
     def get(self, path: str, **kw: Any) -> httpx.Response:
         self.last = self.client.get(path, **kw)
@@ -298,7 +299,8 @@ class Web:
         from elearning.storage import attempts
 
         async def work() -> str:
-            ctx = await db.connect(self.client.app.state.settings.database_url)  # type: ignore[attr-defined]
+            url = self.database_url or self.client.app.state.settings.database_url  # type: ignore[attr-defined]
+            ctx = await db.connect(url)
             try:
                 with ctx:
                     row = await attempts.get_attempt(attempt)
