@@ -273,6 +273,12 @@ class Web:
         page = self.client.get(path).text
         token = _CSRF.search(page)
         assert token
+        if f'value="{choice}"' not in page and 'name="choice"' in page:  # shuffled choices post opaque values
+            from elearning.engine.assessment import answer_value
+
+            state = self.state(attempt)
+            value = answer_value(state, state.scene, f"choice:{choice}")
+            choice = value if f'value="{value}"' in page else choice
         data: dict[str, Any] = {"csrf": token.group(1), "choice": choice}
         data["step"] = str(step if step is not None else int(_STEP.search(page).group(1)))  # type: ignore[union-attr]
         self.last = self.client.post(path, data=data, follow_redirects=follow)

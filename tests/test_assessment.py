@@ -271,3 +271,16 @@ def test_retake_keys_without_retake_are_a_warning(tmp_path: Path) -> None:
     toets.write_text(toets.read_text().replace("retake: true\n", "max_attempts: 2\n"))
     problems = [str(p) for p in compile_course(tmp_path / "mini").problems]
     assert problems == [f"{toets}:5:1: warning: 'max_attempts' has no effect without 'retake: true'"]
+
+
+def test_shuffled_choices_have_opaque_values_that_map_back(course: Course) -> None:
+    from elearning.engine.assessment import choice_from_value
+
+    state = start(course, seed=11)[0]
+    page = view(course, state)
+    assert all(c.value != c.id and len(c.value) == 10 for c in page.choices)
+    assert {choice_from_value(course, state, c.value) for c in page.choices} == {"noord", "oost", "zuid", "west"}
+    with pytest.raises(ChoiceUnavailable):
+        choose(course, state, choice_from_value(course, state, "noord"))  # an id is not a value here
+    unshuffled = start(course)[0]
+    assert [c.value for c in view(course, unshuffled).choices] == ["noord", "oost", "zuid", "west"]

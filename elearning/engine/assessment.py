@@ -16,7 +16,7 @@ import random
 from collections.abc import Sequence
 from typing import TypeVar
 
-from elearning.course.model import Answer, Course, Module, Scene
+from elearning.course.model import Answer, Choice, Course, Module, Scene
 from elearning.engine.state import State
 
 T = TypeVar("T")
@@ -50,22 +50,50 @@ def answers_in_order(course: Course, state: State, scene: Scene) -> list[tuple[s
     return free + [p for p in pairs if p[1].pinned]
 
 
+def shuffles_choices(course: Course, scene: Scene) -> bool:
+    module = course.module_of(scene.id)
+    return scene.shuffle_choices if scene.shuffle_choices is not None else module.shuffle_choices
+
+
 def choices_in_order(course: Course, state: State, scene: Scene, items: Sequence[T]) -> list[T]:
     """A scene's own choices, shuffled per try where the scene or its module opts in."""
-    module = course.module_of(scene.id)
-    wanted = scene.shuffle_choices if scene.shuffle_choices is not None else module.shuffle_choices
     out = list(items)
-    if state.seed is not None and wanted:
-        _rng(state, module.id, f"choices:{scene.id}").shuffle(out)
+    if state.seed is not None and shuffles_choices(course, scene):
+        _rng(state, course.module_of(scene.id).id, f"choices:{scene.id}").shuffle(out)
     return out
 
 
-# -- opaque values: what a form posts instead of an answer id -------------------------------------
+# -- opaque values: what a form posts instead of an answer (or shuffled choice) id -------------------------------------
 def answer_value(state: State, scene_id: str, aid: str) -> str:
     """A value that tells nothing about the answer's place in the file or whether it is right."""
     module_round = state.round(state.module)
     digest = hashlib.blake2b(f"{state.seed}:{module_round}:{scene_id}:{aid}".encode(), digest_size=8).digest()
     return base64.b32encode(digest).decode().lower()[:VALUE_LENGTH]
+
+
+def choice_value(course: Course, state: State, scene: Scene, cid: str) -> str:
+    """What a form posts for a choice: its id, or an opaque value where the choices are shuffled
+    (else `c2` would tell the place in the file). Engine choices (`next`, `retake`, `continue`)
+    and places on a map keep their ids."""
+    if state.seed is None or not shuffles_choices(course, scene) or not any(
+            choice_id(ch, i) == cid for i, ch in enumerate(scene.choices)):
+        return cid
+    return answer_value(state, scene.id, f"choice:{cid}")
+
+
+def choice_from_value(course: Course, state: State, value: str) -> str:
+    """The choice id behind a posted value on the current scene (one that maps to none stays as it is)."""
+    scene = course.scene(state.scene)
+    if state.seed is None or not shuffles_choices(course, scene):
+        return value
+    by_value = {choice_value(course, state, scene, choice_id(ch, i)): choice_id(ch, i)
+                for i, ch in enumerate(scene.choices)}
+    own_ids = set(by_value.values())
+    return by_value.get(value, value if value not in own_ids else f"?{value}")
+
+
+def choice_id(choice: Choice, index: int) -> str:
+    return choice.id or f"c{index + 1}"
 
 
 def answer_ids(course: Course, state: State, values: Sequence[str]) -> list[str]:

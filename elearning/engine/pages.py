@@ -19,6 +19,7 @@ class ChoiceView:
     available: bool
     reason: str | None = None
     until: int | None = None  # a retake that must wait: allowed from this moment on
+    value: str = ""  # what the form posts: the id, or an opaque value where choices are shuffled
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ from elearning.course import conditions
 from elearning.course.model import Choice, Course, Location, Scene
 from elearning.engine.assessment import (
     answer_id,
+    choice_id,
+    choice_value,
     choices_in_order,
     new_round,
     retake_block,
@@ -112,10 +114,6 @@ def location_done(course: Course, state: State, loc: Location) -> bool:
 
 
 # -- what a page shows ------------------------------------------------------------
-def choice_id(choice: Choice, index: int) -> str:
-    return choice.id or f"c{index + 1}"
-
-
 def _scene_choices(course: Course, state: State, scene: Scene,
                    now: int | None = None) -> list[tuple[str, Any, bool, str | None]]:
     """(id, choice-or-location-or-keyword, available, reason) for every choice of the scene."""
@@ -160,10 +158,10 @@ def view(course: Course, state: State, now: int | None = None) -> Page:
             )
         elif isinstance(item, Choice):
             if ok or item.unavailable == "show":
-                choices.append(ChoiceView(cid, item.label, ok, reason))
+                choices.append(ChoiceView(cid, item.label, ok, reason, value=choice_value(course, state, scene, cid)))
         else:
             block = retake_block(course.module(state.module), state, now) if cid == "retake" else None
-            choices.append(ChoiceView(cid, item, ok, reason, block[1] if block else None))
+            choices.append(ChoiceView(cid, item, ok, reason, block[1] if block else None, cid))
     answered = dict(state.answered) if state.reviewing else {}
     answers = answer_views(course, state, scene, answered.get(scene.id), reveal=state.reviewing)
     return Page(

@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from elearning import engine
 from elearning.course.model import Course, Scene
-from elearning.engine.assessment import answer_ids
+from elearning.engine.assessment import answer_ids, choice_from_value
 from elearning.engine.play import LocationView, Page
 from elearning.engine.state import State
 from elearning.storage import attempts as store
@@ -217,7 +217,8 @@ async def _act(request: Request, p: Playing) -> Response:
                 return redirect(f"{here}?error=answer")
             new, events = engine.answer(p.course, p.state, answer_ids(p.course, p.state, values), now)
         else:
-            new, events = engine.choose(p.course, p.state, str(form.get("choice", "")), now)
+            choice = choice_from_value(p.course, p.state, str(form.get("choice", "")))
+            new, events = engine.choose(p.course, p.state, choice, now)
     except engine.ChoiceUnavailable:
         return redirect(f"{here}?notice=unavailable")
     if not await store.record_step(p.course, p.attempt, p.state, new, events):

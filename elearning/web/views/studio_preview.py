@@ -19,7 +19,7 @@ from starlette.responses import Response
 from elearning import engine
 from elearning.course import Course, conditions
 from elearning.course.checks import iter_conditions
-from elearning.engine.assessment import answer_ids
+from elearning.engine.assessment import answer_ids, choice_from_value
 from elearning.engine.play import answer_id, enter
 from elearning.engine.state import State
 from elearning.web import i18n
@@ -203,7 +203,7 @@ async def _act(request: Request, course: Course) -> Response:
                 return redirect(_here(course, request, state, error="answer"))
             new, _events = engine.answer(course, state, answer_ids(course, state, answers))
         else:
-            new, _events = engine.choose(course, state, str(form.get("choice", "")))
+            new, _events = engine.choose(course, state, choice_from_value(course, state, str(form.get("choice", ""))))
     except engine.ChoiceUnavailable:
         return redirect(_here(course, request, state, notice="unavailable"))
     return redirect(_here(course, request, new))
