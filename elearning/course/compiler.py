@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from elearning.course.assessment_checks import check_assessment
+from elearning.course.assessment_keys import check_assessment
 from elearning.course.checks import check_course
 from elearning.course.compilation import Compilation, collector_paused
 from elearning.course.messages import friendly, without_echoes
