@@ -130,3 +130,14 @@ def test_shuffled_choices_post_opaque_values_and_refuse_their_ids(web: Any) -> N
     assert response.headers["location"] == f"/play/{attempt}?notice=unavailable" and web.step(attempt) == step
     web.choose(attempt, "oost")  # the helper posts the page's value for the id
     assert "Een oefenvraag, niet geschud." in web.get(f"/play/{attempt}").text
+
+
+def test_starting_over_does_not_dodge_the_retake_wait(web: Any) -> None:
+    attempt = to_test(web)
+    for _ in range(4):
+        web.answer(attempt, "a")
+    course_page = web.get("/courses/assess").text
+    assert "Helemaal opnieuw beginnen" not in course_page
+    response = web.post("/courses/assess/start", {"after": str(attempt)}, token_from=f"/play/{attempt}", follow=False)
+    assert response.headers["location"] == f"/play/{attempt}?notice=unavailable"
+    assert "/courses/assess/start" not in course_page  # no form to start over while the wait lasts

@@ -170,3 +170,18 @@ def reveals_now(module: Module, state: State) -> bool:
         result = state.result(module.id)
         return bool(result and result.passed)
     return False
+
+
+def restart_block(course: Course, state: State, now: int | None) -> tuple[str, int | None] | None:
+    """Why starting the course all over (a new attempt) is not allowed yet after this one: a
+    module's retake policy would be dodged (all tries used, or its waiting time not over). A
+    passed course may always be started again."""
+    if state.passed:
+        return None
+    for module in course.modules:
+        if module.retake and state.result(module.id) is not None and (
+                module.max_attempts is not None or module.retake_wait_minutes):
+            block = retake_block(module, state, now)
+            if block is not None:
+                return block
+    return None
