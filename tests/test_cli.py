@@ -308,3 +308,12 @@ def test_play_a_missing_course() -> None:
     result = run("play", "nowhere")
     assert result.exit_code == 2
     assert "there is no course folder at 'nowhere'" in result.stderr
+
+
+def test_play_shows_why_a_retake_is_not_possible() -> None:
+    course = Path(__file__).parent / "fixtures" / "courses" / "assess"
+    one_try = ["a", "1"] * 4  # four questions, each answered wrong and then "Volgende"
+    steps = ["1", "a", "1", "1", "1", *one_try, "1", "1", *one_try, "1", "1", *one_try]
+    result = run("play", course, input="\n".join(steps) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "   - Doe deze module opnieuw (niet beschikbaar: alle pogingen zijn gebruikt)" in result.stdout

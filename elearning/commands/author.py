@@ -271,7 +271,8 @@ WORDS = {
         "bad": "Dat kan hier niet", "empty": "Je notitieboek is nog leeg.", "map": "Kaart", "image": "Afbeelding",
         "next": "Naar de volgende module", "retake": "Doe deze module opnieuw", "bye": "Gestopt.",
         "continue": "Volgende", "right": "Juist", "wrong": "Niet juist", "yours": "jouw antwoord",
-        "good": "goed antwoord",
+        "good": "goed antwoord", "max_attempts": "alle pogingen zijn gebruikt",
+        "wait": "nog even wachten",
     },
     "en": {
         "module": "Module", "places": "Places", "choices": "Choices", "done": "visited", "locked": "locked",
@@ -282,7 +283,7 @@ WORDS = {
         "bad": "That is not possible here", "empty": "Your notebook is still empty.", "map": "Map", "image": "Image",
         "next": "On to the next module", "retake": "Do this module again", "bye": "Stopped.",
         "continue": "Next", "right": "Correct", "wrong": "Not correct", "yours": "your answer",
-        "good": "right answer",
+        "good": "right answer", "max_attempts": "all attempts are used", "wait": "wait a while",
     },
 }
 
@@ -384,7 +385,8 @@ def _render(page: Page, options: list[tuple[str, str]], words: dict[str, str]) -
             if c.available:
                 lines.append(f"{number[c.id]:>3}. {label}")
             else:
-                reason = f": {c.reason}" if c.reason else ""
+                reason = f": {words.get(c.reason, c.reason)}" if c.id in _KEYWORDS and c.reason else \
+                    f": {c.reason}" if c.reason else ""
                 lines.append(f"   - {label} ({words['unavailable']}{reason})")
     if page.reviewing:  # a question just answered: how it went, then "continue"
         lines += ["", words["right"] if page.correct else words["wrong"]]
