@@ -233,6 +233,7 @@ class Web:
 
     client: TestClient
     last: httpx.Response | None = field(default=None)
+    database_url: str | None = None  # for a client of a live server; a TestClient's app knows its own
 
     def get(self, path: str, **kw: Any) -> httpx.Response:
         self.last = self.client.get(path, **kw)
@@ -287,21 +288,57 @@ class Web:
         page = self.client.get(path).text
         token = _CSRF.search(page)
         assert token
+        if f'value="{choice}"' not in page and 'name="choice"' in page:  # shuffled choices post opaque values
+            from elearning.engine.assessment import answer_value
+
+            state = self.state(attempt)
+            value = answer_value(state, state.scene, f"choice:{choice}")
+            choice = value if f'value="{value}"' in page else choice
         data: dict[str, Any] = {"csrf": token.group(1), "choice": choice}
         data["step"] = str(step if step is not None else int(_STEP.search(page).group(1)))  # type: ignore[union-attr]
         self.last = self.client.post(path, data=data, follow_redirects=follow)
         return self.last
 
-    def answer(self, attempt: int, *answers: str, follow: bool = False) -> httpx.Response:
+    def answer(self, attempt: int, *answers: str, follow: bool = False, stay: bool = False) -> httpx.Response:
+        """Answer the question by answer ids, posted as the opaque values the page shows, then
+        go on past the page that shows how it went ("Volgende"), unless `stay`."""
         path = f"/play/{attempt}"
         page = self.client.get(path).text
         data: dict[str, Any] = {
             "csrf": _CSRF.search(page).group(1),  # type: ignore[union-attr]
             "step": _STEP.search(page).group(1),  # type: ignore[union-attr]
-            "answer": list(answers),
+            "answer": self.answer_values(attempt, *answers),
         }
         self.last = self.client.post(path, data=data, follow_redirects=follow)
+        if not stay and self.last.status_code == 303 and 'value="continue"' in self.client.get(path).text:
+            self.last = self.choose(attempt, "continue", follow=follow)
         return self.last
+
+    def state(self, attempt: int) -> Any:
+        """The attempt's engine state, read from the database as the app sees it."""
+        from elearning.engine.state import State
+        from elearning.storage import attempts
+
+        async def work() -> str:
+            url = self.database_url or self.client.app.state.settings.database_url  # type: ignore[attr-defined]
+            ctx = await db.connect(url)
+            try:
+                with ctx:
+                    row = await attempts.get_attempt(attempt)
+                    assert row is not None
+                    return row.state
+            finally:
+                await ctx.close_connections()
+
+        return State.from_json(run_async(work()))
+
+    def answer_values(self, attempt: int, *answers: str) -> list[str]:
+        """What the page's form posts for these answer ids (an id no answer has is posted as it is)."""
+        from elearning.engine.assessment import answer_value
+
+        state = self.state(attempt)
+        known = {answer_value(state, state.scene, a): a for a in answers}
+        return [next((v for v, a in known.items() if a == wanted), wanted) for wanted in answers]
 
 
 @pytest.fixture

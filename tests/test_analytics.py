@@ -75,6 +75,9 @@ async def play(course: Course, path: list[str], owner: Owner) -> Attempt:
         before = state
         if course.scene(state.scene).type == "question":
             state, events = engine.answer(course, state, step.split(","))
+            assert await store.record_step(course, attempt, before, state, events)
+            before = state
+            state, events = engine.choose(course, state, "continue")  # past how the answer went
         else:
             state, events = engine.choose(course, state, step)
         assert await store.record_step(course, attempt, before, state, events)

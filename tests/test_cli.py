@@ -151,8 +151,7 @@ def test_explore_prints_a_table_per_module_and_the_course_total() -> None:
         "pass rule: 30% of the course total and module 'toets' passed (60%); can be met",
         "random guesser passes the course: 36% in one attempt; unlimited retakes: passes in the end",
     ]
-    assert "toets: always answer 1: 3 points (passes); always answer 2: 2 points (fails); " \
-           "always answer 3: 0 points (fails)" in assessment
+    assert "toets: answers shuffled per attempt: no position scores by itself" in assessment  # an assessment
     assert result.stderr == ""
 
 
@@ -165,7 +164,7 @@ def test_explore_json_carries_the_assessment() -> None:
     assert (found["lowest_total"], found["highest_total"]) == (-1, 12)
     assert found["module_max"] == {"rondgang": 7, "toets": 5}
     toets = next(p for p in found["positions"] if p["module"] == "toets")
-    assert toets["correct_at"] == [1, 1, 0] and toets["longest_correct"] == 3
+    assert toets["correct_at"] == [0, 0, 0] and toets["constant"] == [] and toets["longest_correct"] == 3
 
 
 def test_validate_checks_the_certificate_template(course: Path) -> None:
@@ -272,7 +271,8 @@ def test_schema_files(tmp_path: Path) -> None:
 
 
 # -- play -------------------------------------------------------------------------------------
-CAREFUL = ["1", "1", "1", "1", "n", "2", "1", "3", "1", "4", "1", "b", "a,b", "a"]
+# an answer, then 1: "Volgende" past the page that shows how it went
+CAREFUL = ["1", "1", "1", "1", "n", "2", "1", "3", "1", "4", "1", "b", "1", "a,b", "1", "a", "1"]
 
 
 def test_play_to_the_end_of_the_course() -> None:
@@ -290,6 +290,7 @@ def test_play_to_the_end_of_the_course() -> None:
     assert "== Module: Drie vragen ==" in out
     assert "  a) Direct een oplossing voorstellen" in out
     assert "Kies een of meer antwoorden (bijvoorbeeld: a,c)." in out
+    assert "\nJuist\n" in out and "(jouw antwoord, goed antwoord)" in out and "  1. Volgende" in out
     assert "Resultaat: 5 / 5 punten (gehaald)\nDe cursus is klaar: geslaagd." in out
     assert out.rstrip().endswith("Gestopt.")
 
@@ -307,3 +308,12 @@ def test_play_a_missing_course() -> None:
     result = run("play", "nowhere")
     assert result.exit_code == 2
     assert "there is no course folder at 'nowhere'" in result.stderr
+
+
+def test_play_shows_why_a_retake_is_not_possible() -> None:
+    course = Path(__file__).parent / "fixtures" / "courses" / "assess"
+    one_try = ["a", "1"] * 4  # four questions, each answered wrong and then "Volgende"
+    steps = ["1", "a", "1", "1", "1", *one_try, "1", "1", *one_try, "1", "1", *one_try]
+    result = run("play", course, input="\n".join(steps) + "\n")
+    assert result.exit_code == 0, result.output
+    assert "   - Doe deze module opnieuw (niet beschikbaar: alle pogingen zijn gebruikt)" in result.stdout

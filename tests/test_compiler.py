@@ -118,6 +118,12 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
         ("modules/wijk.yaml:43:9: error: scene 'bakker-2' has no choices, so learners get stuck; add a choice or "
          "make it an end scene (type: end)", "bakker-2"),
     ]),
+    "pool-invalid": (False, [
+        ("modules/toets.yaml:8:11: error: the questions of a pool must be worth the same, so that every draw has "
+         "the same maximum: 'v1' gives at most 1, 'v2' 2 points", "[v1, v2, klaar]"),
+        ("modules/toets.yaml:8:20: error: 'klaar' in a pool is not a question of module 'toets'", "klaar]"),
+        ("modules/toets.yaml:9:12: error: the pool draws 4 questions but holds only 3", "4"),
+    ]),
     "question-no-correct": (False, [
         ("modules/toets.yaml:12:7: error: question 'v1' has no answer marked 'correct: true'",
          "- {text: Wij-zij-denken"),

@@ -26,7 +26,7 @@ from elearning.engine import (
     start,
     view,
 )
-from elearning.engine.play import Event, moves
+from elearning.engine.play import Event, answer_and_continue, moves
 
 MINI = Path(__file__).parent / "fixtures" / "courses" / "mini"
 
@@ -42,7 +42,7 @@ def play(course: Course, state: State, *steps: str | list[str]) -> tuple[State, 
     """Choices by id; a list is an answer to a question. Returns the last state and all events."""
     events: list[Event] = []
     for step in steps:
-        state, new = answer(course, state, step) if isinstance(step, list) else choose(course, state, step)
+        state, new = answer_and_continue(course, state, step) if isinstance(step, list) else choose(course, state, step)
         events += new
     return state, events
 
@@ -169,8 +169,16 @@ def test_a_single_answer_question(course: Course, at_test: State) -> None:
     assert page.choices == []
     right, events = answer(course, at_test, ["a"])
     assert events[0] == {"type": "question_answered", "scene": "v1", "answers": ["a"], "points": 1, "correct": True}
-    assert (right.score, right.feedback, right.scene) == (1, ("Goed.",), "v2")
-    assert view(course, right).feedback == ("Goed.",)
+    # reveal: after_each (the default): the learner stays on the question, sees how it went, then goes on
+    assert (right.score, right.feedback, right.scene, right.reviewing) == (1, ("Goed.",), "v1", True)
+    page = view(course, right)
+    assert (page.feedback, page.reviewing, page.correct) == (("Goed.",), True, True)
+    assert [(a.id, a.picked, a.correct) for a in page.answers] == [("a", True, True), ("b", False, False)]
+    assert [c.id for c in page.choices] == ["continue"]
+    with pytest.raises(ChoiceUnavailable, match="answered already"):
+        answer(course, right, ["b"])
+    onward, _ = choose(course, right, "continue")
+    assert (onward.scene, onward.feedback, onward.reviewing, onward.step) == ("v2", (), False, right.step + 1)
     wrong, events = answer(course, at_test, ["b"])
     assert (events[0]["points"], events[0]["correct"], wrong.score) == (0, False, 0)
     assert wrong.feedback == ("Dat is een conflict.",)
@@ -187,7 +195,7 @@ def test_a_single_answer_question(course: Course, at_test: State) -> None:
 ])
 def test_a_multiple_answer_question(course: Course, at_test: State, picked: list[str], points: int,
                                     correct: bool) -> None:
-    state, _ = answer(course, at_test, ["a"])
+    state, _ = answer_and_continue(course, at_test, ["a"])
     after, events = answer(course, state, picked)
     assert events[0]["points"] == points and events[0]["correct"] is correct
     assert after.score == 1 + points
@@ -339,7 +347,7 @@ def _walk(course: Course, seed: int, steps: int = 40) -> list[tuple[State, list[
         if scene.type == "question":
             ids = [a.id for a in view(course, state).answers]
             picked = rng.sample(ids, rng.randint(1, len(ids))) if scene.multiple else [rng.choice(ids)]
-            state, events = answer(course, state, picked)
+            state, events = answer(course, state, picked) if not state.reviewing else choose(course, state, "continue")
         else:
             options = [cid for cid, _ in moves(course, state)]
             if not options:
@@ -364,24 +372,26 @@ def test_json_of_a_finished_state(course: Course, at_test: State) -> None:
     state, _ = play(course, at_test, ["a"], ["a", "b"])
     data = json.loads(state.dumps())
     assert data == {
-        "format": 1, "course_hash": course.content_hash, "module": "toets", "scene": "klaar", "step": state.step,
+        "format": 2, "course_hash": course.content_hash, "module": "toets", "scene": "klaar", "step": state.step,
         "score": 3, "flags": ["app-gezien"], "vars": {"vertrouwen": 1},
         "notebook": ["sig-app", "sig-groeten", "verb-bakker"],
         "visits": {"bakker": 1, "bakker-2": 1, "einde": 1, "kaart": 3, "klaar": 1, "plein": 1, "v1": 1, "v2": 1,
                    "welkom": 1},
         "once": ["bakker/c1", "plein/c1"],
-        "results": {"toets": {"score": 3, "max": 3, "passed": True, "tries": 1},
-                    "wijk": {"score": 3, "max": 3, "passed": True, "tries": 1}},
+        "results": {"toets": {"score": 3, "max": 3, "passed": True, "tries": 1, "at": None},
+                    "wijk": {"score": 3, "max": 3, "passed": True, "tries": 1, "at": None}},
         "feedback": [], "finished": True, "passed": True,
+        "seed": None, "rounds": {"toets": 1, "wijk": 1}, "drawn": {},
+        "answered": [["v1", ["a"]], ["v2", ["a", "b"]]], "reviewing": False,
     }
-    with pytest.raises(ValueError, match="Unknown state format 2; expected 1"):
-        State.from_json({**data, "format": 2})
+    with pytest.raises(ValueError, match="Unknown state format 3; expected 2"):
+        State.from_json({**data, "format": 3})
 
 
 @pytest.mark.parametrize(("text", "message"), [
     ("not json", "Expecting value"),
     ("[]", "A saved state is a JSON object, not list."),
-    ("{}", "Unknown state format None; expected 1."),
+    ("{}", "Unknown state format None; expected 2."),
     ('{"format": 1}', "The saved state is damaged (KeyError: 'course_hash')."),
     ('{"format": 1, "course_hash": "h", "module": "m", "scene": "s", "step": "x"}',
      "The saved state is damaged (ValueError: invalid literal for int() with base 10: 'x')."),
@@ -562,10 +572,10 @@ def test_a_single_answer_question_may_take_points_away() -> None:
     course = Course(meta=CourseMeta(id="q", title="Q", study_load_minutes=1, modules=["m"]),
                     modules=[Module(id="m", title="M", start="q", scenes=scenes)], content_hash="h",
                     max_scores={"m": 3})
-    state, events = answer(course, start(course)[0], ["b"])
+    state, events = answer_and_continue(course, start(course)[0], ["b"])
     assert (events[0]["points"], events[0]["correct"], state.score) == (-2, False, -2)
     assert state.feedback == ("Pas op.", "Zo zit het.")  # the answer's feedback, then the question's
-    state, events = answer(course, state, ["x", "y"])
+    state, events = answer_and_continue(course, state, ["x", "y"])
     assert (events[0]["points"], events[0]["correct"], state.score) == (0, False, -2)  # 1 - 3, floored at 0
     # no pass mark (percentage 0) asks nothing: a learner below zero still passes
     assert events[-1] == {"type": "course_finished", "score": -2, "max": 3, "passed": True}

@@ -13,8 +13,8 @@ import pytest
 from elearning.authoring import load_course
 from elearning.authoring.explore import Exploration, explore
 from elearning.course import Course
-from elearning.engine import State, answer, choose, start
-from elearning.engine.play import moves
+from elearning.engine import State, choose, start
+from elearning.engine.play import answer_and_continue, moves
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "courses" / "mini"
@@ -90,7 +90,7 @@ def _successors(course: Course, state: State) -> list[State]:
         ids = [a.id or chr(ord("a") + i) for i, a in enumerate(scene.answers)]
         picks = ([list(c) for r in range(1, len(ids) + 1) for c in combinations(ids, r)] if scene.multiple
                  else [[i] for i in ids])
-        return [answer(course, state, p)[0] for p in picks]
+        return [answer_and_continue(course, state, p)[0] for p in picks]
     return [choose(course, state, cid)[0] for cid, _ in moves(course, state) if cid != "retake"]
 
 

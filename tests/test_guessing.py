@@ -116,7 +116,7 @@ def _options(course: Course, state: State) -> list[State]:
         ids = [play.answer_id(a, i) for i, a in enumerate(scene.answers)]
         picks = ([[ids[i] for i in range(len(ids)) if mask >> i & 1] for mask in range(1, 1 << len(ids))]
                  if scene.multiple else [[i] for i in ids])
-        return [play.answer(course, state, p)[0] for p in picks]
+        return [play.answer_and_continue(course, state, p)[0] for p in picks]
     return [play.apply(course, state, scene, cid, item)[0] for cid, item in play.moves(course, state)]
 
 
@@ -240,10 +240,18 @@ def test_positions_and_longest_answers_of_the_polarisatie_toets() -> None:
     assert course is not None
     found = positions(course, "toets")
     assert found is not None
+    # an assessment shuffles its answers per attempt: no position to cluster on; lengths still tell
+    assert (found.questions, found.single_answer, found.correct_at) == (14, 0, [0, 0, 0, 0])
+    assert (found.longest_correct, found.longest_questions) == (9, 14)
+    unshuffled = course.model_copy(update={"modules": [
+        m.model_copy(update={"scenes": [s.model_copy(update={"shuffle": False}) for s in m.scenes]}) for m in course.modules
+    ]})
+    unshuffled._idx = None  # the copy would keep the original's index
+    found = positions(unshuffled, "toets")
+    assert found is not None
     assert (found.questions, found.single_answer, found.correct_at) == (14, 13, [1, 12, 0, 0])
     always = {g.position: (g.score, g.passes) for g in found.constant}
     assert always == {1: (2, False), 2: (13, True), 3: (0, False), 4: (0, False)}
-    assert (found.longest_correct, found.longest_questions) == (9, 14)
 
 
 def test_chances_read_well() -> None:

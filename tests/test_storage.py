@@ -6,12 +6,14 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tortoise.exceptions import IntegrityError
 
 from elearning import engine
 from elearning.course.model import Course
+from elearning.engine.state import State
 from elearning.storage import attempts as store
 from elearning.storage import db
 from elearning.storage.attempts import Owner
@@ -127,16 +129,25 @@ async def test_events_are_denormalised_for_analytics(orm, web_course: Course) ->
         assert made.points == 2 and made.course_hash == web_course.content_hash
 
 
+async def _answer(course: Course, attempt: Any, state: State, value: str) -> State:
+    """Answer (a step), then "continue" past how it went (another step), as the player does."""
+    new, events = engine.answer(course, state, value.split(","))
+    assert await store.record_step(course, attempt, state, new, events)
+    onward, events = engine.choose(course, new, "continue")
+    assert await store.record_step(course, attempt, new, onward, events)
+    return onward
+
+
 async def test_finishing_fills_the_result_columns(orm, web_course: Course, passing_path) -> None:
     with orm:
         attempt, state = await _new_attempt(web_course, Owner(guest_key="g3"))
         for kind, value in passing_path:
             if kind == "choose":
                 new, events = engine.choose(web_course, state, value)
+                assert await store.record_step(web_course, attempt, state, new, events)
+                state = new
             else:
-                new, events = engine.answer(web_course, state, value.split(","))
-            assert await store.record_step(web_course, attempt, state, new, events)
-            state = new
+                state = await _answer(web_course, attempt, state, value)
         stored = await Attempt.get(id=attempt.id)
         assert stored.finished_at is not None and stored.passed is True
         assert (stored.score, stored.max_score) == (6, 6)
@@ -149,9 +160,7 @@ async def test_finishing_fills_the_result_columns(orm, web_course: Course, passi
         assert again.finished_at is None and again.passed is None and again.score is None
         state = new
         for value in ["groeten", "bakker,voorzitter"]:
-            new, events = engine.answer(web_course, state, value.split(","))
-            assert await store.record_step(web_course, attempt, state, new, events)
-            state = new
+            state = await _answer(web_course, attempt, state, value)
         assert (await Attempt.get(id=attempt.id)).finished_at > first_finish
         answered = await Event.filter(attempt_id=attempt.id, type="question_answered").order_by("seq")
         assert [(e.choice, e.correct, e.points) for e in answered] == [

@@ -140,7 +140,10 @@ def test_a_question_needs_an_answer(web) -> None:
                          ("choose", "loc-buurthuis"), ("choose", "c1"), ("choose", "c1"), ("choose", "next")])
     question = web.get(f"/play/{attempt}").text
     assert "<legend>Kies één antwoord</legend>" in question
-    assert 'type="radio" name="answer" value="groeten"' in question
+    assert 'type="radio" name="answer" value="' in question
+    assert 'value="groeten"' not in question and 'value="bakker"' not in question  # opaque, not the ids
+    for value in web.answer_values(attempt, "groeten", "bakker"):
+        assert f'type="radio" name="answer" value="{value}"' in question
     response = web.answer(attempt)
     assert response.headers["location"] == f"/play/{attempt}?error=answer"
     page = web.get(response.headers["location"]).text

@@ -24,6 +24,7 @@ from elearning.authoring.guessing import (
 from elearning.authoring.paths import SituationGraph
 from elearning.course.model import Course, Scene
 from elearning.engine import play
+from elearning.engine.assessment import shuffles_answers
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,14 @@ def positions(course: Course, module_id: str) -> Positions | None:
     questions = question_set(module)
     if not questions:
         return None
+    # where answers are shuffled per attempt (engine/assessment.py), a position means nothing
+    fixed = [q for q in questions if not shuffles_answers(module, q)]
     width = max(len(q.answers) for q in questions)
-    single = [q for q in questions if sum(a.correct for a in q.answers) == 1]
+    single = [q for q in fixed if sum(a.correct for a in q.answers) == 1]
     correct_at = [sum(1 for q in single if i < len(q.answers) and q.answers[i].correct) for i in range(width)]
     constant = []
-    for pos in range(1, width + 1):
-        score = sum(_picked(q, pos) for q in questions)
+    for pos in range(1, width + 1 if fixed else 1):
+        score = sum(_picked(q, pos) for q in fixed)
         passes = None
         if module.pass_percentage is not None:
             passes = play._reaches(score, module.pass_percentage, course.max_scores.get(module_id, 0))
@@ -175,7 +178,7 @@ def report_lines(course: Course, found: Assessment) -> list[str]:
             f"always answer {g.position}: {g.score} points" + ("" if g.passes is None else
                                                                " (passes)" if g.passes else " (fails)")
             for g in p.constant)
-        lines.append(f"{p.module}: {guessers}")
+        lines.append(f"{p.module}: {guessers or 'answers shuffled per attempt: no position scores by itself'}")
         lines.append(f"{p.module}: the longest answer is correct in {p.longest_correct} of "
                      f"{p.longest_questions} questions with one longest answer")
     return lines

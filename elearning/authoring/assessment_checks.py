@@ -97,7 +97,7 @@ def _check_sinks(comp: Compilation, course: Course, extremes: dict[str, tuple[in
     top = sum(course.max_scores.get(m, 0) for m in course.meta.modules)
     best = sum(high for _, high in extremes.values())
     for module in course.modules:
-        if max_attempts(module) is None:
+        if max_attempts(module) != 1:  # retakes (limited or not) are the learner's way back
             continue
         low, high = extremes[module.id]
         if module.id in named and module.pass_percentage and not play._reaches(

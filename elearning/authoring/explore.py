@@ -84,6 +84,9 @@ def _analyse(module: Module, graph: SituationGraph) -> _Analysis:
     summary = analyse(graph)
     shortest, median, longest = summary.seconds
     reached = set(graph.scenes) | graph.passed
+    for pool in module.draw:  # the explorer plays one draw (the first questions); another draw asks the others
+        if reached & set(pool.pool):
+            reached |= set(pool.pool)
     ends = [s.id for s in module.scenes if s.type == "end"]
     report = ModuleReport(
         module=module.id,

@@ -39,13 +39,15 @@ _Z = 1.959964  # 95%
 
 
 def question_set(module: Module) -> list[Scene]:
-    """The questions a learner answers in a module, as the file orders them (today: all of them)."""
-    return [s for s in module.scenes if s.type == "question"]
+    """The questions a learner answers in a module, as the file orders them: of a pool (`draw`)
+    the first `count`, the draw the explorer plays (a pool's questions are worth the same)."""
+    undrawn = {sid for pool in module.draw for sid in pool.pool[pool.count:]}
+    return [s for s in module.scenes if s.type == "question" and s.id not in undrawn]
 
 
 def max_attempts(module: Module) -> int | None:
-    """How often a learner may take a module; None is without limit (today: retake: true)."""
-    return None if module.retake else 1
+    """How often a learner may take a module; None is without limit (retake: true without max_attempts)."""
+    return module.max_attempts if module.retake else 1
 
 
 @dataclass(frozen=True)

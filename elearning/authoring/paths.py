@@ -42,7 +42,8 @@ class SituationGraph:
 
 
 def _moves(course: Course, state: State) -> list[tuple[State, list[dict[str, Any]]]]:
-    """Every (state, events) one action away: each available choice, or each set of answers."""
+    """Every (state, events) one action away: each available choice, or each set of answers
+    (and on past the page that shows how the answer went)."""
     scene = course.scene(state.scene)
     if scene.type == "end":
         return []
@@ -52,7 +53,7 @@ def _moves(course: Course, state: State) -> list[tuple[State, list[dict[str, Any
             picks = [[ids[i] for i in range(len(ids)) if mask >> i & 1] for mask in range(1, 1 << len(ids))]
         else:
             picks = [[i] for i in ids]
-        return [play.answer(course, state, p) for p in picks]
+        return [play.answer_and_continue(course, state, p) for p in picks]
     return [play.apply(course, state, scene, cid, item) for cid, item in play.moves(course, state)]
 
 

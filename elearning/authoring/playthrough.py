@@ -25,7 +25,7 @@ from elearning.engine.play import (
     ChoiceUnavailable,
     EngineError,
     Page,
-    answer,
+    answer_and_continue,
     choice_id,
     choose,
     start,
@@ -237,7 +237,7 @@ class _Runner:
             if problem:
                 return state, [self._fail(i, "answer", f"{_step_name(i, step)}: {problem}")]
             try:
-                return answer(self.course, state, ids)[0], []
+                return answer_and_continue(self.course, state, ids)[0], []
             except ChoiceUnavailable as exc:
                 return state, [self._fail(i, "answer", f"{_step_name(i, step)}: {exc.reason} on question '{page.scene.id}'")]
         assert step.expect is not None  # noqa: S101 - Step allows exactly one action

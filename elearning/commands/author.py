@@ -270,6 +270,9 @@ WORDS = {
         "finished": "De cursus is klaar", "course_passed": "geslaagd", "course_failed": "niet geslaagd",
         "bad": "Dat kan hier niet", "empty": "Je notitieboek is nog leeg.", "map": "Kaart", "image": "Afbeelding",
         "next": "Naar de volgende module", "retake": "Doe deze module opnieuw", "bye": "Gestopt.",
+        "continue": "Volgende", "right": "Juist", "wrong": "Niet juist", "yours": "jouw antwoord",
+        "good": "goed antwoord", "max_attempts": "alle pogingen zijn gebruikt",
+        "wait": "nog even wachten",
     },
     "en": {
         "module": "Module", "places": "Places", "choices": "Choices", "done": "visited", "locked": "locked",
@@ -279,6 +282,8 @@ WORDS = {
         "finished": "The course is finished", "course_passed": "passed", "course_failed": "not passed",
         "bad": "That is not possible here", "empty": "Your notebook is still empty.", "map": "Map", "image": "Image",
         "next": "On to the next module", "retake": "Do this module again", "bye": "Stopped.",
+        "continue": "Next", "right": "Correct", "wrong": "Not correct", "yours": "your answer",
+        "good": "right answer", "max_attempts": "all attempts are used", "wait": "wait a while",
     },
 }
 
@@ -317,7 +322,7 @@ def play_command(path: Path) -> None:
             show = False
             continue
         try:
-            if page.answers:
+            if page.answers and not page.reviewing:
                 picks, problem = resolve_answers(page, [p for p in wanted.replace(",", " ").split() if p])
                 if problem:
                     raise ValueError(problem)
@@ -333,12 +338,15 @@ def play_command(path: Path) -> None:
             show = False
 
 
+_KEYWORDS = ("next", "retake", "continue")  # choices the engine names; their label is in WORDS
+
+
 def _options(page: Page, words: dict[str, str]) -> list[tuple[str, str]]:
     """(choice id, label) of everything the learner can pick, in the numbered order."""
     out = [(loc.choice_id, loc.label) for loc in page.locations if loc.available]
     for c in page.choices:
         if c.available:
-            out.append((c.id, words.get(c.id, c.label) if c.id in ("next", "retake") else c.label))
+            out.append((c.id, words.get(c.id, c.label) if c.id in _KEYWORDS else c.label))
     return out
 
 
@@ -373,13 +381,19 @@ def _render(page: Page, options: list[tuple[str, str]], words: dict[str, str]) -
     if page.choices:
         lines += ["", f"{words['choices']}:"]
         for c in page.choices:
-            label = words.get(c.id, c.label) if c.id in ("next", "retake") else c.label
+            label = words.get(c.id, c.label) if c.id in _KEYWORDS else c.label
             if c.available:
                 lines.append(f"{number[c.id]:>3}. {label}")
             else:
-                reason = f": {c.reason}" if c.reason else ""
+                reason = f": {words.get(c.reason, c.reason)}" if c.id in _KEYWORDS and c.reason else \
+                    f": {c.reason}" if c.reason else ""
                 lines.append(f"   - {label} ({words['unavailable']}{reason})")
-    if page.answers:
+    if page.reviewing:  # a question just answered: how it went, then "continue"
+        lines += ["", words["right"] if page.correct else words["wrong"]]
+        for i, a in enumerate(page.answers):
+            marks = [words[k] for k, on in (("yours", a.picked), ("good", a.correct)) if on]
+            lines.append(f"  {chr(97 + i) if i < 26 else a.id}) {a.text}" + (f" ({', '.join(marks)})" if marks else ""))
+    elif page.answers:
         lines += ["", f"{words['answers']}:"]
         lines += [f"  {chr(97 + i) if i < 26 else a.id}) {a.text}" for i, a in enumerate(page.answers)]
         lines += ["", words["many"] if scene.multiple else words["one"]]

@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from elearning.course.assessment_keys import check_assessment
 from elearning.course.checks import check_course
 from elearning.course.compilation import Compilation, collector_paused
 from elearning.course.messages import friendly, without_echoes
@@ -51,6 +52,7 @@ def _compile(path: str | Path) -> Compilation:
     )
     if meta is not None:
         check_course(comp, course)
+        check_assessment(comp, course)
     if comp.errors == 0 and meta is not None:
         comp.course = Course(
             meta=meta, modules=modules, content_hash=course.content_hash, max_scores={}, sources=course.sources

@@ -91,6 +91,9 @@ class Answer(Model):
     correct: bool = False
     points: int | None = Field(default=None, description="Points for this answer; default 1 if correct, else 0.")
     feedback: Markdown | None = None
+    pinned: bool = Field(
+        default=False, description="When the answers are shuffled, this one stays last (e.g. 'all of the above')."
+    )
 
     @property
     def score(self) -> int:
@@ -116,6 +119,25 @@ class Scene(Model):
     feedback: Markdown | None = Field(default=None, description="Question only: shown after any answer.")
     goto: Id | None = Field(default=None, description="Question only: the scene after answering.")
     minutes: float | None = Field(default=None, ge=0, description="Extra study time for this scene (a video, an exercise).")
+    shuffle: bool | None = Field(
+        default=None, description="Question only: show the answers in a new order per attempt; "
+        "default: yes in an assessment module, no elsewhere."
+    )
+    shuffle_choices: bool | None = Field(
+        default=None, description="Show the choices in a new order per attempt; default: the module's shuffle_choices."
+    )
+
+
+class Draw(Model):
+    """Draw `count` questions from a pool of question scenes, fresh for every try of the module."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, populate_by_name=True)
+
+    pool: list[Id] = Field(alias="from", min_length=1, description="The question scenes to draw from.")
+    count: int = Field(ge=1, description="How many of them a learner gets.")
+
+
+Reveal = Literal["after_each", "after_submit", "after_pass", "never"]
 
 
 class Module(Model):
@@ -127,7 +149,21 @@ class Module(Model):
         default=None, ge=0, le=100, description="Share of the module's maximum score needed to pass."
     )
     retake: bool = Field(default=False, description="The learner may do this module again from its start after finishing it.")
+    max_attempts: int | None = Field(
+        default=None, ge=1, description="With retake: how many tries in all (the first one included); default: no limit."
+    )
+    retake_wait_minutes: float | None = Field(
+        default=None, gt=0, description="With retake: minutes to wait after finishing a try before the next one."
+    )
     assessment: bool = Field(default=False, description="This module is the (final) assessment.")
+    reveal: Reveal = Field(
+        default="after_each", description="When a learner sees which answers were right: after_each question, "
+        "after_submit (at the end of the module), after_pass (at the end, once passed) or never."
+    )
+    shuffle_choices: bool = Field(default=False, description="Show the choices of every scene in a new order per attempt.")
+    draw: list[Draw] = Field(
+        default_factory=list, description="Question pools: per try, each pool's drawn questions are asked and the others skipped."
+    )
     scenes: list[Scene] = Field(min_length=1)
 
 

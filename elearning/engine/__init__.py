@@ -6,6 +6,7 @@ from elearning.engine.play import (
     Page,
     WrongCourse,
     answer,
+    answer_and_continue,
     choose,
     course_passed,
     course_score,
@@ -18,5 +19,5 @@ from elearning.engine.versions import rebase
 
 __all__ = [
     "ChoiceUnavailable", "EngineError", "ModuleResult", "Page", "State", "WrongCourse",
-    "answer", "choose", "course_passed", "course_score", "progress", "rebase", "start", "view",
+    "answer", "answer_and_continue", "choose", "course_passed", "course_score", "progress", "rebase", "start", "view",
 ]

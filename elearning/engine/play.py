@@ -1,22 +1,42 @@
 """The rules of play: pure functions over (Course, State) -> (State, events).
 
-    state, events = start(course)
-    page = view(course, state)               # what to show: text, choices, map, answers
-    state, events = choose(course, state, page.choices[0].id)
-    state, events = answer(course, state, ["a", "c"])   # on a question scene
+    state, events = start(course, seed=1234)  # the seed orders answers and draws pools (assessment.py)
+    page = view(course, state, now=...)       # what to show: text, choices, map, answers
+    state, events = choose(course, state, page.choices[0].id, now=...)
+    state, events = answer(course, state, ["a", "c"], now=...)   # on a question scene
 
 Choice ids are local to the current scene: an author's `id`, or `c1`, `c2`, ...
 by position; a hub location is `loc-<location id>`; an end scene offers
-`next` (onward, or finish the course) and `retake` (where the module allows).
+`next` (onward, or finish the course) and `retake` (where the module allows); a question
+just answered shows how it went (the module's `reveal`) and offers `continue`.
+`now` (seconds since 1970) is the caller's clock: the engine has none; without it there is
+no waiting time between retakes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from elearning.course import conditions
-from elearning.course.model import Answer, Choice, Course, Location, Scene
+from elearning.course.model import Choice, Course, Location, Scene
+from elearning.engine.assessment import (
+    answer_id,
+    choice_id,
+    choice_value,
+    choices_in_order,
+    new_round,
+    retake_block,
+    skipped,
+)
+from elearning.engine.pages import (
+    ChoiceView,
+    LocationView,
+    Page,
+    answer_feedback,
+    answer_views,
+    is_correct,
+    summary,
+)
 from elearning.engine.state import ModuleResult, State, with_item
 
 Event = dict[str, Any]
@@ -94,65 +114,17 @@ def location_done(course: Course, state: State, loc: Location) -> bool:
 
 
 # -- what a page shows ------------------------------------------------------------
-@dataclass(frozen=True)
-class ChoiceView:
-    id: str
-    label: str
-    available: bool
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class LocationView:
-    id: str
-    choice_id: str
-    label: str
-    x: float
-    y: float
-    description: str | None
-    available: bool
-    done: bool
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class AnswerView:
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Page:
-    scene: Scene
-    module: str
-    texts: list[str]  # Markdown: the scene text, then the blocks whose condition holds
-    choices: list[ChoiceView] = field(default_factory=list)
-    locations: list[LocationView] = field(default_factory=list)
-    answers: list[AnswerView] = field(default_factory=list)
-    feedback: tuple[str, ...] = ()
-    result: ModuleResult | None = None  # on an end scene: this module's result
-    finished: bool = False
-    passed: bool = False
-
-
-def choice_id(choice: Choice, index: int) -> str:
-    return choice.id or f"c{index + 1}"
-
-
-def answer_id(ans: Answer, index: int) -> str:
-    if ans.id:
-        return ans.id
-    return chr(ord("a") + index) if index < 26 else f"a{index + 1}"
-
-
-def _scene_choices(course: Course, state: State, scene: Scene) -> list[tuple[str, Any, bool, str | None]]:
+def _scene_choices(course: Course, state: State, scene: Scene,
+                   now: int | None = None) -> list[tuple[str, Any, bool, str | None]]:
     """(id, choice-or-location-or-keyword, available, reason) for every choice of the scene."""
     out: list[tuple[str, Any, bool, str | None]] = []
+    if scene.type == "question" and state.reviewing:
+        return [("continue", "continue", True, None)]
     if scene.type == "hub":
         for loc in scene.locations:
             ok = holds(course, state, loc.when)
             out.append((f"loc-{loc.id}", loc, ok, None if ok else loc.reason))
-    for i, ch in enumerate(scene.choices):
+    for i, ch in choices_in_order(course, state, scene, list(enumerate(scene.choices))):
         cid = choice_id(ch, i)
         if ch.once and f"{scene.id}/{cid}" in state.once:
             out.append((cid, ch, False, "al gekozen"))
@@ -162,20 +134,21 @@ def _scene_choices(course: Course, state: State, scene: Scene) -> list[tuple[str
     if scene.type == "end":
         module = course.module(state.module)
         if module.retake:
-            out.append(("retake", "retake", True, None))
+            block = retake_block(module, state, now)
+            out.append(("retake", "retake", block is None, block[0] if block else None))
         if not _is_last_module(course, state.module):
             out.append(("next", "next", True, None))
     return out
 
 
-def view(course: Course, state: State) -> Page:
+def view(course: Course, state: State, now: int | None = None) -> Page:
     _check(course, state)
     scene = course.scene(state.scene)
     texts = [scene.text] if scene.text else []
     texts += [b.text for b in scene.blocks if holds(course, state, b.when)]
     choices: list[ChoiceView] = []
     locations: list[LocationView] = []
-    for cid, item, ok, reason in _scene_choices(course, state, scene):
+    for cid, item, ok, reason in _scene_choices(course, state, scene, now):
         if isinstance(item, Location):
             locations.append(
                 LocationView(
@@ -185,10 +158,12 @@ def view(course: Course, state: State) -> Page:
             )
         elif isinstance(item, Choice):
             if ok or item.unavailable == "show":
-                choices.append(ChoiceView(cid, item.label, ok, reason))
+                choices.append(ChoiceView(cid, item.label, ok, reason, value=choice_value(course, state, scene, cid)))
         else:
-            choices.append(ChoiceView(cid, item, True))
-    answers = [AnswerView(answer_id(a, i), a.text) for i, a in enumerate(scene.answers)]
+            block = retake_block(course.module(state.module), state, now) if cid == "retake" else None
+            choices.append(ChoiceView(cid, item, ok, reason, block[1] if block else None, cid))
+    answered = dict(state.answered) if state.reviewing else {}
+    answers = answer_views(course, state, scene, answered.get(scene.id), reveal=state.reviewing)
     return Page(
         scene=scene,
         module=state.module,
@@ -197,6 +172,9 @@ def view(course: Course, state: State) -> Page:
         locations=locations,
         answers=answers,
         feedback=state.feedback,
+        reviewing=state.reviewing,
+        correct=is_correct(scene, answered[scene.id]) if scene.id in answered else None,
+        summary=summary(course, state) if scene.type == "end" else [],
         result=state.result(state.module) if scene.type == "end" else None,
         finished=state.finished,
         passed=state.passed,
@@ -204,22 +182,23 @@ def view(course: Course, state: State) -> Page:
 
 
 # -- playing -------------------------------------------------------------------------
-def start(course: Course) -> tuple[State, list[Event]]:
+def start(course: Course, seed: int | None = None) -> tuple[State, list[Event]]:
+    """A new attempt. `seed` (the caller's randomness) orders answers and draws pools; None keeps the file's order."""
     first = course.modules[0]
-    state = State(course_hash=course.content_hash, module=first.id, scene=first.start)
-    state = state.evolve(vars=tuple(sorted(course.meta.variables.items())))
-    return _enter(course, state, first.start, [{"type": "course_started", "course": course.id}])
+    state = State(course_hash=course.content_hash, module=first.id, scene=first.start, seed=seed)
+    state = new_round(course, state.evolve(vars=tuple(sorted(course.meta.variables.items()))), first.id)
+    return _enter(course, state, first.start, [{"type": "course_started", "course": course.id, **_drawn(state, first.id)}])
 
 
-def choose(course: Course, state: State, choice: str) -> tuple[State, list[Event]]:
+def choose(course: Course, state: State, choice: str, now: int | None = None) -> tuple[State, list[Event]]:
     _check(course, state)
     scene = course.scene(state.scene)
-    for cid, item, ok, reason in _scene_choices(course, state, scene):
+    for cid, item, ok, reason in _scene_choices(course, state, scene, now):
         if cid != choice:
             continue
         if not ok:
             raise ChoiceUnavailable(scene.id, choice, reason or "its condition does not hold")
-        return apply(course, state, scene, cid, item)
+        return apply(course, state, scene, cid, item, now)
     raise ChoiceUnavailable(scene.id, choice, "there is no such choice here")
 
 
@@ -228,8 +207,12 @@ def moves(course: Course, state: State) -> list[tuple[str, Any]]:
     return [(cid, item) for cid, item, ok, _ in _scene_choices(course, state, course.scene(state.scene)) if ok]
 
 
-def apply(course: Course, state: State, scene: Scene, cid: str, item: Any) -> tuple[State, list[Event]]:
+def apply(course: Course, state: State, scene: Scene, cid: str, item: Any,
+          now: int | None = None) -> tuple[State, list[Event]]:
     """Take an available choice (as found by _scene_choices); choose() checks availability first."""
+    if item == "continue":
+        assert scene.goto is not None  # noqa: S101 - the compiler requires goto on questions
+        return _enter(course, state.evolve(reviewing=False, feedback=()), scene.goto, [], now)
     if item == "next":
         return _next_module(course, state)
     if item == "retake":
@@ -245,11 +228,15 @@ def enter(course: Course, state: State, scene_id: str) -> State:
     return _enter(course, state.evolve(feedback=()), scene_id, [])[0]
 
 
-def answer(course: Course, state: State, answer_ids: list[str]) -> tuple[State, list[Event]]:
+def answer(course: Course, state: State, answer_ids: list[str], now: int | None = None) -> tuple[State, list[Event]]:
+    """Answer the current question. Where the module reveals after each question, the learner
+    stays on it (`reviewing`) until `continue`; otherwise straight on, without feedback."""
     _check(course, state)
     scene = course.scene(state.scene)
     if scene.type != "question":
         raise ChoiceUnavailable(scene.id, ",".join(answer_ids), "this scene is not a question")
+    if state.reviewing:
+        raise ChoiceUnavailable(scene.id, ",".join(answer_ids), "this question is answered already")
     by_id = {answer_id(a, i): a for i, a in enumerate(scene.answers)}
     picked = list(dict.fromkeys(answer_ids))
     unknown = [a for a in picked if a not in by_id]
@@ -260,18 +247,26 @@ def answer(course: Course, state: State, answer_ids: list[str]) -> tuple[State, 
         raise ChoiceUnavailable(scene.id, ",".join(answer_ids), why)
     chosen = [by_id[a] for a in picked]
     points = max(0, sum(a.score for a in chosen)) if scene.multiple else chosen[0].score
-    correct_ids = {k for k, a in by_id.items() if a.correct}
-    correct = set(picked) == correct_ids if scene.multiple else chosen[0].correct
-    feedback = tuple(a.feedback for a in chosen if a.feedback)
-    if scene.feedback:
-        feedback += (scene.feedback,)
     ev: Event = {
         "type": "question_answered", "scene": scene.id, "answers": picked,
-        "points": points, "correct": correct,
+        "points": points, "correct": is_correct(scene, tuple(picked)),
     }
-    state = state.evolve(score=state.score + points, feedback=feedback)
+    state = state.evolve(score=state.score + points, answered=(*state.answered, (scene.id, tuple(picked))))
+    if course.module(state.module).reveal == "after_each":
+        return state.evolve(reviewing=True, feedback=answer_feedback(scene, picked), step=state.step + 1), [ev]
     assert scene.goto is not None  # noqa: S101 - the compiler requires goto on questions
-    return _enter(course, state, scene.goto, [ev])
+    return _enter(course, state.evolve(feedback=()), scene.goto, [ev], now)
+
+
+def answer_and_continue(course: Course, state: State, answer_ids: list[str]) -> tuple[State, list[Event]]:
+    """Answer and go on past the review of the answer: for tools that walk a course (explorer,
+    playthroughs). The feedback read on the review stays in the state, so study time counts it."""
+    state, events = answer(course, state, answer_ids)
+    if state.reviewing:
+        feedback = state.feedback
+        state, more = choose(course, state, "continue")
+        state, events = state.evolve(feedback=feedback), events + more
+    return state, events
 
 
 def _take(course: Course, state: State, scene: Scene, cid: str, ch: Choice) -> tuple[State, list[Event]]:
@@ -299,7 +294,12 @@ def _take(course: Course, state: State, scene: Scene, cid: str, ch: Choice) -> t
     return _enter(course, state, ch.goto, events)
 
 
-def _enter(course: Course, state: State, scene_id: str, events: list[Event]) -> tuple[State, list[Event]]:
+def _enter(course: Course, state: State, scene_id: str, events: list[Event],
+           now: int | None = None) -> tuple[State, list[Event]]:
+    passed_by: set[str] = set()
+    while scene_id not in passed_by and skipped(course, state, scene_id):  # a pool question not drawn this try
+        passed_by.add(scene_id)
+        scene_id = course.scene(scene_id).goto or scene_id
     module = course.module_of(scene_id)
     state = state.evolve(
         scene=scene_id,
@@ -309,20 +309,20 @@ def _enter(course: Course, state: State, scene_id: str, events: list[Event]) -> 
     )
     events.append({"type": "scene_entered", "scene": scene_id, "module": module.id})
     if course.scene(scene_id).type == "end":
-        state, more = _finish_module(course, state)
+        state, more = _finish_module(course, state, now)
         events += more
     return state, events
 
 
-def _finish_module(course: Course, state: State) -> tuple[State, list[Event]]:
+def _finish_module(course: Course, state: State, now: int | None) -> tuple[State, list[Event]]:
     module = course.module(state.module)
     top = course.max_scores.get(module.id, 0)
     passed = _reaches(state.score, module.pass_percentage or 0, top)
     before = state.result(module.id)
     tries = before.tries + 1 if before else 1
-    result = ModuleResult(score=state.score, max=top, passed=passed, tries=tries)
+    result = ModuleResult(score=state.score, max=top, passed=passed, tries=tries, at=now)
     if before and (before.passed, before.score) > (result.passed, result.score):
-        result = ModuleResult(before.score, before.max, before.passed, tries)  # keep the best try
+        result = ModuleResult(before.score, before.max, before.passed, tries, now)  # keep the best try
     state = state.evolve(results=with_item(state.results, module.id, result))
     events: list[Event] = [{
         "type": "module_finished", "module": module.id, "score": state.score, "max": top,
@@ -339,8 +339,13 @@ def _finish_module(course: Course, state: State) -> tuple[State, list[Event]]:
 def _next_module(course: Course, state: State) -> tuple[State, list[Event]]:
     ids = course.meta.modules
     nxt = course.module(ids[ids.index(state.module) + 1])
-    state = state.evolve(score=0, feedback=())
-    return _enter(course, state, nxt.start, [{"type": "module_started", "module": nxt.id}])
+    state = new_round(course, state.evolve(score=0, feedback=()), nxt.id)
+    return _enter(course, state, nxt.start, [{"type": "module_started", "module": nxt.id, **_drawn(state, nxt.id)}])
+
+
+def _drawn(state: State, module_id: str) -> dict[str, Any]:
+    questions = dict(state.drawn).get(module_id)
+    return {"questions": list(questions)} if questions is not None else {}
 
 
 def _retake(course: Course, state: State) -> tuple[State, list[Event]]:
@@ -354,7 +359,8 @@ def _retake(course: Course, state: State) -> tuple[State, list[Event]]:
         finished=False,
         passed=False,
     )
-    return _enter(course, state, module.start, [{"type": "module_retaken", "module": module.id}])
+    state = new_round(course, state, module.id)
+    return _enter(course, state, module.start, [{"type": "module_retaken", "module": module.id, **_drawn(state, module.id)}])
 
 
 def _is_last_module(course: Course, module_id: str) -> bool:

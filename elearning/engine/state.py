@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-STATE_FORMAT = 1
+STATE_FORMAT = 2  # 2: seed, rounds, drawn, answered, reviewing; a format-1 state reads as unshuffled, no pools
 RECENT_STATES = 1024  # parsed states kept by their JSON text; a page and its choice parse it once
 
 
@@ -18,9 +18,10 @@ class ModuleResult:
     max: int
     passed: bool
     tries: int = 1
+    at: int | None = None  # when the latest try finished (seconds since 1970, from the caller), if known
 
     def to_json(self) -> dict[str, Any]:
-        return {"score": self.score, "max": self.max, "passed": self.passed, "tries": self.tries}
+        return {"score": self.score, "max": self.max, "passed": self.passed, "tries": self.tries, "at": self.at}
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,12 @@ class State:
     feedback: tuple[str, ...] = ()  # Markdown shown on the current page, from the last action
     finished: bool = False
     passed: bool = False
+    # assessments (see assessment.py): None = an attempt from before shuffling: file order, first of each pool
+    seed: int | None = None
+    rounds: tuple[tuple[str, int], ...] = ()  # module -> which try of it this is (1, 2, ...)
+    drawn: tuple[tuple[str, tuple[str, ...]], ...] = ()  # module -> the pool questions drawn for this try
+    answered: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (question, answer ids) of this module's try, in order
+    reviewing: bool = False  # on a question just answered, showing how it went until "continue"
     _lookup: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     # -- reading ---------------------------------------------------------
@@ -56,6 +63,9 @@ class State:
 
     def result(self, module: str) -> ModuleResult | None:
         return self._dict("results").get(module)
+
+    def round(self, module: str) -> int:
+        return self._dict("rounds").get(module, 0)
 
     def memo(self, key: str, compute: Callable[[], T]) -> T:
         """compute() once for this state: for facts derived from it and its course alone."""
@@ -99,6 +109,11 @@ class State:
             "feedback": list(self.feedback),
             "finished": self.finished,
             "passed": self.passed,
+            "seed": self.seed,
+            "rounds": dict(self.rounds),
+            "drawn": {k: list(v) for k, v in self.drawn},
+            "answered": [[q, list(a)] for q, a in self.answered],
+            "reviewing": self.reviewing,
         }
 
     def dumps(self) -> str:
@@ -115,8 +130,8 @@ class State:
             return state
         if not isinstance(data, dict):
             raise ValueError(f"A saved state is a JSON object, not {type(data).__name__}.")
-        if data.get("format") != STATE_FORMAT:
-            raise ValueError(f"Unknown state format {data.get('format')!r}; expected {STATE_FORMAT}.")
+        if data.get("format") not in (1, STATE_FORMAT):
+            raise ValueError(f"Unknown state format {data.get('format')!r}; expected {STATE_FORMAT}.")  # or 1
         try:
             return cls._from_dict(data)
         except (KeyError, TypeError, AttributeError, ValueError) as exc:
@@ -139,6 +154,11 @@ class State:
             feedback=tuple(data["feedback"]),
             finished=bool(data["finished"]),
             passed=bool(data["passed"]),
+            seed=None if data.get("seed") is None else int(data["seed"]),
+            rounds=tuple(sorted((k, int(v)) for k, v in data.get("rounds", {}).items())),
+            drawn=tuple(sorted((k, tuple(map(str, v))) for k, v in data.get("drawn", {}).items())),
+            answered=tuple((str(q), tuple(map(str, a))) for q, a in data.get("answered", [])),
+            reviewing=bool(data.get("reviewing", False)),
         )
 
 

@@ -32,5 +32,5 @@ def rebase(course: Course, state: State) -> State:
     except KeyError:
         pass
     if state.module in modules:
-        return state.evolve(scene=course.module(state.module).start)
+        return state.evolve(scene=course.module(state.module).start, reviewing=False)
     return start(course)[0]

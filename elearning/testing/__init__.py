@@ -23,7 +23,9 @@ from email import message_from_bytes
 from pathlib import Path
 
 BIN = Path(sys.executable).parent
-PASSED_ON = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
+# PYTHONPATH too: a server started from a git worktree's tests runs that tree's code, not the
+# checkout the shared virtualenv was installed from
+PASSED_ON = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH")
 
 
 def free_port() -> int:

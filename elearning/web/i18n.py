@@ -124,6 +124,15 @@ EN: dict[str, str] = {
     "Die keuze kan nu niet. Kies een van de mogelijkheden op deze pagina.":
         "That choice is not possible now. Pick one of the options on this page.",
     "Doe de toets opnieuw": "Take the test again",
+    "Volgende": "Next",
+    "Juist": "Correct",
+    "Niet juist": "Not correct",
+    "(jouw antwoord)": "(your answer)",
+    "(goed antwoord)": "(right answer)",
+    "Je antwoorden": "Your answers",
+    "Vraag {n}": "Question {n}",
+    "Je hebt alle pogingen voor deze toets gebruikt.": "You have used all attempts for this test.",
+    "Je kunt de toets opnieuw doen vanaf {moment}.": "You can take the test again from {moment}.",
     "Doe deze module opnieuw": "Do this module again",
     "Verder naar: {title}": "Continue to: {title}",
     "Uw notitieboek is nog leeg. Wat u onderweg ontdekt, komt hier te staan.":

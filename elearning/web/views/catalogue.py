@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +14,7 @@ from starlette.responses import Response
 
 from elearning import engine
 from elearning.course.model import Course
+from elearning.engine.assessment import restart_block
 from elearning.engine.state import State
 from elearning.storage import attempts as store
 from elearning.storage import throttle
@@ -69,10 +72,18 @@ async def course(request: Request) -> Response:
         played = await lib.version(attempt.course_hash)
         if played is not None:
             shown, state = played, State.from_json(attempt.state)
+    blocked = await _restart_block(request, attempt) if attempt is not None and attempt.finished_at else None
     return render(request, "course.html", {
-        "course": shown, "attempt": attempt, "modules": module_rows(shown, state),
+        "course": shown, "attempt": attempt, "modules": module_rows(shown, state), "may_restart": blocked is None,
         "module_status": module_status_words(request),
     })
+
+
+async def _restart_block(request: Request, attempt: Any) -> tuple[str, int | None] | None:
+    played = await library(request).version(attempt.course_hash)
+    if played is None:
+        return None
+    return restart_block(played, State.from_json(attempt.state), int(time.time()))
 
 
 STARTS_PER_OWNER = throttle.Limit(20, timedelta(hours=1))
@@ -100,9 +111,11 @@ async def start(request: Request) -> Response:
     # A plain start resumes; a restart makes a new attempt only once (a second click resumes it).
     if latest is not None and (after is None or str(latest.id) != after):
         return redirect(f"/play/{latest.id}")
+    if latest is not None and await _restart_block(request, latest) is not None:
+        return redirect(f"/play/{latest.id}?notice=unavailable")  # a retake policy is not dodged by starting over
     if not await _may_start(request, who):
         return error_page(request, 429)
     await lib.ensure_snapshot(current)
-    state, events = engine.start(current)
+    state, events = engine.start(current, seed=secrets.randbits(64))
     attempt = await store.create_attempt(current, who, state, events)
     return redirect(f"/play/{attempt.id}")

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -20,6 +23,7 @@ from starlette.responses import Response
 
 from elearning import engine
 from elearning.course.model import Course, Scene
+from elearning.engine.assessment import answer_ids, choice_from_value
 from elearning.engine.play import LocationView, Page
 from elearning.engine.state import State, remember
 from elearning.storage import attempts as store
@@ -28,12 +32,15 @@ from elearning.web import i18n
 from elearning.web.errors import error_page
 from elearning.web.session import load_user, owner
 from elearning.web.views import certificates
-from elearning.web.views._base import library, redirect, render
+from elearning.web.views._base import library, redirect, render, settings
 from elearning.web.views.catalogue import module_rows, module_status_words
 
 log = logging.getLogger(__name__)
 
-# What a page of ours sends: a step token, and choice/answer ids as the compiler allows them.
+# What a page of ours sends: a step token, and choice ids as the compiler allows them or answer
+# values as engine.assessment.answer_value makes them ([a-z2-7]{10}: opaque, mapped to ids on
+# the server). A well-formed value that is no answer here (an answer id, another try's value) is
+# "unavailable", like a choice that is not offered.
 _STEP_TOKEN = re.compile(r"[0-9]{1,9}")
 _CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
 
@@ -122,11 +129,28 @@ def _choice_labels(request: Request, course: Course, state: State) -> dict[str, 
     _ = i18n.translator(i18n.language(request))
     module = course.module(state.module)
     ids = course.meta.modules
-    labels = {"retake": _("Doe de toets opnieuw") if module.assessment else _("Doe deze module opnieuw")}
+    labels = {"retake": _("Doe de toets opnieuw") if module.assessment else _("Doe deze module opnieuw"),
+              "continue": _("Volgende")}
     index = ids.index(module.id)
     if index + 1 < len(ids):
         labels["next"] = _("Verder naar: {title}", title=course.module(ids[index + 1]).title)
     return labels
+
+
+def choice_reasons(request: Request, page: Page) -> dict[str, str]:
+    """Why a choice the engine names is not available now (a retake: too many tries, or too soon)."""
+    _ = i18n.translator(i18n.language(request))
+    out = {}
+    for choice in page.choices:
+        if choice.id == "retake" and choice.reason == "max_attempts":
+            out["retake"] = _("Je hebt alle pogingen voor deze toets gebruikt.")
+        elif choice.id == "retake" and choice.until is not None:
+            out["retake"] = _("Je kunt de toets opnieuw doen vanaf {moment}.", moment=_local_time(request, choice.until))
+    return out
+
+
+def _local_time(request: Request, moment: int) -> str:
+    return datetime.fromtimestamp(moment, ZoneInfo(settings(request).time_zone)).strftime("%d-%m-%Y %H:%M")
 
 
 def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None, error: str | None,
@@ -140,7 +164,7 @@ def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None,
         "title": page.scene.title or module.title,
         "module_number": course.meta.modules.index(module.id) + 1, "module_total": len(course.meta.modules),
         "markers": _markers(page.scene, page.locations) if page.scene.type == "hub" else [],
-        "choice_labels": _choice_labels(request, course, state),
+        "choice_labels": _choice_labels(request, course, state), "choice_reasons": choice_reasons(request, page),
         "notice": notice, "error": error, "total_score": total, "total_max": top,
     }, status_code=status_code)
 
@@ -152,7 +176,7 @@ async def scene(request: Request) -> Response:
     if request.method == "POST":
         return await _act(request, loaded)
     _ = i18n.translator(i18n.language(request))
-    page = engine.view(loaded.course, loaded.state)
+    page = engine.view(loaded.course, loaded.state, now=int(time.time()))
     notices = {
         "stale": _("Deze keuze was al verwerkt. U ziet nu waar u gebleven bent."),
         "unavailable": _("Die keuze kan nu niet. Kies een van de mogelijkheden op deze pagina."),
@@ -186,15 +210,16 @@ async def _act(request: Request, p: Playing) -> Response:
         return error_page(request, 400, detail=here)
     if form.get("step") != str(p.state.step):
         return redirect(f"{here}?notice=stale")
-    scene_type = p.course.scene(p.state.scene).type
+    now = int(time.time())
     try:
-        if scene_type == "question":
-            answers = [str(a) for a in form.getlist("answer")]
-            if not answers:
+        if p.course.scene(p.state.scene).type == "question" and not p.state.reviewing:
+            values = [str(a) for a in form.getlist("answer")]
+            if not values:
                 return redirect(f"{here}?error=answer")
-            new, events = engine.answer(p.course, p.state, answers)
+            new, events = engine.answer(p.course, p.state, answer_ids(p.course, p.state, values), now)
         else:
-            new, events = engine.choose(p.course, p.state, str(form.get("choice", "")))
+            choice = choice_from_value(p.course, p.state, str(form.get("choice", "")))
+            new, events = engine.choose(p.course, p.state, choice, now)
     except engine.ChoiceUnavailable:
         return redirect(f"{here}?notice=unavailable")
     if not await store.record_step(p.course, p.attempt, p.state, new, events):
@@ -244,8 +269,8 @@ async def result(request: Request) -> Response:
     course, state = loaded.course, loaded.state
     total, top = engine.course_score(course, state)
     spent = store.time_on_task(await store.event_times(loaded.attempt.id))
-    module = course.module(state.module)
-    can_retake = module.retake and course.scene(state.scene).type == "end"
+    page = engine.view(course, state, now=int(time.time()))
+    can_retake = any(c.id == "retake" and c.available for c in page.choices)
     passed = state.finished and state.passed
     issued = passed and loaded.attempt.user_id is not None
     certificate = await certificate_store.of_attempt(loaded.attempt.id) if issued else None

@@ -19,12 +19,13 @@ from starlette.responses import Response
 from elearning import engine
 from elearning.course import Course, conditions
 from elearning.course.checks import iter_conditions
+from elearning.engine.assessment import answer_ids, choice_from_value
 from elearning.engine.play import answer_id, enter
 from elearning.engine.state import State
 from elearning.web import i18n
 from elearning.web.views._base import library, redirect, settings
 from elearning.web.views._studio import author_only, current_course, live, render_studio
-from elearning.web.views.play import _choice_labels, _markers
+from elearning.web.views.play import _choice_labels, _markers, choice_reasons
 
 SALT = "elearning.studio.preview"
 MAX_NUMBER = 1_000_000
@@ -158,7 +159,8 @@ def _page(request: Request, course: Course, state: State, *, panel: dict[str, An
         "course": course, "state": state, "page": page, "scene": page.scene, "module": module,
         "title": page.scene.title or module.title, "token": token(request, course, state),
         "markers": _markers(page.scene, page.locations) if page.scene.type == "hub" else [],
-        "choice_labels": _choice_labels(request, course, state), "total_score": total, "total_max": top,
+        "choice_labels": _choice_labels(request, course, state), "choice_reasons": choice_reasons(request, page),
+        "total_score": total, "total_max": top,
         "flags": known_flags(course, state), "entries": course.meta.notebook.entries,
         "panel": panel or _panel(course, state), "errors": errors or {}, "notice": notice, "error": error,
         "module_number": course.meta.modules.index(module.id) + 1, "module_total": len(course.meta.modules),
@@ -195,13 +197,13 @@ async def _act(request: Request, course: Course) -> Response:
     form = await request.form()
     state = _read_token(request, course, form.get("s")) or engine.start(course)[0]
     try:
-        if course.scene(state.scene).type == "question":
+        if course.scene(state.scene).type == "question" and not state.reviewing:
             answers = [str(a) for a in form.getlist("answer")]
             if not answers:
                 return redirect(_here(course, request, state, error="answer"))
-            new, _events = engine.answer(course, state, answers)
+            new, _events = engine.answer(course, state, answer_ids(course, state, answers))
         else:
-            new, _events = engine.choose(course, state, str(form.get("choice", "")))
+            new, _events = engine.choose(course, state, choice_from_value(course, state, str(form.get("choice", ""))))
     except engine.ChoiceUnavailable:
         return redirect(_here(course, request, state, notice="unavailable"))
     return redirect(_here(course, request, new))
