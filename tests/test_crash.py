@@ -30,13 +30,14 @@ from conftest import missing
 
 from elearning import engine
 from elearning.authoring import load_course
+from elearning.engine.assessment import answer_value
 from elearning.engine.state import State
 from elearning.testing import Server, free_port, running_server, server_env
 from elearning.testing.learners import FINISHED, MAX_STEPS, Learner, TransportError, http_client
 
 COURSE = Path(__file__).resolve().parent.parent / "courses" / "polarisatie"
 LEARNERS = 50
-ACTIONS = {"choice_made", "location_chosen", "question_answered", "module_started", "module_retaken"}
+ACTIONS = {"choice_made", "location_chosen", "question_answered", "feedback_read", "module_started", "module_retaken"}
 
 
 @pytest.fixture(scope="module")
@@ -79,24 +80,27 @@ async def _resume(learner: Any) -> tuple[int, str]:
     return learner.last_seen.step, learner.last_seen.title
 
 
-def _matches(values: tuple[str, ...], kind: str, choice: str | None) -> bool:
+def _matches(values: tuple[str, ...], kind: str, choice: str | None, scene: str | None, state: State) -> bool:
     if values == ("next",):
         return kind == "module_started"
     if values == ("retake",):
         return kind == "module_retaken"
-    if kind == "question_answered":
-        return set((choice or "").split(",")) == set(values)
+    if values == ("continue",):
+        return kind == "feedback_read"
+    if kind == "question_answered":  # the form posts opaque values per attempt (engine.assessment)
+        ids = (choice or "").split(",")
+        return set(values) in (set(ids), {answer_value(state, scene or "", a) for a in ids})
     return kind in ("choice_made", "location_chosen") and choice == values[0]
 
 
-def _check_attempt(learner: Any, row: dict[str, Any], events: list[tuple[int, str, str | None]],
+def _check_attempt(learner: Any, row: dict[str, Any], events: list[tuple[int, str, str | None, str | None]],
                    first_step: int) -> None:
     """One learner's attempt against what the server acknowledged to it."""
     state = State.from_json(row["state"])  # parses
     assert state.step == row["step"], f"attempt {learner.attempt}: state and row disagree on the step"
-    seqs = [seq for seq, _, _ in events]
+    seqs = [seq for seq, _, _, _ in events]
     assert seqs == list(range(1, row["last_seq"] + 1)), f"attempt {learner.attempt}: event numbers {seqs}"
-    actions = [(kind, choice) for _, kind, choice in events if kind in ACTIONS]
+    actions = [(kind, choice, scene) for _, kind, choice, scene in events if kind in ACTIONS]
     assert state.step - first_step == len(actions), f"attempt {learner.attempt}: step does not match its events"
     acked = learner.acknowledged
     # Choices without a 303 in reply (cut off, or a 503 while the database went away) may or may
@@ -109,8 +113,9 @@ def _check_attempt(learner: Any, row: dict[str, Any], events: list[tuple[int, st
         # The step token counts the actions before it: the choice is stored exactly there.
         index = ack.step - first_step
         assert index < len(actions), f"attempt {learner.attempt}: acknowledged {ack} is not stored"
-        kind, choice = actions[index]
-        assert _matches(ack.values, kind, choice), f"attempt {learner.attempt}: {ack} stored as {kind} {choice}"
+        kind, choice, scene = actions[index]
+        assert _matches(ack.values, kind, choice, scene, state), \
+            f"attempt {learner.attempt}: {ack} stored as {kind} {choice}"
 
 
 def _check_resumed(learner: Any, resumed: tuple[int, str], stored_step: int, first_step: int) -> None:
@@ -131,7 +136,7 @@ def _sqlite_rows(path: Path, attempt: int) -> tuple[dict[str, Any], list[tuple[i
         db.execute("BEGIN")  # one snapshot for both reads
         row = dict(db.execute('SELECT state, step, last_seq FROM "attempt" WHERE id = ?', [attempt]).fetchone())
         events = [tuple(r) for r in db.execute(
-            'SELECT seq, type, choice FROM "event" WHERE attempt_id = ? ORDER BY seq', [attempt])]
+            'SELECT seq, type, choice, scene FROM "event" WHERE attempt_id = ? ORDER BY seq', [attempt])]
         db.execute("COMMIT")
         return row, events  # type: ignore[return-value]
     finally:
@@ -255,7 +260,7 @@ async def _pg_rows(url: str, attempt: int) -> tuple[dict[str, Any], list[tuple[i
     try:
         async with conn.transaction(isolation="repeatable_read", readonly=True):  # one snapshot
             row = await conn.fetchrow('SELECT state, step, last_seq FROM "attempt" WHERE id = $1', attempt)
-            events = await conn.fetch('SELECT seq, type, choice FROM "event" WHERE attempt_id = $1 ORDER BY seq',
+            events = await conn.fetch('SELECT seq, type, choice, scene FROM "event" WHERE attempt_id = $1 ORDER BY seq',
                                       attempt)
         return dict(row), [tuple(e) for e in events]  # type: ignore[misc]
     finally:

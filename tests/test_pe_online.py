@@ -31,7 +31,7 @@ from elearning.certificates import pe_online
 from elearning.cli import main
 from elearning.settings import Settings, SettingsError
 from elearning.storage import certificates as store
-from elearning.storage import pe_push, registrations
+from elearning.storage import issuing, pe_push, registrations
 from elearning.storage.attempts import now
 from elearning.storage.models import Certificate, PeRegistration, User
 
@@ -240,11 +240,11 @@ async def test_a_reissue_moves_the_registration_or_flags_a_changed_one(orm: Any,
         user = await User.get(certificates__id=same)
         user.name = "Leerling Nul"
         await user.save()
-        renamed = await store.reissue(same, user, base_url="http://testserver")
+        renamed = await issuing.reissue(same, user, base_url="http://testserver")
         other = await User.get(certificates__id=changed)
         other.registration_number = "4610999999"
         await other.save()
-        renumbered = await store.reissue(changed, other, base_url="http://testserver")
+        renumbered = await issuing.reissue(changed, other, base_url="http://testserver")
         report = await pe_push.push_once(pe_settings)
         assert report.synced is not None and (report.synced.moved, report.synced.flagged) == (1, 1)
         statuses = await _statuses()
@@ -273,7 +273,7 @@ async def test_a_sync_that_ran_during_a_reissue_does_not_leave_a_false_follow_up
         user = await User.get(certificates__id=old)
         user.name = "Leerling Nul"
         await user.save()
-        new = await store.reissue(old, user, base_url="http://testserver")
+        new = await issuing.reissue(old, user, base_url="http://testserver")
         await registrations._withdrawn(now())  # the second half of a sync that read before the re-issue
         assert (await _statuses())[old] == registrations.NEEDS_FOLLOWUP
         report = await pe_push.push_once(pe_settings)

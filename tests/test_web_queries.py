@@ -54,4 +54,6 @@ def test_the_snapshot_is_stored_once_per_process(web, count_queries) -> None:
     queries = _count(count_queries, lambda: web.client.post(
         "/courses/buurtronde/start", data={"csrf": web.csrf("/courses/buurtronde")}, follow_redirects=False))
     assert not any("course_snapshot" in q for q in queries), queries
-    assert len(queries) <= 3  # latest attempt, insert attempt, insert events
+    limits = [q for q in queries if "throttle_hit" in q]
+    assert len(limits) == 4, queries  # the two limits on new attempts: count and note, per owner and per address
+    assert len(queries) - len(limits) <= 3  # latest attempt, insert attempt, insert events

@@ -212,7 +212,9 @@ def apply(course: Course, state: State, scene: Scene, cid: str, item: Any,
     """Take an available choice (as found by _scene_choices); choose() checks availability first."""
     if item == "continue":
         assert scene.goto is not None  # noqa: S101 - the compiler requires goto on questions
-        return _enter(course, state.evolve(reviewing=False, feedback=()), scene.goto, [], now)
+        # Every learner action is an event: going on from an answered question too.
+        read: Event = {"type": "feedback_read", "scene": scene.id}
+        return _enter(course, state.evolve(reviewing=False, feedback=()), scene.goto, [read], now)
     if item == "next":
         return _next_module(course, state)
     if item == "retake":

@@ -1,7 +1,7 @@
 """The PE-online push: fill the outbox, then send due batches until none is left.
 
     report = await push_once(settings)          # `elearning pe-online push` (cron)
-    task = start_worker(settings, ctx)          # inside `elearning serve`, every PE_ONLINE_INTERVAL
+    task = start_worker(settings)          # inside `elearning serve`, every PE_ONLINE_INTERVAL
 
 Several workers (processes, machines) may run at once: `registrations.claim` hands each
 batch to one of them. No personal data is logged, only counts and batch ids; the
@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import httpx
-from tortoise.context import TortoiseContext, _current_context
 
 from elearning.certificates import pe_online
 from elearning.settings import Settings
@@ -79,8 +78,7 @@ async def push_once(settings: Settings) -> PushReport:
     return report
 
 
-async def _every(settings: Settings, ctx: TortoiseContext) -> None:
-    _current_context.set(ctx)  # this task's own copy of the context variables
+async def _every(settings: Settings) -> None:
     while True:
         try:
             await push_once(settings)
@@ -89,11 +87,12 @@ async def _every(settings: Settings, ctx: TortoiseContext) -> None:
         await asyncio.sleep(settings.pe_online_interval)
 
 
-def start_worker(settings: Settings, ctx: TortoiseContext) -> asyncio.Task[None] | None:
-    """The periodic push inside the server, when PE_ONLINE_ENABLED; cancel the task to stop it."""
+def start_worker(settings: Settings) -> asyncio.Task[None] | None:
+    """The periodic push inside the server, when PE_ONLINE_ENABLED; cancel the task to stop it.
+    Call it with the database context active: the task keeps it (a task copies the context variables)."""
     if not settings.pe_online_enabled:
         return None
-    return asyncio.create_task(_every(settings, ctx), name="pe-online-push")
+    return asyncio.create_task(_every(settings), name="pe-online-push")
 
 
 async def stop_worker(task: asyncio.Task[None] | None) -> None:

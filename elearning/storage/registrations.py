@@ -37,6 +37,7 @@ from tortoise.transactions import in_transaction
 from elearning.certificates.data import CertificateData
 from elearning.certificates.pe_online import Attendance, Outcome
 from elearning.storage.attempts import now
+from elearning.storage.executor import connection
 from elearning.storage.models import Certificate, PeRegistration
 
 PENDING, SENDING, ACCEPTED, REJECTED, NEEDS_FOLLOWUP = (
@@ -134,7 +135,7 @@ def _iso(value: date | str) -> str:
 async def _claiming() -> AsyncIterator[BaseDBAsyncClient | None]:
     """A transaction on PostgreSQL (the row locks last until it ends); none on SQLite, where a
     deferred transaction that reads first could not become the writer once another worker wrote."""
-    if PeRegistration._meta.db.capabilities.dialect == "postgres":
+    if connection().capabilities.dialect == "postgres":
         async with in_transaction() as conn:
             yield conn
     else:

@@ -154,12 +154,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
             token = _current_context.set(ctx)
             try:
                 await retention.clean_up(retention.policy(settings), settings.outbox_dir)
-                cleaning = asyncio.create_task(_clean_up_periodically(settings))  # keeps this db context
+                # Tasks started here keep this database context (a task copies the context variables).
+                cleaning = asyncio.create_task(_clean_up_periodically(settings))
+                worker = pe_push.start_worker(settings)
             finally:
                 _current_context.reset(token)
             library.load_all()
             app.state.db = ctx
-            worker = pe_push.start_worker(settings, ctx)
             try:
                 async with live_reload(settings, library):
                     yield
