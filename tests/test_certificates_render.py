@@ -179,7 +179,7 @@ def test_templates_render_without_warnings(language: Language, caplog: pytest.Lo
 
 
 def test_template_language_must_match(tmp_path: Path) -> None:
-    folder = _copy(tmp_path, "Certificaat", "Certificaat")
+    folder = _copy(tmp_path, "Certificate", "Certificate")
     (folder / "template.yaml").write_text("name: Alleen Nederlands\nlanguage: nl\n")
     render_html(sample_certificate("nl"), folder)
     with pytest.raises(CertificateTemplateError, match="Template 'tpl' prints in nl, but the certificate is in 'en'"):
@@ -250,7 +250,7 @@ def test_standard_en_names_the_standard_template_in_english(tmp_path: Path) -> N
 
 
 def test_a_templates_folder_of_ones_own(tmp_path: Path) -> None:
-    folder = _copy(tmp_path, "Hierbij verklaren wij dat", "Namens de Buurtacademie verklaren wij dat")
+    folder = _copy(tmp_path, "This is to certify that", "Namens de Buurtacademie verklaren wij dat")
     assert template_dir("tpl", tmp_path) == folder
     assert "Namens de Buurtacademie" in render_html(sample_certificate("nl"), template_dir("tpl", tmp_path))
     with pytest.raises(CertificateTemplateError, match="Unknown certificate template 'standaard'"):
@@ -265,7 +265,7 @@ def test_a_templates_folder_of_ones_own(tmp_path: Path) -> None:
     ("name: X\nlanguage: nl\nlanguages: [nl]\n", "give either languages (a list) or language (one)"),
 ])
 def test_template_yaml_mistakes_are_reported(tmp_path: Path, yaml_text: str, message: str) -> None:
-    folder = _copy(tmp_path, "Certificaat", "Certificaat")
+    folder = _copy(tmp_path, "Certificate", "Certificate")
     (folder / "template.yaml").write_text(yaml_text)
     with pytest.raises(CertificateTemplateError, match=re.escape(message)):
         load_template(folder)

@@ -276,7 +276,7 @@ def test_certificates_dir_holds_the_providers_own_templates(settings: Settings, 
     own = tmp_path / "sjablonen"
     shutil.copytree(TEMPLATES_DIR / "standaard", own / "standaard")
     html = own / "standaard" / "certificate.html"
-    html.write_text(html.read_text().replace('{{ _("Hierbij verklaren wij dat") }}', "De Buurtacademie verklaart dat"))
+    html.write_text(html.read_text().replace('{{ _("This is to certify that") }}', "De Buurtacademie verklaart dat"))
     with TestClient(create_app(dataclasses.replace(settings, certificates_dir=own)),
                     base_url="http://testserver") as client:
         web = web_for(client)
