@@ -44,7 +44,7 @@ def test_register_logs_you_in(web) -> None:
     profile = web.get("/account").text
     assert 'value="Sanne de Vries"' in profile and 'value="sanne@example.org"' in profile
     assert 'value="4610123456"' in profile  # normalised
-    assert "Uw rol: cursist" in profile
+    assert "Je rol: cursist" in profile
 
 
 def test_register_checks_every_field_and_says_what_is_wrong(web) -> None:
@@ -53,7 +53,7 @@ def test_register_checks_every_field_and_says_what_is_wrong(web) -> None:
     assert response.status_code == 400
     html = response.text
     assert 'role="alert"' in html and 'href="#field-name"' in html
-    assert "Vul uw naam in." in html
+    assert "Vul je naam in." in html
     assert "Vul één e-mailadres in zoals naam@voorbeeld.nl." in html
     assert "Kies een wachtwoord van minstens 10 tekens." in html
     assert "Een registratienummer van Registerplein bestaat alleen uit cijfers en begint met 4610." in html
@@ -74,14 +74,14 @@ def test_the_account_exists_only_once_the_mailed_link_is_confirmed(web, settings
     sent = web.post("/account/register", {"name": "Sanne de Vries", "email": "Sanne@example.org",
                                           "password": PASSWORD, "registration_number": ""})
     assert sent.status_code == 200
-    assert "Kijk in uw mailbox" in sent.text and "sanne@example.org" in sent.text
+    assert "Kijk in je mailbox" in sent.text and "sanne@example.org" in sent.text
     assert "Uitloggen" not in sent.text
     [mail] = _mail_to(settings, "sanne@example.org")
-    assert mail["Subject"] == "Uw account bevestigen"
+    assert mail["Subject"] == "Je account bevestigen"
     link = re.search(r"http://testserver(/account/confirm/[\w-]+)", _body(mail)).group(1)  # type: ignore[union-attr]
     page = web.get(link)  # a mail scanner opening the link makes nothing
     assert page.headers["referrer-policy"] == "no-referrer"
-    assert "U maakt een account voor Sanne de Vries met het e-mailadres sanne@example.org." in page.text
+    assert "Je maakt een account voor Sanne de Vries met het e-mailadres sanne@example.org." in page.text
     assert "Dit e-mailadres en wachtwoord horen niet bij elkaar." in web.login().text
     done = web.post(link)
     assert "Uitloggen" in done.text
@@ -100,7 +100,7 @@ def test_registering_a_taken_address_looks_the_same_and_tells_only_its_owner(web
     strip = re.compile(r'name="csrf" value="[^"]+"|[\w.]+@example.org')
     assert strip.sub("", taken.text) == strip.sub("", free.text)
     [note] = _mail_to(settings, "sanne@example.org")
-    assert note["Subject"] == "U heeft al een account"
+    assert note["Subject"] == "Je hebt al een account"
     assert "/account/confirm/" not in _body(note) and "/account/password/forgot" in _body(note)
     assert "Uitloggen" in web.login().text  # the account and its password are untouched
 
@@ -121,7 +121,7 @@ def test_confirmation_mails_to_one_address_are_limited(web, settings: Settings) 
     for _ in range(accounts.CONFIRM_PER_ADDRESS.tries + 2):
         page = web.post("/account/register", {"name": "Sanne", "email": "sanne@example.org", "password": PASSWORD,
                                               "registration_number": ""})
-        assert "Kijk in uw mailbox" in page.text  # the page does not tell either
+        assert "Kijk in je mailbox" in page.text  # the page does not tell either
     assert len(_mail_to(settings, "sanne@example.org")) == accounts.CONFIRM_PER_ADDRESS.tries
 
 
@@ -136,7 +136,7 @@ def test_guest_progress_follows_the_link_to_another_device(web, client: TestClie
     assert "Uitloggen" not in landed.text  # another browser is not logged in by a link
     web.login()
     assert "<h1>Het plein</h1>" in web.get(f"/play/{attempt}").text  # the guest's attempt, now the account's
-    assert "Verder waar u was" in web.get("/courses/buurtronde").text
+    assert "Verder waar je was" in web.get("/courses/buurtronde").text
 
 
 def test_a_confirmation_link_sent_to_someone_else_logs_nobody_in(web, client: TestClient, settings: Settings,
@@ -254,7 +254,7 @@ def test_guest_progress_is_kept_when_registering(web, passing_path) -> None:
     web.register()
     page = web.get(f"/play/{attempt}")
     assert "<h1>De bakkerij</h1>" in page.text
-    assert "Verder waar u was" in web.get("/courses/buurtronde").text
+    assert "Verder waar je was" in web.get("/courses/buurtronde").text
 
 
 def test_guest_progress_is_kept_when_logging_in_and_saying_it_is_yours(web) -> None:
@@ -292,7 +292,7 @@ def test_change_details(web) -> None:
     web.register()
     response = web.post("/account", {"name": "Sanne van Dijk", "email": "sanne@example.org",
                                       "registration_number": "4610-999-888"})
-    assert "Uw gegevens zijn opgeslagen." in response.text
+    assert "Je gegevens zijn opgeslagen." in response.text
     assert 'value="Sanne van Dijk"' in response.text and 'value="4610999888"' in response.text
 
 
@@ -300,16 +300,16 @@ def test_changing_the_email_address_needs_the_password_and_the_new_mailbox(web, 
     web.register()
     refused = web.post("/account", {"name": "Sanne", "email": "nieuw@example.org"})
     assert refused.status_code == 400
-    assert "Vul uw huidige wachtwoord in om uw e-mailadres te veranderen." in refused.text
+    assert "Vul je huidige wachtwoord in om je e-mailadres te veranderen." in refused.text
     asked = web.post("/account", {"name": "Sanne", "email": "Nieuw@example.org", "current_password": PASSWORD})
-    assert "Kijk in uw mailbox" in asked.text and "nieuw@example.org" in asked.text
+    assert "Kijk in je mailbox" in asked.text and "nieuw@example.org" in asked.text
     assert 'value="sanne@example.org"' in web.get("/account").text  # not changed yet
     assert 'value="Sanne"' in web.get("/account").text  # the name is saved at once
     [mail] = _mail_to(settings, "nieuw@example.org")
-    assert mail["Subject"] == "Uw nieuwe e-mailadres bevestigen"
+    assert mail["Subject"] == "Je nieuwe e-mailadres bevestigen"
     link = re.search(r"http://testserver(/account/confirm/[\w-]+)", _body(mail)).group(1)  # type: ignore[union-attr]
-    assert "Uw account krijgt het nieuwe e-mailadres nieuw@example.org." in web.get(link).text
-    assert "Uw e-mailadres is veranderd." in web.post(link).text
+    assert "Je account krijgt het nieuwe e-mailadres nieuw@example.org." in web.get(link).text
+    assert "Je e-mailadres is veranderd." in web.post(link).text
     web.logout()
     assert "Uitloggen" in web.login("nieuw@example.org").text
 
@@ -334,10 +334,10 @@ def test_change_password_signs_other_sessions_out(web, client: TestClient) -> No
     other_session = dict(client.cookies)
     wrong = web.post("/account/password", {"old_password": "fout", "new_password": "nog een wachtwoord"},
                      token_from="/account")
-    assert wrong.status_code == 400 and "Uw huidige wachtwoord klopt niet." in wrong.text
+    assert wrong.status_code == 400 and "Je huidige wachtwoord klopt niet." in wrong.text
     ok = web.post("/account/password", {"old_password": PASSWORD, "new_password": "nog een wachtwoord"},
                   token_from="/account")
-    assert "Uw wachtwoord is veranderd." in ok.text
+    assert "Je wachtwoord is veranderd." in ok.text
     assert "Uitloggen" in web.get("/account").text  # this session goes on
     client.cookies.clear()
     client.cookies.update(other_session)
@@ -360,7 +360,7 @@ def test_password_reset_by_mail(web, settings: Settings) -> None:
     short = web.post(link, {"password": "kort"})
     assert short.status_code == 400 and "minstens 10 tekens" in short.text
     done = web.post(link, {"password": "mijn nieuwe wachtwoord"})
-    assert "Uw wachtwoord is veranderd. Log in met uw nieuwe wachtwoord." in done.text
+    assert "Je wachtwoord is veranderd. Log in met je nieuwe wachtwoord." in done.text
     # Single use.
     again = web.post(link, {"password": "nog een ander wachtwoord"}, token_from="/account/login")
     assert again.status_code == 400 and "Deze link werkt niet meer." in again.text
@@ -583,7 +583,7 @@ def test_guessing_the_current_password_is_slowed_down(web) -> None:
     for i in range(accounts.LOGIN_FREE_TRIES):
         wrong = web.post("/account/password", {"old_password": f"gok {i}", "new_password": "een nieuw wachtwoord"},
                          token_from="/account")
-        assert wrong.status_code == 400 and "Uw huidige wachtwoord klopt niet." in wrong.text
+        assert wrong.status_code == 400 and "Je huidige wachtwoord klopt niet." in wrong.text
     waiting = web.post("/account/password", {"old_password": PASSWORD, "new_password": "een nieuw wachtwoord"},
                        token_from="/account")
     assert waiting.status_code == 400 and "Te veel mislukte pogingen. Wacht 5 seconden" in waiting.text

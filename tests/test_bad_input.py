@@ -96,7 +96,7 @@ def test_a_tampered_choice_id_is_a_400_and_changes_nothing(playing: Any, databas
     response = web.client.post(f"/play/{attempt}", data={"csrf": csrf, "step": step, "choice": choice},
                                follow_redirects=False)
     _assert_clear_page(response, 400, BAD_REQUEST)
-    assert "Wat u stuurde, kwam niet goed aan. Er is niets veranderd." in response.text
+    assert "Wat je stuurde, kwam niet goed aan. Er is niets veranderd." in response.text
     assert f'href="/play/{attempt}"' in response.text  # the way back
     assert "<script>alert" not in response.text
     assert _snapshot(database_url, attempt) == before
@@ -202,7 +202,7 @@ def test_places_and_scenes_of_another_course(settings: Settings, courses_dir: Pa
         before = _snapshot(database_url, attempt)
         # "plein" is a place in the mini course, "kaart" and "bakker" are its scenes.
         place = client.get(f"/play/{attempt}/places/plein")
-        assert place.status_code == 404 and "Deze plek kunt u nu niet kiezen" in place.text
+        assert place.status_code == 404 and "Deze plek kun je nu niet kiezen" in place.text
         for choice in ["loc-plein", "kaart", "bakker", "welkom"]:
             response = web.choose(attempt, choice)
             assert response.headers["location"] == f"/play/{attempt}?notice=unavailable", choice

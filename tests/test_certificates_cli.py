@@ -74,7 +74,7 @@ def test_preview_takes_the_templates_of_certificates_dir(tmp_path: Path) -> None
 
     shutil.copytree(TEMPLATES_DIR / "standaard", tmp_path / "eigen")
     html = tmp_path / "eigen" / "certificate.html"
-    html.write_text(html.read_text().replace('{{ _("Hierbij verklaren wij dat") }}', "Bewijs van deelname voor"))
+    html.write_text(html.read_text().replace('{{ _("This is to certify that") }}', "Bewijs van deelname voor"))
     target = tmp_path / "eigen.pdf"
     result = CliRunner().invoke(certificates, ["preview", "--template", "eigen", "-o", str(target)],
                                 env={"CERTIFICATES_DIR": str(tmp_path)})

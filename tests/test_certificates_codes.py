@@ -117,7 +117,7 @@ def test_wrong_length_is_told_apart_from_a_typo() -> None:
     assert short.value.kind == "length"
     assert str(short.value) == (
         "Een verificatiecode heeft 12 tekens, maar '7KQ2-M4XD-9RT' heeft er 11. "
-        "Kijk of u een teken hebt overgeslagen of dubbel hebt getypt."
+        "Kijk of je een teken hebt overgeslagen of dubbel hebt getypt."
     )
     with pytest.raises(CodeWrongLength):
         check_code("7KQ2-M4XD-9RTGG")

@@ -32,12 +32,12 @@ def test_good_numbers_are_normalised(typed: str, number: str) -> None:
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("12345678", f"{RULE} U vulde '12345678' in."),
-        ("4610abc123", f"{RULE} U vulde '4610abc123' in."),
-        ("4610/123/456", f"{RULE} U vulde '4610/123/456' in."),
-        ("\uff14\uff16\uff11\uff10\uff11\uff12\uff13\uff14", f"{RULE} U vulde '４６１０１２３４' in."),
-        ("", f"Vul uw registratienummer van Registerplein in. {RULE}"),
-        (" . - ", f"Vul uw registratienummer van Registerplein in. {RULE}"),
+        ("12345678", f"{RULE} Je vulde '12345678' in."),
+        ("4610abc123", f"{RULE} Je vulde '4610abc123' in."),
+        ("4610/123/456", f"{RULE} Je vulde '4610/123/456' in."),
+        ("\uff14\uff16\uff11\uff10\uff11\uff12\uff13\uff14", f"{RULE} Je vulde '４６１０１２３４' in."),
+        ("", f"Vul je registratienummer van Registerplein in. {RULE}"),
+        (" . - ", f"Vul je registratienummer van Registerplein in. {RULE}"),
         (
             "4610 12",
             f"Dit registratienummer is te kort: '4610 12' heeft 6 cijfers, "
@@ -46,7 +46,7 @@ def test_good_numbers_are_normalised(typed: str, number: str) -> None:
         (
             "4610" + "1" * 17,
             f"Dit registratienummer is te lang: het heeft 21 cijfers, een registratienummer "
-            f"heeft er hoogstens 20. {RULE} U vulde '{'4610' + '1' * 17}' in.",
+            f"heeft er hoogstens 20. {RULE} Je vulde '{'4610' + '1' * 17}' in.",
         ),
     ],
 )

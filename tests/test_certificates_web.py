@@ -106,8 +106,8 @@ def test_passing_issues_one_certificate_once(web, passing_path, database_url: st
     listing = web.get("/certificates").text
     assert len(_rows(database_url)) == 1
     certificate_id = rows[0]["id"]
-    assert f'<a href="/certificates/{certificate_id}.pdf">Download uw certificaat</a>' in result
-    assert "Uw certificaat wordt gemaakt op uw naam: Sanne de Vries." in result
+    assert f'<a href="/certificates/{certificate_id}.pdf">Download je certificaat</a>' in result
+    assert "Je certificaat wordt gemaakt op jouw naam: Sanne de Vries." in result
     assert _only(_CODE, listing) == rows[0]["code"]
     assert "geldig" in listing
 
@@ -166,7 +166,7 @@ def test_a_guest_who_passes_gets_the_certificate_after_registering(web, passing_
     attempt = web.start()
     _play(web, attempt, passing_path)
     result = web.get(f"/play/{attempt}/result").text
-    assert "Voor een certificaat heeft u een account nodig." in result
+    assert "Voor een certificaat heb je een account nodig." in result
     assert _rows(database_url) == []
     asked = web.register(email="gast@example.org", name="Gast Geslaagd", password=PASSWORD,
                          next_url=f"/play/{attempt}/result")
@@ -174,7 +174,7 @@ def test_a_guest_who_passes_gets_the_certificate_after_registering(web, passing_
     assert asked.url.path == "/account/guest-progress" and _rows(database_url) == []
     kept = web.post("/account/guest-progress", {"keep": "yes", "next": f"/play/{attempt}/result"})
     assert kept.url.path == f"/play/{attempt}/result"
-    assert "Download uw certificaat" in kept.text
+    assert "Download je certificaat" in kept.text
     rows = _rows(database_url)
     assert len(rows) == 1 and rows[0]["attempt_id"] == attempt
 
@@ -191,7 +191,7 @@ def test_a_guest_who_passes_gets_the_certificate_after_logging_in(web, passing_p
     rows = _rows(database_url)
     assert len(rows) == 1 and rows[0]["attempt_id"] == attempt
     assert rows[0]["pdf"] is not None  # rendered in the background after the answer's response
-    assert "Download uw certificaat" in web.get(f"/play/{attempt}/result").text
+    assert "Download je certificaat" in web.get(f"/play/{attempt}/result").text
 
 
 def test_pages_only_read_and_the_command_issues_what_is_missing(web, passing_path, settings: Settings,
@@ -208,8 +208,8 @@ def test_pages_only_read_and_the_command_issues_what_is_missing(web, passing_pat
         await Certificate.all().delete()
 
     _run(settings.database_url, lose)
-    assert "Download uw certificaat" not in web.get(f"/play/{attempt}/result").text
-    assert "U heeft nog geen certificaten." in web.get("/certificates").text
+    assert "Download je certificaat" not in web.get(f"/play/{attempt}/result").text
+    assert "Je hebt nog geen certificaten." in web.get("/certificates").text
     assert _rows(settings.database_url) == []
     env = {"DATA_DIR": str(settings.data_dir), "COURSES_DIR": str(settings.courses_dir),
            "DATABASE_URL": settings.database_url, "BASE_URL": settings.base_url}
@@ -220,7 +220,7 @@ def test_pages_only_read_and_the_command_issues_what_is_missing(web, passing_pat
     assert len(rows) == 1 and rows[0]["attempt_id"] == attempt and rows[0]["pdf"] is not None
     again = CliRunner().invoke(main, ["certificates", "issue"], env=env)
     assert "0 certificate(s) issued, 0 PDF(s) rendered." in again.output
-    assert "Download uw certificaat" in web.get(f"/play/{attempt}/result").text
+    assert "Download je certificaat" in web.get(f"/play/{attempt}/result").text
 
 
 def test_a_failed_attempt_gets_no_certificate(web, database_url: str) -> None:
@@ -229,10 +229,10 @@ def test_a_failed_attempt_gets_no_certificate(web, database_url: str) -> None:
     _play(web, attempt, [("choose", "c1"), ("choose", "loc-bakkerij"), ("choose", "c1"),
                          ("choose", "loc-buurthuis"), ("choose", "c1"), ("choose", "c1"),
                          ("choose", "next"), ("answer", "bakker"), ("answer", "app")])
-    assert "U bent nog niet geslaagd" in web.get(f"/play/{attempt}/result").text
-    assert "Download uw certificaat" not in web.last.text  # type: ignore[union-attr]
+    assert "Je bent nog niet geslaagd" in web.get(f"/play/{attempt}/result").text
+    assert "Download je certificaat" not in web.last.text  # type: ignore[union-attr]
     assert _rows(database_url) == []
-    assert "U heeft nog geen certificaten." in web.get("/certificates").text
+    assert "Je hebt nog geen certificaten." in web.get("/certificates").text
 
 
 # -- the PDF ----------------------------------------------------------------------------------------
@@ -277,7 +277,7 @@ def test_certificates_dir_holds_the_providers_own_templates(settings: Settings, 
     own = tmp_path / "sjablonen"
     shutil.copytree(TEMPLATES_DIR / "standaard", own / "standaard")
     html = own / "standaard" / "certificate.html"
-    html.write_text(html.read_text().replace('{{ _("Hierbij verklaren wij dat") }}', "De Buurtacademie verklaart dat"))
+    html.write_text(html.read_text().replace('{{ _("This is to certify that") }}', "De Buurtacademie verklaart dat"))
     with TestClient(create_app(dataclasses.replace(settings, certificates_dir=own)),
                     base_url="http://testserver") as client:
         web = web_for(client)
@@ -313,7 +313,7 @@ def test_a_certificate_is_a_frozen_snapshot(web, passing_path, settings: Setting
     code = _only(_CODE, web.get("/certificates").text)
     web.post("/account", {"name": "Sanne Jansen", "email": "sanne@example.org", "registration_number": "",
                           "current_password": ""})
-    assert "Uw gegevens zijn opgeslagen." in web.last.text  # type: ignore[union-attr]
+    assert "Je gegevens zijn opgeslagen." in web.last.text  # type: ignore[union-attr]
     course_yaml = courses_dir / "buurtronde" / "course.yaml"
     course_yaml.write_text(course_yaml.read_text(encoding="utf-8").replace(
         "title: Een ronde door de buurt", "title: Een nieuwe titel"), encoding="utf-8")
@@ -360,7 +360,7 @@ def test_reissue_in_the_corrected_name_supersedes_the_old_one(web, passing_path,
     listing = web.get("/certificates").text
     old_id, old_code = _only(_PDF_LINK, listing), _only(_CODE, listing)
     form = web.get(f"/certificates/{old_id}/reissue").text
-    assert "Op het certificaat staan dezelfde gegevens als in uw account." in form
+    assert "Op het certificaat staan dezelfde gegevens als in je account." in form
     assert "Maak een nieuw certificaat" not in form
     web.post("/account", {"name": "Sanne de Vries", "email": "sanne@example.org", "registration_number": "",
                           "current_password": ""})
@@ -375,7 +375,7 @@ def test_reissue_in_the_corrected_name_supersedes_the_old_one(web, passing_path,
     assert rows[0]["superseded_by_id"] == rows[1]["id"] and rows[0]["attempt_id"] == rows[1]["attempt_id"]
     new_code = rows[1]["code"]
     listing = web.get("/certificates?notice=reissued").text
-    assert "Uw nieuwe certificaat staat klaar." in listing
+    assert "Je nieuwe certificaat staat klaar." in listing
     assert f"Dit certificaat is vervangen door het certificaat met code {new_code}." in listing
     assert _only(_PDF_LINK, listing) == str(rows[1]["id"])
     old_page = web.get(f"/verify/{old_code}").text
@@ -417,7 +417,7 @@ def test_an_administrator_revokes_a_certificate(web, passing_path, settings: Set
         assert forged.status_code == 403  # no CSRF token
         empty = admin.post(f"/admin/certificates/{certificate_id}/revoke", {"reason": "  "},
                            token_from=f"/admin/certificates/{certificate_id}")
-        assert empty.status_code == 400 and "Schrijf op waarom u het certificaat intrekt." in empty.text
+        assert empty.status_code == 400 and "Schrijf op waarom je het certificaat intrekt." in empty.text
         hidden = admin.post(f"/admin/certificates/{certificate_id}/revoke", {"reason": "Fraude\x00\u202e"},
                             token_from=f"/admin/certificates/{certificate_id}")
         assert hidden.status_code == 400
@@ -566,7 +566,7 @@ def test_certificate_pages_have_no_wcag_violations(browser, live_server, passing
                data_dir=live_server.data_dir)
     try:
         page.goto("/account/register")
-        page.get_by_label("Uw naam").fill("Anouk de Vries")
+        page.get_by_label("Je naam").fill("Anouk de Vries")
         page.get_by_label("E-mailadres").fill(learner)
         page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
         page.get_by_label("Registratienummer bij Registerplein").fill("4610 123 456")
@@ -579,7 +579,7 @@ def test_certificate_pages_have_no_wcag_violations(browser, live_server, passing
         attempt_url = page.url
         _browser_play(page, attempt_url, passing_path, live_server.data_dir)
         page.goto(f"{attempt_url}/result")
-        expect(page.get_by_role("link", name="Download uw certificaat")).to_be_visible()
+        expect(page.get_by_role("link", name="Download je certificaat")).to_be_visible()
         check("result with certificate")
         page.goto("/certificates")
         check("my certificates")
@@ -587,7 +587,7 @@ def test_certificate_pages_have_no_wcag_violations(browser, live_server, passing
         page.get_by_role("link", name=re.compile("Nieuw certificaat aanvragen")).click()
         check("re-issue (nothing to change)")
         page.goto("/account")
-        page.get_by_label("Uw naam").fill("Anouk de Vries-Bakker")
+        page.get_by_label("Je naam").fill("Anouk de Vries-Bakker")
         page.get_by_role("button", name="Gegevens opslaan").click()
         page.goto("/certificates")
         page.get_by_role("link", name=re.compile("Vraag een nieuw certificaat aan")).click()

@@ -33,12 +33,12 @@ def at(page, title: str) -> None:
 
 def _register(page, data_dir, email: str) -> None:
     page.goto("/account/register")
-    page.get_by_label("Uw naam").fill("Eva Jansen")
+    page.get_by_label("Je naam").fill("Eva Jansen")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
     page.get_by_label("Registratienummer bij Registerplein").fill("4610 000 123")
     page.get_by_role("button", name="Account maken").click()
-    at(page, "Kijk in uw mailbox")
+    at(page, "Kijk in je mailbox")
     confirm_in_browser(page, data_dir, email)
     page.wait_for_url(re.compile(r"/$"))
 
@@ -85,7 +85,7 @@ def test_register_play_to_a_pass_log_out_log_in_and_resume(page, live_server) ->
     assert page.get_by_role("heading", name=re.compile("Signalen")).is_visible()
     assert page.get_by_role("heading", name="Buren groeten elkaar niet meer").is_visible()
     assert page.get_by_role("heading", name="De bakker").is_visible()
-    page.get_by_role("link", name="Terug naar waar u was").click()
+    page.get_by_role("link", name="Terug naar waar je was").click()
     at(page, "Het plein")
 
     page.locator("svg.map-svg a[data-place=buurthuis]").click()
@@ -100,7 +100,7 @@ def test_register_play_to_a_pass_log_out_log_in_and_resume(page, live_server) ->
     _logout(page)
     _login(page, email)
     page.goto("/courses/buurtronde")
-    page.get_by_role("link", name="Verder waar u was").click()
+    page.get_by_role("link", name="Verder waar je was").click()
     at(page, "Vraag 1")
 
     page.get_by_label("Buren groeten elkaar niet meer.").check()
@@ -114,18 +114,18 @@ def test_register_play_to_a_pass_log_out_log_in_and_resume(page, live_server) ->
     page.get_by_role("button", name="Antwoord geven").click()
     page.get_by_role("button", name="Volgende").click()
     at(page, "Einde van de toets")
-    assert "U bent geslaagd voor de cursus." in page.locator("main").inner_text()
+    assert "Je bent geslaagd voor de cursus." in page.locator("main").inner_text()
 
-    page.get_by_role("link", name="Bekijk uw resultaat en wat u nu kunt doen").click()
+    page.get_by_role("link", name="Bekijk je resultaat en wat je nu kunt doen").click()
     main = page.locator("main").inner_text()
     assert "Totaal: 6 van de 6 punten." in main
-    assert "Uw certificaat wordt gemaakt op uw naam: Eva Jansen." in main
+    assert "Je certificaat wordt gemaakt op jouw naam: Eva Jansen." in main
     result_url = page.url
 
     _logout(page)
     _login(page, email)
     page.goto("/courses/buurtronde")
-    page.get_by_role("link", name="Bekijk waar u bent").click()
+    page.get_by_role("link", name="Bekijk waar je bent").click()
     at(page, "Einde van de toets")
     page.goto(result_url)
     assert "Totaal: 6 van de 6 punten." in page.locator("main").inner_text()

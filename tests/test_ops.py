@@ -285,7 +285,7 @@ def test_a_database_outage_is_a_try_again_page(settings: Settings, log_lines: li
         page = client.get("/away")
         assert page.status_code == 503 and page.headers["retry-after"] == "5"
         assert "<h1>Even niet bereikbaar</h1>" in page.text
-        assert "Wat u al gedaan heeft, is bewaard" in page.text and 'href="/away"' in page.text
+        assert "Wat je al gedaan hebt, is bewaard" in page.text and 'href="/away"' in page.text
         assert "Connect call failed" not in page.text and "5432" not in page.text
         assert page.headers["content-security-policy"].startswith("default-src")
         assert calls["page"] == 3  # a page is tried again twice before giving up
@@ -426,7 +426,7 @@ def test_the_try_again_and_bad_request_pages_have_no_wcag_violations(browser: An
             assert posted.value.status == 400
             page.wait_for_load_state()
             reports[f"400 {lang}"] = Axe().run(page, options=rules)
-            page.get_by_role("link", name=re.compile("Terug naar waar u was|Back to where you were")).click()
+            page.get_by_role("link", name=re.compile("Terug naar waar je was|Back to where you were")).click()
             page.wait_for_url(re.compile(r"/play/\d+$"))
         bad = {name: r.generate_report() for name, r in reports.items() if r.violations_count}
         assert not bad, "\n\n".join(f"== {name}\n{report}" for name, report in bad.items())

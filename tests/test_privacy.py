@@ -91,7 +91,7 @@ def test_erasing_the_account_leaves_only_what_verification_shows(web: Any, datab
                                                                   passing_path: list[tuple[str, str]]) -> None:
     attempt, certificate_id, code = _learner_with_everything(web, passing_path)
     wrong = web.post("/account/delete", {"delete_password": "niet goed"}, token_from="/account")
-    assert wrong.status_code == 400 and "Uw huidige wachtwoord klopt niet." not in wrong.text
+    assert wrong.status_code == 400 and "Je huidige wachtwoord klopt niet." not in wrong.text
     assert "Vul je wachtwoord in om je account te verwijderen." in wrong.text
     done = web.post("/account/delete", {"delete_password": PASSWORD}, token_from="/account")
     assert done.status_code == 200 and "Je account is verwijderd" in done.text

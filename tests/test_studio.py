@@ -253,7 +253,7 @@ def test_preview_plays_the_whole_course_and_writes_nothing(web: Web, settings: S
     for kind, value in passing_path:
         page = play.choose(value) if kind == "choose" else play.answer(*value.split(","))
     assert h1(page) == "Einde van de toets"
-    assert "De cursus is klaar" in page and "U bent geslaagd voor de cursus." in page
+    assert "De cursus is klaar" in page and "Je bent geslaagd voor de cursus." in page
     assert "In de preview komt er geen certificaat." in page
     main = page.split("<main", 1)[1].split("</main>", 1)[0]
     assert "/result" not in main and "/certificates" not in main and "Download" not in main
@@ -278,7 +278,7 @@ def test_the_preview_ends_in_the_words_the_learner_reads(web: Web, settings: Set
         response = web.choose(attempt, value) if kind == "choose" else web.answer(attempt, *value.split(","))
         assert response.status_code == 303
     learner = web.get(f"/play/{attempt}").text
-    assert len(_end_boxes(learner)) == 2 and "Uw resultaat voor deze module" in learner
+    assert len(_end_boxes(learner)) == 2 and "Jouw resultaat voor deze module" in learner
     assert _end_boxes(preview) == _end_boxes(learner)
     assert f'href="/play/{attempt}/result"' in learner and "In de preview komt er geen certificaat." in preview
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from elearning.analytics.formatting import Cell, cell
 from elearning.analytics.tables import Chart, Table
-from elearning.analytics.texts import translator
+from elearning.i18n import translator
 
 BACKGROUND = "#ffffff"
 TEXT = "#1a1a1a"
@@ -127,7 +127,8 @@ def _f(value: float) -> str:
 
 
 def _empty(svg: ET.Element, lang: str) -> str:
-    _text(svg, PAD, HEAD + 20, translator(lang)("Nog geen gegevens."), fill=MUTED)
+    _ = translator(lang)
+    _text(svg, PAD, HEAD + 20, _("No data yet."), fill=MUTED)
     return ET.tostring(svg, encoding="unicode")
 
 
@@ -136,7 +137,7 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar], lang: str = "nl",
     """Horizontal bars, the label above each bar and the value after it."""
     _ = translator(lang)
     height = HEAD + max(1, len(bars)) * ROW + PAD
-    svg = _svg(chart_id, title, _("Staafdiagram: {title}. De getallen staan ook in de tabel.", title=title),
+    svg = _svg(chart_id, title, _("Bar chart: {title}. The numbers are also in the table.", title=title),
                height)
     if not bars:
         return _empty(svg, lang)
@@ -178,7 +179,7 @@ def histogram(chart_id: str, title: str, bars: Sequence[Bar], lang: str = "nl") 
     _ = translator(lang)
     plot_top, plot_height, axis_space = HEAD + 24, 180, 54
     height = plot_top + plot_height + axis_space
-    svg = _svg(chart_id, title, _("Histogram: {title}. De getallen staan ook in de tabel.", title=title),
+    svg = _svg(chart_id, title, _("Histogram: {title}. The numbers are also in the table.", title=title),
                height)
     if not bars:
         return _empty(svg, lang)

@@ -18,8 +18,8 @@ from typing import Any, Literal
 from elearning.analytics.formatting import Cell, Kind, duration
 from elearning.analytics.labels import Labels
 from elearning.analytics.results import Report
-from elearning.analytics.texts import translator
 from elearning.course.model import Course
+from elearning.i18n import translator
 
 
 @dataclass(frozen=True)
@@ -90,35 +90,33 @@ def overview_table(report: Report, lang: str) -> Table:
     _ = translator(lang)
     o = report.overview
     rows = (
-        ("starts", _("Gestart"), o.starts, 1.0 if o.starts else None, None),
-        ("completions", _("Afgerond"), o.completions, o.completion_rate, 1.0 if o.completions else None),
-        ("passes", _("Geslaagd"), o.passes, _ratio(o.passes, o.starts), o.pass_rate),
+        ("starts", _("Started"), o.starts, 1.0 if o.starts else None, None),
+        ("completions", _("Completed"), o.completions, o.completion_rate, 1.0 if o.completions else None),
+        ("passes", _("Passed"), o.passes, _ratio(o.passes, o.starts), o.pass_rate),
     )
     return Table(
-        key="overview", title=_("Starts, afrondingen en geslaagden"),
-        description=_("Pogingen die in de gekozen periode begonnen. Slaagpercentage: het deel van de "
-                      "afgeronde pogingen dat slaagde."),
-        columns=(Column("measure", _("Meting")), Column("label", _("Wat")),
-                 Column("attempts", _("Pogingen"), "count"),
-                 Column("share_of_starts", _("Deel van de starts"), "share"),
-                 Column("share_of_completions", _("Deel van de afgeronde"), "share")),
+        key="overview", title=_("Starts, completions and passes"),
+        description=_("Attempts that started in the chosen period. Pass rate: the share of the completed attempts that passed."),
+        columns=(Column("measure", _("Measure")), Column("label", _("What")),
+                 Column("attempts", _("Attempts"), "count"),
+                 Column("share_of_starts", _("Share of starts"), "share"),
+                 Column("share_of_completions", _("Share of completions"), "share")),
         rows=rows,
-        charts=(Chart(_("Starts, afrondingen en geslaagden"), "label", "attempts", note="share_of_starts"),),
+        charts=(Chart(_("Starts, completions and passes"), "label", "attempts", note="share_of_starts"),),
     )
 
 
 def duration_table(report: Report, lang: str) -> Table:
     _ = translator(lang)
     spread = report.overview.duration
-    names = (("minimum", _("Kortste")), ("q1", _("Eerste kwartiel")), ("median", _("Mediaan")),
-             ("q3", _("Derde kwartiel")), ("maximum", _("Langste")))
+    names = (("minimum", _("Shortest")), ("q1", _("First quartile")), ("median", _("Median")),
+             ("q3", _("Third quartile")), ("maximum", _("Longest")))
     rows = tuple((key, label, getattr(spread, key)) for key, label in names) if spread else ()
     return Table(
-        key="duration", title=_("Tijd van start tot afronding"),
-        description=_("Van de afgeronde pogingen: de tijd tussen start en afronding, pauzes "
-                      "meegerekend. De helft zit tussen het eerste en derde kwartiel."),
-        columns=(Column("statistic", _("Maat")), Column("label", _("Wat")),
-                 Column("seconds", _("Tijd"), "seconds")),
+        key="duration", title=_("Time from start to completion"),
+        description=_("Of the completed attempts: the time between start and completion, breaks included. Half of them lie between the first and third quartile."),
+        columns=(Column("statistic", _("Statistic")), Column("label", _("What")),
+                 Column("seconds", _("Time"), "seconds")),
         rows=rows,
     )
 
@@ -128,18 +126,18 @@ def histogram_table(report: Report, lang: str) -> Table:
     rows = []
     for b in report.overview.histogram:
         if b.high is None:
-            label = _("{low} of langer", low=duration(b.low, lang))
+            label = _("{low} or longer", low=duration(b.low, lang))
         else:
             label = f"{duration(b.low, lang)} – {duration(b.high, lang)}"
         rows.append((b.low, b.high, label, b.count))
     return Table(
-        key="histogram", title=_("Verdeling van de tijd tot afronding"),
-        description=_("Aantal afgeronde pogingen per tijdvak; het laatste vak telt ook alle langere."),
-        columns=(Column("from_seconds", _("Vanaf (seconden)"), "count"),
-                 Column("to_seconds", _("Tot (seconden)"), "count"),
-                 Column("label", _("Tijdvak")), Column("attempts", _("Pogingen"), "count")),
+        key="histogram", title=_("Distribution of the time to completion"),
+        description=_("Completed attempts per time band; the last band also counts all longer ones."),
+        columns=(Column("from_seconds", _("From (seconds)"), "count"),
+                 Column("to_seconds", _("To (seconds)"), "count"),
+                 Column("label", _("Time band")), Column("attempts", _("Attempts"), "count")),
         rows=tuple(rows),
-        charts=(Chart(_("Verdeling van de tijd tot afronding"), "label", "attempts", kind="histogram"),),
+        charts=(Chart(_("Distribution of the time to completion"), "label", "attempts", kind="histogram"),),
     )
 
 
@@ -156,22 +154,21 @@ def funnel_table(labels: Labels, report: Report, lang: str) -> Table:
         stopped = reach.stopped if reach else 0
         rows.append((labels.module_of(scene), scene, labels.scene(scene), attempts, _ratio(attempts, starts), stopped))
     return Table(
-        key="funnel", title=_("Hoe ver komen deelnemers?"),
-        description=_("Per scène: hoeveel pogingen er kwamen, als deel van alle starts, en hoeveel "
-                      "niet-afgeronde pogingen nu op die scène staan (gestopt of nog bezig)."),
-        columns=(Column("module", _("Module")), Column("scene_id", _("Scène-id")),
-                 Column("scene", _("Scène")), Column("attempts", _("Pogingen"), "count"),
-                 Column("share_of_starts", _("Deel van de starts"), "share"),
-                 Column("stopped_here", _("Nu hier, niet afgerond"), "count")),
+        key="funnel", title=_("How far do learners get?"),
+        description=_("Per scene: how many attempts reached it, as a share of all starts, and how many unfinished attempts are on that scene now (stopped or still busy)."),
+        columns=(Column("module", _("Module")), Column("scene_id", _("Scene id")),
+                 Column("scene", _("Scene")), Column("attempts", _("Attempts"), "count"),
+                 Column("share_of_starts", _("Share of starts"), "share"),
+                 Column("stopped_here", _("Here now, not completed"), "count")),
         rows=tuple(rows),
-        charts=(Chart(_("Hoe ver komen deelnemers?"), "scene", "attempts", note="share_of_starts",
+        charts=(Chart(_("How far do learners get?"), "scene", "attempts", note="share_of_starts",
                       maximum=float(starts) if starts else None),),
     )
 
 
 def choices_table(labels: Labels, report: Report, lang: str) -> Table:
     _ = translator(lang)
-    kind_label = {"choice": _("keuze"), "location": _("plek")}
+    kind_label = {"choice": _("choice"), "location": _("place")}
     by_scene: dict[str, dict[tuple[str, str], Any]] = defaultdict(dict)
     for c in report.choices:
         if c.kind != "answer":
@@ -190,14 +187,13 @@ def choices_table(labels: Labels, report: Report, lang: str) -> Table:
             rows.append((scene, labels.scene(scene), kind_label.get(kind, kind), choice,
                          labels.choice(scene, choice), times, _ratio(times, total)))
     return Table(
-        key="choices", title=_("Keuzes per scène"),
-        description=_("Hoe vaak elke keuze en elke plek op de kaart werd gekozen (herhalingen "
-                      "meegeteld), en het deel van alle keuzes op die scène."),
-        columns=(Column("scene_id", _("Scène-id")), Column("scene", _("Scène")), Column("kind", _("Soort")),
-                 Column("choice_id", _("Keuze-id")), Column("choice", _("Keuze")),
-                 Column("times", _("Keer gekozen"), "count"), Column("share", _("Deel op deze scène"), "share")),
+        key="choices", title=_("Choices per scene"),
+        description=_("How often each choice and each place on the map was chosen (repeats included), and the share of all choices on that scene."),
+        columns=(Column("scene_id", _("Scene id")), Column("scene", _("Scene")), Column("kind", _("Kind")),
+                 Column("choice_id", _("Choice id")), Column("choice", _("Choice")),
+                 Column("times", _("Times chosen"), "count"), Column("share", _("Share on this scene"), "share")),
         rows=tuple(rows),
-        charts=(Chart(_("Keuzes"), "choice", "times", note="share", group="scene_id", group_label="scene"),),
+        charts=(Chart(_("Choices"), "choice", "times", note="share", group="scene_id", group_label="scene"),),
     )
 
 
@@ -211,21 +207,17 @@ def questions_table(labels: Labels, report: Report, lang: str) -> Table:
         for q in ordered
     )
     return Table(
-        key="questions", title=_("Toetsvragen"),
-        description=_("Deel goed: bij het eerste antwoord van elke poging. Onderscheidend vermogen: "
-                      "de samenhang (van -1 tot 1) tussen deze vraag goed hebben en de score op de "
-                      "andere vragen van de module, bij pogingen die de module afrondden. Vanaf 0,3 "
-                      "is goed, onder 0,2 zwak; negatief betekent: sterke deelnemers hebben de vraag "
-                      "vaker fout, kijk de vraag na."),
-        columns=(Column("module", _("Module")), Column("scene_id", _("Scène-id")),
-                 Column("question", _("Vraag")), Column("answers", _("Antwoorden"), "count"),
-                 Column("attempts", _("Pogingen"), "count"), Column("correct", _("Eerste keer goed"), "count"),
-                 Column("share_correct", _("Deel goed"), "share"),
-                 Column("scored", _("Pogingen met modulescore"), "count"),
-                 Column("discrimination", _("Onderscheidend vermogen"), "number")),
+        key="questions", title=_("Assessment questions"),
+        description=_("Share correct: of each attempt's first answer. Discrimination: the correlation (from -1 to 1) between getting this question right and the score on the module's other questions, over the attempts that completed the module. From 0.3 is good, below 0.2 weak; negative means strong learners get it wrong more often: review the question."),
+        columns=(Column("module", _("Module")), Column("scene_id", _("Scene id")),
+                 Column("question", _("Question")), Column("answers", _("Answers"), "count"),
+                 Column("attempts", _("Attempts"), "count"), Column("correct", _("Right the first time"), "count"),
+                 Column("share_correct", _("Share correct"), "share"),
+                 Column("scored", _("Attempts with a module score"), "count"),
+                 Column("discrimination", _("Discrimination"), "number")),
         rows=rows,
-        charts=(Chart(_("Deel goed per vraag"), "question", "share_correct", maximum=1.0),
-                Chart(_("Onderscheidend vermogen per vraag"), "question", "discrimination",
+        charts=(Chart(_("Share correct per question"), "question", "share_correct", maximum=1.0),
+                Chart(_("Discrimination per question"), "question", "discrimination",
                       minimum=-1.0, maximum=1.0)),
     )
 
@@ -251,16 +243,14 @@ def answers_table(labels: Labels, report: Report, lang: str) -> Table:
                          labels.answer_is_correct(scene, answer), counts.get(answer, 0),
                          _ratio(counts.get(answer, 0), totals[scene])))
     return Table(
-        key="answers", title=_("Gekozen antwoorden"),
-        description=_("Hoe vaak elk antwoord werd gekozen (herhalingen meegeteld), als deel van alle "
-                      "keren dat de vraag werd beantwoord. Bij meer goede antwoorden telt elk gekozen "
-                      "antwoord mee."),
-        columns=(Column("scene_id", _("Scène-id")), Column("question", _("Vraag")),
-                 Column("answer_id", _("Antwoord-id")), Column("answer", _("Antwoord")),
-                 Column("correct", _("Goed antwoord")), Column("times", _("Keer gekozen"), "count"),
-                 Column("share", _("Deel van de antwoorden"), "share")),
+        key="answers", title=_("Answers picked"),
+        description=_("How often each answer was picked (repeats included), as a share of all times the question was answered. Where several answers may be picked, each one counts."),
+        columns=(Column("scene_id", _("Scene id")), Column("question", _("Question")),
+                 Column("answer_id", _("Answer id")), Column("answer", _("Answer")),
+                 Column("correct", _("Correct answer")), Column("times", _("Times chosen"), "count"),
+                 Column("share", _("Share of the answers"), "share")),
         rows=tuple(rows),
-        charts=(Chart(_("Gekozen antwoorden"), "answer", "times", note="share", group="scene_id",
+        charts=(Chart(_("Answers picked"), "answer", "times", note="share", group="scene_id",
                       group_label="question"),),
     )
 
@@ -274,12 +264,11 @@ def entries_table(labels: Labels, report: Report, lang: str) -> Table:
         for e in ordered
     )
     return Table(
-        key="entries", title=_("Gemiste notities"),
-        description=_("Per notitie: hoeveel pogingen de module afrondden waarin je de notitie kunt "
-                      "vinden, en hoeveel van hen de notitie niet vonden. Meest gemist bovenaan."),
-        columns=(Column("entry_id", _("Notitie-id")), Column("entry", _("Notitie")), Column("kind", _("Soort")),
-                 Column("eligible", _("Module afgerond"), "count"), Column("collected", _("Gevonden"), "count"),
-                 Column("missed", _("Gemist"), "count"), Column("share_missed", _("Deel gemist"), "share")),
+        key="entries", title=_("Missed notebook entries"),
+        description=_("Per entry: how many attempts completed the module where the entry can be found, and how many of them did not find it. Most missed first."),
+        columns=(Column("entry_id", _("Entry id")), Column("entry", _("Entry")), Column("kind", _("Kind")),
+                 Column("eligible", _("Module completed"), "count"), Column("collected", _("Found"), "count"),
+                 Column("missed", _("Missed"), "count"), Column("share_missed", _("Share missed"), "share")),
         rows=rows,
-        charts=(Chart(_("Gemiste notities"), "entry", "share_missed", note="missed", maximum=1.0),),
+        charts=(Chart(_("Missed notebook entries"), "entry", "share_missed", note="missed", maximum=1.0),),
     )

@@ -8,7 +8,7 @@ kind; edges are choices, hub locations, a question's way on and an end scene's r
 The optional overlays serve the author studio: how many learners reached a scene or took
 a choice, which scenes have problems, and a link on every node.
 
-The text the graph adds (legend, counts, edge names) is Dutch, or English with lang="en"; the
+The text the graph adds (legend, counts, edge names) comes from the catalogue in `lang`; the
 course's own text (titles, choice labels) stays as written.
 """
 
@@ -20,47 +20,19 @@ import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import quote
 
-from elearning import texts
 from elearning.course.model import Course, Module, Scene
+from elearning.i18n import N_, translator
 
 KINDS: dict[str, dict[str, str]] = {
-    "hub": {"shape": "house", "fillcolor": "#cfe2ff", "label": "kaart (hub)"},
-    "scene": {"shape": "box", "fillcolor": "#ffffff", "label": "scène"},
-    "question": {"shape": "hexagon", "fillcolor": "#fff3cd", "label": "vraag", "style": "filled"},
-    "end": {"shape": "doubleoctagon", "fillcolor": "#d1e7dd", "label": "einde", "style": "filled"},
-}
-# The graph's own text: Dutch is the source, English is looked up here (the convention of
-# elearning/web/i18n.py, which this layer may not import). A test checks every text is in it.
-EN: dict[str, str] = {
-    "kaart (hub)": "hub (map)",
-    "scène": "scene",
-    "vraag": "question",
-    "einde": "end",
-    "begin": "start",
-    "1 deelnemer": "1 learner",
-    "{n} deelnemers": "{n} learners",
-    "Problemen:": "Problems:",
-    "als: {condition}": "when: {condition}",
-    " [eenmalig]": " [once]",
-    "antwoord": "answer",
-    "opnieuw": "retake",
-    "volgende module": "next module",
-    "(module {module})": "(module {module})",
-    "(bestaat niet)": "(no such scene)",
-    "Legenda": "Legend",
-    "heeft problemen": "has problems",
-    "alleen als…": "only when…",
-    "plek op de kaart": "place on the map",
+    "hub": {"shape": "house", "fillcolor": "#cfe2ff", "label": N_("hub (map)")},
+    "scene": {"shape": "box", "fillcolor": "#ffffff", "label": N_("scene")},
+    "question": {"shape": "hexagon", "fillcolor": "#fff3cd", "label": N_("question"), "style": "filled"},
+    "end": {"shape": "doubleoctagon", "fillcolor": "#d1e7dd", "label": N_("end"), "style": "filled"},
 }
 PROBLEM_FILL = "#f8d7da"
 PROBLEM_LINE = "#b02a37"
 LOCATION_LINE = "#0a58ca"
 LABEL_WIDTH = 28
-
-
-def translator(lang: str) -> Callable[..., str]:
-    """`_("{n} deelnemers", n=3)`: the Dutch text, or its English version when lang is "en"."""
-    return texts.translator(EN, lang)
 
 
 class GraphvizError(RuntimeError):
@@ -85,12 +57,13 @@ def module_dot(
     choice_counts = choice_counts or {}
     problems = problems or {}
     top_count = max(choice_counts.values(), default=0)
+    start_tip = _("start")
     lines = [
         f"digraph {_q(module.id)} {{",
         f"  graph [{_attrs(label=module.title, labelloc='t', fontname='DejaVu Sans', rankdir='TB')}];",
         f"  node [{_attrs(style='filled,rounded', fontname='DejaVu Sans', fontsize='11')}];",
         f"  edge [{_attrs(fontname='DejaVu Sans', fontsize='9')}];",
-        f"  {_q('_start')} [{_attrs(shape='point', width='0.15', label='', tooltip=_('begin'))}];",
+        f"  {_q('_start')} [{_attrs(shape='point', width='0.15', label='', tooltip=start_tip)}];",
         f"  {_q('_start')} -> {_q(module.start)};",
     ]
     outside: dict[str, str] = {}
@@ -106,7 +79,7 @@ def module_dot(
                 attrs["label"] = f"{label}\n({n})"
                 attrs["penwidth"] = f"{1 + 4 * n / top_count:.2f}" if top_count else "1"
             if condition:
-                attrs.update(style="dashed", tooltip=_("als: {condition}", condition=condition))
+                attrs.update(style="dashed", tooltip=_("when: {condition}", condition=condition))
             if cid.startswith("loc-"):
                 attrs.update(color=LOCATION_LINE, fontcolor=LOCATION_LINE)
             if cid == "retake":
@@ -162,13 +135,13 @@ def _node(
         text += _wrap(scene.title)
     if with_counts:
         n = counts.get(scene.id, 0)
-        text.append(_("1 deelnemer") if n == 1 else _("{n} deelnemers", n=n))
+        text.append(_("1 learner") if n == 1 else _("{n} learners", n=n))
     attrs = {
         "id": f"scene-{scene.id}",
         "label": "\n".join(text),
         "shape": kind["shape"],
         "fillcolor": kind["fillcolor"],
-        "tooltip": f"{_(kind['label'])}: {scene.title or scene.id}",
+        "tooltip": _(kind["label"]) + f": {scene.title or scene.id}",
     }
     if "style" in kind:
         attrs["style"] = kind["style"]
@@ -179,7 +152,7 @@ def _node(
     if problems:
         attrs.update(
             fillcolor=PROBLEM_FILL, color=PROBLEM_LINE, penwidth="3",
-            tooltip="\n".join([_("Problemen:"), *problems]),
+            tooltip="\n".join([_("Problems:"), *problems]),
         )
     if link is not None:
         attrs.update(URL=link(scene.id), target="_top")
@@ -198,19 +171,19 @@ def _edges(course: Course, module: Module, scene: Scene,
         if choice.points:
             label[-1] += f" ({choice.points:+d})"
         if choice.once:
-            label[-1] += _(" [eenmalig]")
+            label[-1] += _(" [once]")
         out.append((choice.goto, cid, "\n".join(label), choice.when))
     if scene.type == "question" and scene.goto:
-        out.append((scene.goto, "answer", _("antwoord"), None))
+        out.append((scene.goto, "answer", _("answer"), None))
     if scene.type == "end":
         if module.retake:
-            out.append((module.start, "retake", _("opnieuw"), None))
+            out.append((module.start, "retake", _("retake"), None))
         ids = course.meta.modules
         if module.id in ids and ids.index(module.id) + 1 < len(ids):
             nxt = ids[ids.index(module.id) + 1]
             start = next((m.start for m in course.modules if m.id == nxt), None)
             if start is not None:
-                out.append((start, "next", _("volgende module"), None))
+                out.append((start, "next", _("next module"), None))
     return out
 
 
@@ -218,25 +191,26 @@ def _outside_label(course: Course, scene_id: str, _: Callable[..., str]) -> str:
     for module in course.modules:
         if any(s.id == scene_id for s in module.scenes):
             return f"{scene_id}\n" + _("(module {module})", module=module.id)
-    return f"{scene_id}\n" + _("(bestaat niet)")
+    return f"{scene_id}\n" + _("(no such scene)")
 
 
 def _legend(with_problem: bool, _: Callable[..., str]) -> list[str]:
+    legend = _("Legend")
     lines = [
         "  subgraph cluster_legend {",
-        f"    graph [{_attrs(label=_('Legenda'), fontsize='10', style='rounded', color='#adb5bd')}];",
+        f"    graph [{_attrs(label=legend, fontsize='10', style='rounded', color='#adb5bd')}];",
     ]
     kinds = [(f"_legend_{kind}", {**style, "label": _(style["label"])}) for kind, style in KINDS.items()]
     if with_problem:
-        problem = {"label": _("heeft problemen"), "shape": "box", "fillcolor": PROBLEM_FILL}
+        problem = {"label": _("has problems"), "shape": "box", "fillcolor": PROBLEM_FILL}
         kinds.append(("_legend_problem", {**problem, "color": PROBLEM_LINE, "penwidth": "3"}))
     for name, style in kinds:
         lines.append(f"    {_q(name)} [{_attrs(**style)}];")
     lines += [f"    {_q(a)} -> {_q(b)} [style=invis];" for (a, _), (b, _) in zip(kinds, kinds[1:], strict=False)]
     samples = [
-        (_("alleen als…"), {"style": "dashed"}),
-        (_("plek op de kaart"), {"color": LOCATION_LINE, "fontcolor": LOCATION_LINE}),
-        (_("opnieuw"), {"style": "dotted"}),
+        (_("only when…"), {"style": "dashed"}),
+        (_("place on the map"), {"color": LOCATION_LINE, "fontcolor": LOCATION_LINE}),
+        (_("retake"), {"style": "dotted"}),
     ]
     for i, (label, style) in enumerate(samples):
         a, b = f"_legend_edge{i}a", f"_legend_edge{i}b"

@@ -149,7 +149,7 @@ def check_code(raw: str) -> str:
         raise CodeWrongLength(
             "length",
             f"Een verificatiecode heeft {LENGTH} tekens, maar '{shown}' heeft er {len(bare)}. "
-            f"Kijk of u een teken hebt overgeslagen of dubbel hebt getypt.",
+            f"Kijk of je een teken hebt overgeslagen of dubbel hebt getypt.",
             raw,
         )
     if _interim([_VALUE[ch] for ch in bare]) != 0:

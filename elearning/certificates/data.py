@@ -14,27 +14,18 @@ from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any, Literal
 
+import babel.dates
 from pydantic import ConfigDict, TypeAdapter
 
 from elearning.certificates.codes import check_code, verify_url
 from elearning.certificates.registration import normalise_registration_number
-from elearning.certificates.texts import EN
 from elearning.course.model import Course
-from elearning.texts import translator
+from elearning.i18n import translator
 
 Language = Literal["nl", "en"]
+LANGUAGES: tuple[Language, ...] = ("nl", "en")
 FORMAT = 1  # version of the stored JSON; bump when fields change meaning
 
-_MONTHS = {
-    "nl": (
-        "januari", "februari", "maart", "april", "mei", "juni",
-        "juli", "augustus", "september", "oktober", "november", "december",
-    ),
-    "en": (
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ),
-}
 _MAX_TEXT = 300
 
 
@@ -79,7 +70,7 @@ class CertificateData:
             raise ValueError(f"pe_points {self.pe_points} must not be negative")
         if not self.verify_url.startswith(("https://", "http://")):
             raise ValueError(f"verify_url {self.verify_url[:60]!r} must be an http(s) URL")
-        if self.language not in _MONTHS:
+        if self.language not in LANGUAGES:
             raise ValueError(f"language {self.language!r} must be 'nl' or 'en'")
 
     @property
@@ -151,7 +142,8 @@ def certificate_data(
 
 
 def format_date(day: date, language: Language) -> str:
-    return f"{day.day} {_MONTHS[language][day.month - 1]} {day.year}"
+    """28 november 2026 in Dutch, 28 November 2026 in English."""
+    return babel.dates.format_date(day, "d MMMM y", locale=language)
 
 
 def format_number(value: float, language: Language) -> str:
@@ -161,9 +153,8 @@ def format_number(value: float, language: Language) -> str:
 
 
 def format_pe_points(points: float, language: Language) -> str:
-    _ = translator(EN, language)
-    number = format_number(points, language)
-    return _("{number} PE-punt", number=number) if points == 1 else _("{number} PE-punten", number=number)
+    _ = translator(language)
+    return _("1 PE point") if points == 1 else _("{points} PE points", points=format_number(points, language))
 
 
 def sample_certificate(

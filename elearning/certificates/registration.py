@@ -40,9 +40,9 @@ def normalise_registration_number(raw: str) -> str:
         f"Een registratienummer van Registerplein bestaat alleen uit cijfers en begint met {PREFIX}."
     )
     if not number:
-        raise InvalidRegistrationNumber(f"Vul uw registratienummer van Registerplein in. {rule}", raw)
+        raise InvalidRegistrationNumber(f"Vul je registratienummer van Registerplein in. {rule}", raw)
     if not (number.isascii() and number.isdigit()) or not number.startswith(PREFIX):
-        raise InvalidRegistrationNumber(f"{rule} U vulde '{shown}' in.", raw)
+        raise InvalidRegistrationNumber(f"{rule} Je vulde '{shown}' in.", raw)
     if len(number) < MIN_LENGTH:
         raise InvalidRegistrationNumber(
             f"Dit registratienummer is te kort: '{shown}' heeft {len(number)} cijfers, "
@@ -52,7 +52,7 @@ def normalise_registration_number(raw: str) -> str:
     if len(number) > MAX_LENGTH:
         raise InvalidRegistrationNumber(
             f"Dit registratienummer is te lang: het heeft {len(number)} cijfers, "
-            f"een registratienummer heeft er hoogstens {MAX_LENGTH}. {rule} U vulde '{shown}' in.",
+            f"een registratienummer heeft er hoogstens {MAX_LENGTH}. {rule} Je vulde '{shown}' in.",
             raw,
         )
     return number

@@ -38,8 +38,7 @@ from elearning.certificates.templates import (
     CertificateTemplateError,
     load_template,
 )
-from elearning.certificates.texts import EN
-from elearning.texts import translator
+from elearning.i18n import translator
 
 PDF_VARIANT = "pdf/a-3b"
 # Tagged PDF: screen readers read the certificate in order (about 10% more render time).
@@ -68,17 +67,17 @@ def qr_svg(url: str) -> Markup:
 
 def pdf_metadata(data: CertificateData, template: CertificateTemplate) -> dict[str, str]:
     """Title, author and subject for the PDF's properties."""
-    _ = translator(EN, data.language)
+    _ = translator(data.language)
     points = (
-        f", {data.pe_points_text} ({data.register_name}, {_('activiteit')} {data.activity_id})"
+        f", {data.pe_points_text} ({data.register_name}, " + _("activity") + f" {data.activity_id})"
         if data.activity_id
         else ""
     )
     return {
-        "title": f"{_('Certificaat')} {data.course_title}",
+        "title": _("Certificate") + f" {data.course_title}",
         "author": template.issuer or data.course_title,
         "subject": (
-            f"{data.learner_name} {_('heeft afgerond op')} {data.completed_on_text}: "
+            f"{data.learner_name} " + _("completed on") + f" {data.completed_on_text}: "
             f"{data.course_title}{points}"
         ),
     }
@@ -93,7 +92,7 @@ def template_context(data: CertificateData, template: CertificateTemplate) -> di
         "qr_svg": qr_svg(data.verify_url),
         "template": template,
         "metadata": pdf_metadata(data, template),
-        "_": translator(EN, data.language),
+        "_": translator(data.language),
     }
 
 

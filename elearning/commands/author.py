@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -22,8 +22,10 @@ from elearning.course import Course, Problem
 from elearning.course.schema import SCHEMAS, dumps
 from elearning.engine import EngineError, State, answer, choose, start, view
 from elearning.engine.play import Page
+from elearning.i18n import N_, translator
 
 STUDY_LOAD_TOLERANCE = 0.20
+Translate = Callable[..., str]
 ALL_SCHEMAS = {**SCHEMAS, "playthrough": playthrough_schema}
 
 
@@ -261,64 +263,37 @@ def schema_command(kind: str | None, output: Path | None) -> None:
 
 
 # -- play -------------------------------------------------------------------------------------
-WORDS = {
-    "nl": {
-        "module": "Module", "places": "Plekken", "choices": "Keuzes", "done": "bezocht", "locked": "op slot",
-        "unavailable": "niet beschikbaar", "answers": "Antwoorden", "one": "Kies één antwoord (bijvoorbeeld: a).",
-        "many": "Kies een of meer antwoorden (bijvoorbeeld: a,c).", "help": "n = notitieboek, q = stoppen",
-        "result": "Resultaat", "points": "punten", "passed": "gehaald", "failed": "niet gehaald",
-        "finished": "De cursus is klaar", "course_passed": "geslaagd", "course_failed": "niet geslaagd",
-        "bad": "Dat kan hier niet", "empty": "Je notitieboek is nog leeg.", "map": "Kaart", "image": "Afbeelding",
-        "next": "Naar de volgende module", "retake": "Doe deze module opnieuw", "bye": "Gestopt.",
-        "continue": "Volgende", "right": "Juist", "wrong": "Niet juist", "yours": "jouw antwoord",
-        "good": "goed antwoord", "max_attempts": "alle pogingen zijn gebruikt",
-        "wait": "nog even wachten",
-    },
-    "en": {
-        "module": "Module", "places": "Places", "choices": "Choices", "done": "visited", "locked": "locked",
-        "unavailable": "not available", "answers": "Answers", "one": "Pick one answer (for example: a).",
-        "many": "Pick one or more answers (for example: a,c).", "help": "n = notebook, q = quit",
-        "result": "Result", "points": "points", "passed": "passed", "failed": "not passed",
-        "finished": "The course is finished", "course_passed": "passed", "course_failed": "not passed",
-        "bad": "That is not possible here", "empty": "Your notebook is still empty.", "map": "Map", "image": "Image",
-        "next": "On to the next module", "retake": "Do this module again", "bye": "Stopped.",
-        "continue": "Next", "right": "Correct", "wrong": "Not correct", "yours": "your answer",
-        "good": "right answer", "max_attempts": "all attempts are used", "wait": "wait a while",
-    },
-}
-
-
 @click.command(name="play")
 @course_path
 def play_command(path: Path) -> None:
     """Play the course in the terminal: type a number to choose, n for the notebook, q to quit."""
-    course, _ = _load(path)
-    words = WORDS.get(course.meta.language, WORDS["nl"])
+    course, _problems = _load(path)
+    _ = translator(course.meta.language)
     stdin = sys.stdin
-    state, _ = start(course)
+    state, _events = start(course)
     click.echo(f"# {course.meta.title}")
     module_shown = ""
     show = True
     while True:
         page = view(course, state)
         if page.module != module_shown:
-            click.echo(f"\n== {words['module']}: {course.module(page.module).title} ==")
+            click.echo("\n== " + _("Module") + f": {course.module(page.module).title} ==")
             module_shown = page.module
-        options = _options(page, words)
+        options = _options(page, _)
         if show:
-            click.echo(_render(page, options, words))
+            click.echo(_render(page, options, _))
         if not options and not page.answers:
             return
-        click.echo(f"[{words['help']}] > ", nl=False)
+        click.echo("[" + _("n = notebook, q = quit") + "] > ", nl=False)
         line = stdin.readline()
         if not stdin.isatty():  # show scripted input, so a transcript reads like a session
             click.echo(line.rstrip("\n"))
         if line == "" or line.strip().lower() == "q":
-            click.echo(f"\n{words['bye']}")
+            click.echo("\n" + _("Stopped."))
             return
         wanted = line.strip()
         if wanted.lower() == "n":
-            click.echo(_notebook(course, state, words))
+            click.echo(_notebook(course, state, _))
             show = False
             continue
         try:
@@ -326,31 +301,33 @@ def play_command(path: Path) -> None:
                 picks, problem = resolve_answers(page, [p for p in wanted.replace(",", " ").split() if p])
                 if problem:
                     raise ValueError(problem)
-                state, _ = answer(course, state, picks)
+                state, _events = answer(course, state, picks)
             else:
-                state, _ = choose(course, state, options[int(wanted) - 1][0])
+                state, _events = choose(course, state, options[int(wanted) - 1][0])
             show = True
         except (ValueError, IndexError, KeyError):
-            click.echo(f"{words['bad']}: {wanted!r}")
+            click.echo(_("That is not possible here") + f": {wanted!r}")
             show = False
         except EngineError as exc:
-            click.echo(f"{words['bad']}: {exc}")
+            click.echo(_("That is not possible here") + f": {exc}")
             show = False
 
 
-_KEYWORDS = ("next", "retake", "continue")  # choices the engine names; their label is in WORDS
+# choices the engine names, with their labels; the reasons it gives for them
+_KEYWORDS = {"next": N_("On to the next module"), "retake": N_("Do this module again"), "continue": N_("Next")}
+_REASONS = {"max_attempts": N_("all attempts are used"), "wait": N_("wait a while")}
 
 
-def _options(page: Page, words: dict[str, str]) -> list[tuple[str, str]]:
+def _options(page: Page, _: Translate) -> list[tuple[str, str]]:
     """(choice id, label) of everything the learner can pick, in the numbered order."""
     out = [(loc.choice_id, loc.label) for loc in page.locations if loc.available]
     for c in page.choices:
         if c.available:
-            out.append((c.id, words.get(c.id, c.label) if c.id in _KEYWORDS else c.label))
+            out.append((c.id, _(_KEYWORDS[c.id]) if c.id in _KEYWORDS else c.label))
     return out
 
 
-def _render(page: Page, options: list[tuple[str, str]], words: dict[str, str]) -> str:
+def _render(page: Page, options: list[tuple[str, str]], _: Translate) -> str:
     scene = page.scene
     lines = [""]
     for fb in page.feedback:
@@ -358,52 +335,52 @@ def _render(page: Page, options: list[tuple[str, str]], words: dict[str, str]) -
     if scene.title:
         lines += [f"## {scene.title}", ""]
     if scene.image:
-        lines += [f"[{words['image']}: {scene.image.alt}]", ""]
+        lines += ["[" + _("Image") + f": {scene.image.alt}]", ""]
     if scene.map:
-        lines += [f"[{words['map']}: {scene.map.alt}]", ""]
+        lines += ["[" + _("Map") + f": {scene.map.alt}]", ""]
     lines += ["\n\n".join(plain_text(t) for t in page.texts)]
     if page.result is not None:
-        verdict = words["passed"] if page.result.passed else words["failed"]
-        lines += ["", f"{words['result']}: {page.result.score} / {page.result.max} {words['points']} ({verdict})"]
+        verdict = _("passed") if page.result.passed else _("not passed")
+        lines += ["", _("Result") + f": {page.result.score} / {page.result.max} " + _("points") + f" ({verdict})"]
     if page.finished:
-        verdict = words["course_passed"] if page.passed else words["course_failed"]
-        lines += [f"{words['finished']}: {verdict}."]
+        lines += [_("The course is finished: passed.") if page.passed
+                  else _("The course is finished: not passed.")]
     number = {cid: i + 1 for i, (cid, _) in enumerate(options)}
     if page.locations:
-        lines += ["", f"{words['places']}:"]
+        lines += ["", _("Places") + ":"]
         for loc in page.locations:
-            tail = f" ({words['done']})" if loc.done else ""
+            tail = " (" + _("visited") + ")" if loc.done else ""
             if not loc.available:
-                tail = f" ({words['locked']}: {loc.reason})" if loc.reason else f" ({words['locked']})"
+                tail = " (" + _("locked") + f": {loc.reason})" if loc.reason else " (" + _("locked") + ")"
             mark = f"{number[loc.choice_id]:>3}." if loc.available else "   -"
             desc = f" — {loc.description}" if loc.description else ""
             lines.append(f"{mark} {loc.label}{desc}{tail}")
     if page.choices:
-        lines += ["", f"{words['choices']}:"]
+        lines += ["", _("Choices") + ":"]
         for c in page.choices:
-            label = words.get(c.id, c.label) if c.id in _KEYWORDS else c.label
+            label = _(_KEYWORDS[c.id]) if c.id in _KEYWORDS else c.label
             if c.available:
                 lines.append(f"{number[c.id]:>3}. {label}")
             else:
-                reason = f": {words.get(c.reason, c.reason)}" if c.id in _KEYWORDS and c.reason else \
+                reason = ": " + _(_REASONS.get(c.reason, c.reason)) if c.id in _KEYWORDS and c.reason else \
                     f": {c.reason}" if c.reason else ""
-                lines.append(f"   - {label} ({words['unavailable']}{reason})")
+                lines.append(f"   - {label} (" + _("not available") + f"{reason})")
     if page.reviewing:  # a question just answered: how it went, then "continue"
-        lines += ["", words["right"] if page.correct else words["wrong"]]
+        lines += ["", _("Correct") if page.correct else _("Not correct")]
         for i, a in enumerate(page.answers):
-            marks = [words[k] for k, on in (("yours", a.picked), ("good", a.correct)) if on]
+            marks = [mark for mark, on in ((_("your answer"), a.picked), (_("right answer"), a.correct)) if on]
             lines.append(f"  {chr(97 + i) if i < 26 else a.id}) {a.text}" + (f" ({', '.join(marks)})" if marks else ""))
     elif page.answers:
-        lines += ["", f"{words['answers']}:"]
+        lines += ["", _("Answers") + ":"]
         lines += [f"  {chr(97 + i) if i < 26 else a.id}) {a.text}" for i, a in enumerate(page.answers)]
-        lines += ["", words["many"] if scene.multiple else words["one"]]
+        lines += ["", _("Pick one or more answers (for example: a,c).") if scene.multiple else _("Pick one answer (for example: a).")]
     return "\n".join(lines)
 
 
-def _notebook(course: Course, state: State, words: dict[str, str]) -> str:
+def _notebook(course: Course, state: State, _: Translate) -> str:
     notebook = course.meta.notebook
     if not state.notebook:
-        return words["empty"]
+        return _("Your notebook is still empty.")
     lines = [f"\n# {notebook.title}"]
     for kind in notebook.kinds:
         entries = [e for e in notebook.entries if e.kind == kind.id and e.id in state.notebook]

@@ -38,6 +38,7 @@ from elearning.engine.pages import (
     summary,
 )
 from elearning.engine.state import ModuleResult, State, with_item
+from elearning.i18n import translator
 
 Event = dict[str, Any]
 
@@ -127,7 +128,8 @@ def _scene_choices(course: Course, state: State, scene: Scene,
     for i, ch in choices_in_order(course, state, scene, list(enumerate(scene.choices))):
         cid = choice_id(ch, i)
         if ch.once and f"{scene.id}/{cid}" in state.once:
-            out.append((cid, ch, False, "al gekozen"))
+            _ = translator(course.meta.language)
+            out.append((cid, ch, False, _("already chosen")))
             continue
         ok = holds(course, state, ch.when)
         out.append((cid, ch, ok, None if ok else ch.reason))

@@ -27,8 +27,17 @@ STATIC = HERE / "static"
 _rendering: ContextVar[tuple[Callable[..., str], Callable[[], str]]] = ContextVar("rendering")
 
 
-def _translate(text: str, **values: Any) -> str:
-    return _rendering.get()[0](text, **values)
+def _gettext(message: str, /, **values: Any) -> str:
+    """Jinja's `_()` and `gettext()`: the message in the page's language, `{name}`s filled in.
+
+    Installed as old-style gettext: the result is a plain string that autoescaping escapes,
+    and placeholders are `{name}` as in Python code (one catalogue for both).
+    """
+    return _rendering.get()[0](message, **values)
+
+
+def _ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
+    return _gettext(singular if n == 1 else plural, n=n, **values)
 
 
 def _csrf() -> str:
@@ -56,14 +65,15 @@ def _environment(debug: bool) -> Environment:
         auto_reload=debug,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.install_gettext_callables(_gettext, _ngettext, newstyle=False)  # type: ignore[attr-defined]
     versions = _static_versions()
     env.globals.update(
         static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
         markdown=markdown.render,
         inline=markdown.render_inline,
         languages=i18n.LANGUAGES,
-        _=_translate,
         csrf=_csrf,
     )
     env.filters["urlquote"] = lambda s: quote(str(s), safe="/")
@@ -83,7 +93,6 @@ class Pages:
         ctx: dict[str, Any] = {
             "request": request,
             "lang": lang,
-            "_": translate,
             "num": lambda value: i18n.number(value, lang),
             "user": session_user(request) if has_session else None,
             "csrf": csrf,

@@ -36,25 +36,25 @@ def _t(request: Request) -> Translate:
 
 def _check_name(_: Translate, name: str, errors: dict[str, str]) -> None:
     if not name:
-        errors["name"] = _("Vul uw naam in.")
+        errors["name"] = _("Enter your name.")
     elif len(name) > 200:
-        errors["name"] = _("Uw naam is te lang (hoogstens 200 tekens).")
+        errors["name"] = _("Your name is too long (200 characters at most).")
     elif forms.has_hidden_characters(name):
-        errors["name"] = _("Je naam mag geen stuurtekens of onzichtbare tekens bevatten.")
+        errors["name"] = _("Your name must not contain control characters or invisible characters.")
 
 
 def _check_email(_: Translate, email: str, errors: dict[str, str]) -> None:
     if not email:
-        errors["email"] = _("Vul uw e-mailadres in.")
+        errors["email"] = _("Enter your e-mail address.")
     elif accounts.email_address(email) is None:
-        errors["email"] = _("Vul één e-mailadres in zoals naam@voorbeeld.nl.")
+        errors["email"] = _("Enter one e-mail address such as name@example.com.")
 
 
 def _check_password(_: Translate, field: str, password: str, errors: dict[str, str]) -> None:
     if len(password) < MIN_LENGTH:
-        errors[field] = _("Kies een wachtwoord van minstens {n} tekens.", n=MIN_LENGTH)
+        errors[field] = _("Choose a password of at least {n} characters.", n=MIN_LENGTH)
     elif len(password) > MAX_LENGTH:
-        errors[field] = _("Kies een wachtwoord van hoogstens {n} tekens.", n=MAX_LENGTH)
+        errors[field] = _("Choose a password of at most {n} characters.", n=MAX_LENGTH)
 
 
 def _registration_number(request: Request, raw: str, errors: dict[str, str]) -> str | None:
@@ -75,8 +75,8 @@ def _registration_number(request: Request, raw: str, errors: dict[str, str]) -> 
 def _wait_message(_: Translate, exc: accounts.Throttled) -> str:
     seconds = max(1, math.ceil(exc.retry_after.total_seconds()))
     if seconds < 120:
-        return _("Te veel mislukte pogingen. Wacht {n} seconden en probeer het dan opnieuw.", n=seconds)
-    return _("Te veel mislukte pogingen. Wacht {n} minuten en probeer het dan opnieuw.", n=math.ceil(seconds / 60))
+        return _("Too many failed attempts. Wait {n} seconds and try again.", n=seconds)
+    return _("Too many failed attempts. Wait {n} minutes and try again.", n=math.ceil(seconds / 60))
 
 
 async def _wrong_current_password(_: Translate, user: accounts.User, password: str, wrong: str) -> str | None:
@@ -119,7 +119,7 @@ async def guest_progress(request: Request) -> Response:
         return response
     titles = {c.id: c.meta.title for c in library(request).courses()}
     found = await latest_attempts(Owner(guest_key=str(guest)))
-    words = {"passed": _("afgerond: geslaagd"), "failed": _("afgerond: nog niet geslaagd"), "busy": _("bezig")}
+    words = {"passed": _("finished: passed"), "failed": _("finished: not passed yet"), "busy": _("in progress")}
     attempts = [(titles.get(course_id, course_id),
                  "busy" if a.finished_at is None else ("passed" if a.passed else "failed"))
                 for course_id, a in found.items()]
@@ -145,7 +145,7 @@ async def register(request: Request) -> Response:
         _check_password(_, "password", password, errors)
         number = _registration_number(request, form_values["registration_number"], errors)
         if not errors and not await accounts.registration_allowed(client_address(request)):
-            errors["email"] = _("Er zijn vanaf uw adres te veel accounts gemaakt. Probeer het over een uur opnieuw.")
+            errors["email"] = _("Too many accounts were created from your address. Try again in an hour.")
         if not errors:
             # The guest key marks this browser: only it is logged in by the link (see confirm).
             who = await session.owner(request, create_guest=True)
@@ -176,34 +176,36 @@ def _mail(request: Request, purpose: str, mailing: accounts.Mailing | None) -> B
     if mailing.token is not None:
         link = f"{base}/account/confirm/{mailing.token}"
         if purpose == "register":
-            subject = _("Uw account bevestigen")
+            subject = _("Confirm your account")
             body = _(
-                "Hallo {name},\n\nU maakte een account. Bevestig uw e-mailadres met deze link:\n\n{link}\n\n"
-                "De link werkt 24 uur. Maakte u geen account? Dan hoeft u niets te doen: zonder de link "
-                "komt er geen account.\n",
+                "Hello {name},\n\nYou created an account. Confirm your e-mail address with this "
+                "link:\n\n{link}\n\nThe link works for 24 hours. Did you not create an account? Then you "
+                "need not do anything: without the link there is no account.\n",
                 name=mailing.name, link=link,
             )
         else:
-            subject = _("Uw nieuwe e-mailadres bevestigen")
+            subject = _("Confirm your new e-mail address")
             body = _(
-                "Hallo {name},\n\nU wilt dit e-mailadres gebruiken voor uw account. Bevestig dat met deze "
-                "link:\n\n{link}\n\nDe link werkt 24 uur. Vroeg u dit niet? Dan hoeft u niets te doen: "
-                "er verandert niets.\n",
+                "Hello {name},\n\nYou want to use this e-mail address for your account. Confirm that with "
+                "this link:\n\n{link}\n\nThe link works for 24 hours. Did you not ask for this? Then you "
+                "need not do anything: nothing changes.\n",
                 name=mailing.name, link=link,
             )
     elif purpose == "register":
-        subject = _("U heeft al een account")
+        login, forgot = f"{base}/account/login", f"{base}/account/password/forgot"
+        subject = _("You already have an account")
         body = _(
-            "Hallo {name},\n\nIemand wilde een account maken met dit e-mailadres. Maar u heeft al een "
-            "account. Log hier in:\n\n{login}\n\nWachtwoord vergeten? Vraag hier een nieuw wachtwoord "
-            "aan:\n\n{forgot}\n\nDeed u dit niet zelf? Dan hoeft u niets te doen.\n",
-            name=mailing.name, login=f"{base}/account/login", forgot=f"{base}/account/password/forgot",
+            "Hello {name},\n\nSomeone wanted to create an account with this e-mail address. But you "
+            "already have an account. Log in here:\n\n{login}\n\nForgot your password? Request a new one "
+            "here:\n\n{forgot}\n\nWas this not you? Then you need not do anything.\n",
+            name=mailing.name, login=login, forgot=forgot,
         )
     else:
-        subject = _("Dit e-mailadres heeft al een account")
+        subject = _("This e-mail address already has an account")
         body = _(
-            "Hallo,\n\nIemand wilde dit e-mailadres gebruiken voor een ander account. Dit adres hoort al "
-            "bij een account, dus er verandert niets. Deed u dit niet zelf? Dan hoeft u niets te doen.\n"
+            "Hello,\n\nSomeone wanted to use this e-mail address for another account. This address "
+            "already belongs to an account, so nothing changes. Was this not you? Then you need not "
+            "do anything.\n"
         )
     return BackgroundTask(request.app.state.mailer.send, mailing.email, subject, body)
 
@@ -247,9 +249,9 @@ async def login(request: Request) -> Response:
     status = 200
     notice = None
     if request.query_params.get("notice") == "reset":
-        notice = _("Uw wachtwoord is veranderd. Log in met uw nieuwe wachtwoord.")
+        notice = _("Your password has been changed. Log in with your new password.")
     elif request.query_params.get("notice") == "confirmed":
-        notice = _("Je account is gemaakt. Log in met je e-mailadres en wachtwoord om verder te gaan.")
+        notice = _("Your account has been created. Log in with your e-mail address and password to go on.")
     if request.method == "POST":
         form = await request.form()
         next_url = safe_next(form.get("next"))
@@ -258,16 +260,16 @@ async def login(request: Request) -> Response:
         if form_values["email"]:
             _check_email(_, form_values["email"], errors)
         else:
-            errors["email"] = _("Vul uw e-mailadres in.")
+            errors["email"] = _("Enter your e-mail address.")
         if not password:
-            errors["password"] = _("Vul uw wachtwoord in.")
+            errors["password"] = _("Enter your password.")
         if not errors:
             try:
                 user = await accounts.authenticate(form_values["email"], password, client_address(request))
             except accounts.Throttled as exc:
                 errors["email"] = _wait_message(_, exc)
             except accounts.LoginFailed:
-                errors["email"] = _("Dit e-mailadres en wachtwoord horen niet bij elkaar. Controleer ze en probeer het opnieuw.")
+                errors["email"] = _("This e-mail address and password do not match. Check them and try again.")
             else:
                 return await _welcome(request, user, next_url)
         status = 400
@@ -285,7 +287,7 @@ async def logout(request: Request) -> Response:
 async def _profile(request: Request, user: accounts.User, form_values: dict[str, Any], errors: dict[str, str],
                    notice: str | None, status: int) -> Response:
     _ = _t(request)
-    roles = {"learner": _("cursist"), "author": _("auteur"), "admin": _("beheerder")}
+    roles = {"learner": _("learner"), "author": _("author"), "admin": _("administrator")}
     conf = settings(request)
     lang: Language = "en" if i18n.language(request) == "en" else "nl"
     zone = ZoneInfo(conf.time_zone)
@@ -317,7 +319,7 @@ async def delete_account(request: Request) -> Response:
     _ = _t(request)
     form = await request.form()
     wrong = await _wrong_current_password(_, user, _password(form, "delete_password"),
-                                          _("Vul je wachtwoord in om je account te verwijderen."))
+                                          _("Enter your password to delete your account."))
     if wrong:
         form_values = {"name": user.name, "email": user.email, "registration_number": user.registration_number or ""}
         return await _profile(request, user, form_values, {"delete_password": wrong}, None, 400)
@@ -342,10 +344,10 @@ async def profile(request: Request) -> Response:
     _ = _t(request)
     form_values = {"name": user.name, "email": user.email, "registration_number": user.registration_number or ""}
     notices = {
-        "saved": _("Uw gegevens zijn opgeslagen."),
-        "password": _("Uw wachtwoord is veranderd."),
-        "email": _("Uw e-mailadres is veranderd."),
-        "sessions": _("Je bent nu overal uitgelogd, behalve in deze browser."),
+        "saved": _("Your details have been saved."),
+        "password": _("Your password has been changed."),
+        "email": _("Your e-mail address has been changed."),
+        "sessions": _("You are now logged out everywhere except in this browser."),
     }
     if request.method == "GET":
         notice = notices.get(request.query_params.get("notice", ""))
@@ -360,7 +362,7 @@ async def profile(request: Request) -> Response:
     email_changes = new_email != user.email
     if email_changes and not errors:
         wrong = await _wrong_current_password(_, user, _password(form, "current_password"),
-                                              _("Vul uw huidige wachtwoord in om uw e-mailadres te veranderen."))
+                                              _("Enter your current password to change your e-mail address."))
         if wrong:
             errors["current_password"] = wrong
     if errors:
@@ -384,15 +386,15 @@ def _change_notice(request: Request, user: accounts.User, new_email: str) -> Bac
     its owner, a password reset voids the change (accounts.reset_password)."""
     _ = _t(request)
     local, _at, domain = new_email.partition("@")
+    masked, forgot = f"{local[:1]}***@{domain}", f"{settings(request).base_url}/account/password/forgot"
     body = _(
-        "Hallo {name},\n\nIemand vroeg om het e-mailadres van je account te veranderen in {masked}. "
-        "Het verandert pas als iemand de link in de mail naar dat adres gebruikt.\n\nDeed je dit zelf? "
-        "Dan hoef je niets te doen.\n\nDeed je dit niet? Kies dan meteen een nieuw wachtwoord. Daarmee "
-        "stop je de verandering:\n\n{forgot}\n",
-        name=user.name, masked=f"{local[:1]}***@{domain}",
-        forgot=f"{settings(request).base_url}/account/password/forgot",
+        "Hello {name},\n\nSomeone asked to change the e-mail address of your account to {masked}. "
+        "It changes only when someone uses the link in the mail to that address.\n\nWas it you? "
+        "Then there is nothing to do.\n\nWas it not you? Choose a new password right away. That "
+        "stops the change:\n\n{forgot}\n",
+        name=user.name, masked=masked, forgot=forgot,
     )
-    return BackgroundTask(request.app.state.mailer.send, user.email, _("Je e-mailadres veranderen"), body)
+    return BackgroundTask(request.app.state.mailer.send, user.email, _("Changing your e-mail address"), body)
 
 
 async def change_password(request: Request) -> Response:
@@ -403,7 +405,7 @@ async def change_password(request: Request) -> Response:
     form = await request.form()
     errors: dict[str, str] = {}
     wrong = await _wrong_current_password(_, user, _password(form, "old_password"),
-                                          _("Uw huidige wachtwoord klopt niet."))
+                                          _("Your current password is not correct."))
     if wrong:
         errors["old_password"] = wrong
     _check_password(_, "new_password", _password(form, "new_password"), errors)
@@ -433,11 +435,11 @@ async def forgot(request: Request) -> Response:
     if issued is not None:
         user, token = issued
         link = f"{settings(request).base_url}/account/password/reset/{token}"
-        subject = _("Een nieuw wachtwoord kiezen")
+        subject = _("Choosing a new password")
         body = _(
-            "Hallo {name},\n\nU vroeg om een nieuw wachtwoord. Kies een nieuw wachtwoord met deze link:\n\n"
-            "{link}\n\nDe link werkt één uur en maar één keer. Vroeg u niet om een nieuw wachtwoord? "
-            "Dan hoeft u niets te doen: uw wachtwoord blijft hetzelfde.\n",
+            "Hello {name},\n\nYou asked for a new password. Choose a new password with this "
+            "link:\n\n{link}\n\nThe link works for one hour, and only once. Did you not ask for a new "
+            "password? Then you need not do anything: your password stays the same.\n",
             name=user.name, link=link,
         )
         # Sent after the response, so a known address answers as fast as an unknown one.

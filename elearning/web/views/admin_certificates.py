@@ -28,9 +28,9 @@ def registration_words(request: Request) -> dict[str, str]:
     """The status of a certificate's registration in PE-online, in words."""
     _ = i18n.translator(i18n.language(request))
     return {
-        registrations.PENDING: _("wacht"), registrations.SENDING: _("wordt verstuurd"),
-        registrations.ACCEPTED: _("geregistreerd"), registrations.REJECTED: _("afgewezen"),
-        registrations.NEEDS_FOLLOWUP: _("handmatig nakijken"),
+        registrations.PENDING: _("waiting"), registrations.SENDING: _("being sent"),
+        registrations.ACCEPTED: _("registered"), registrations.REJECTED: _("rejected"),
+        registrations.NEEDS_FOLLOWUP: _("check by hand"),
     }
 
 
@@ -50,7 +50,7 @@ def _date(raw: str | None, field: str, errors: dict[str, str], request: Request)
         return date.fromisoformat(raw.strip())
     except ValueError:
         _ = i18n.translator(i18n.language(request))
-        errors[field] = _("Vul een datum in als JJJJ-MM-DD, bijvoorbeeld 2026-11-28.")
+        errors[field] = _("Enter a date as YYYY-MM-DD, for example 2026-11-28.")
         return None
 
 
@@ -113,7 +113,7 @@ async def detail(request: Request) -> Response:
     if isinstance(admin, Response):
         return admin
     _ = i18n.translator(i18n.language(request))
-    notice = _("Het certificaat is ingetrokken.") if request.query_params.get("notice") == "revoked" else None
+    notice = _("The certificate has been revoked.") if request.query_params.get("notice") == "revoked" else None
     return await _detail(request, request.path_params["certificate_id"], errors={}, notice=notice)
 
 
@@ -126,13 +126,13 @@ async def revoke(request: Request) -> Response:
     reason = forms.text(await request.form(), "reason", limit=10_000)
     errors: dict[str, str] = {}
     if not reason:
-        errors["reason"] = _("Schrijf op waarom u het certificaat intrekt.")
+        errors["reason"] = _("Write down why you revoke the certificate.")
     elif len(reason) > MAX_REASON:
-        errors["reason"] = _("De reden is te lang (hoogstens {n} tekens).", n=MAX_REASON)
+        errors["reason"] = _("The reason is too long ({n} characters at most).", n=MAX_REASON)
     elif forms.has_hidden_characters(reason, multiline=True):
-        errors["reason"] = _("De reden mag geen stuurtekens of onzichtbare tekens bevatten.")
+        errors["reason"] = _("The reason must not contain control characters or invisible characters.")
     elif not await store.revoke(certificate_id, reason):
-        errors["reason"] = _("Alleen een geldig certificaat kan worden ingetrokken.")
+        errors["reason"] = _("Only a valid certificate can be revoked.")
     if errors:
         return await _detail(request, certificate_id, errors=errors, reason=reason[:MAX_REASON], status=400)
     await audit.record(admin, "revoke", f"certificate {certificate_id}", reason)
@@ -152,19 +152,19 @@ async def export(request: Request) -> Response:
     if params.get("format") is not None:
         course_id = form["course"]
         if course_id not in {c for c, _title in courses}:
-            errors["course"] = _("Kies een cursus.")
+            errors["course"] = _("Choose a course.")
         start = _date(form["from"], "from", errors, request)
         end = _date(form["to"], "to", errors, request)
         if start is None and "from" not in errors:
-            errors["from"] = _("Vul de eerste datum in.")
+            errors["from"] = _("Enter the first date.")
         if end is None and "to" not in errors:
-            errors["to"] = _("Vul de laatste datum in.")
+            errors["to"] = _("Enter the last date.")
         if start and end and start > end:
-            errors["to"] = _("De laatste datum ligt voor de eerste datum.")
+            errors["to"] = _("The last date is before the first date.")
         accreditation_end = _date(form["accreditation_end"], "accreditation_end", errors, request)
         fmt = form["format"]
         if fmt not in exports.FORMATS:
-            errors["format"] = _("Kies een bestandsvorm.")
+            errors["format"] = _("Choose a file format.")
         if not errors and start and end:
             rows = exports.export_rows(await store.completions(course_id, start, end))
             await audit.record(admin, "export", f"course {course_id}", f"{start.isoformat()} - {end.isoformat()}, {fmt}")

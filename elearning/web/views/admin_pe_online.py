@@ -28,7 +28,7 @@ async def index(request: Request) -> Response:
         status = None
     conf = settings(request)
     lang: Language = "en" if i18n.language(request) == "en" else "nl"
-    notices = {"retried": _("De registratie gaat mee met de volgende verzending naar PE-online.")}
+    notices = {"retried": _("The registration goes with the next batch sent to PE-online.")}
     return render(request, "certificates/admin_pe_online.html", {
         "rows": await registrations.listing(status, limit=SHOWN), "counts": await registrations.counts(),
         "status": status, "status_text": registration_words(request), "enabled": conf.pe_online_enabled,

@@ -45,7 +45,7 @@ def module_rows(course: Course, state: State | None) -> list[tuple[Any, str, Any
 
 def module_status_words(request: Request) -> dict[str, str]:
     _ = i18n.translator(i18n.language(request))
-    return {"done": _("afgerond"), "current": _("hier bent u nu"), "todo": _("nog niet begonnen")}
+    return {"done": _("finished"), "current": _("you are here"), "todo": _("not started yet")}
 
 
 async def index(request: Request) -> Response:
@@ -54,8 +54,8 @@ async def index(request: Request) -> Response:
     items = [(c, course_status(latest.get(c.id))) for c in library(request).courses()]
     _ = i18n.translator(i18n.language(request))
     words = {
-        "new": _("Nog niet begonnen"), "busy": _("U bent bezig"),
-        "passed": _("Afgerond: geslaagd"), "failed": _("Afgerond: nog niet geslaagd"),
+        "new": _("Not started yet"), "busy": _("In progress"),
+        "passed": _("Finished: passed"), "failed": _("Finished: not passed yet"),
     }
     return render(request, "catalogue.html", {"items": items, "status_text": words})
 

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 def status_words(request: Request) -> dict[str, str]:
     _ = i18n.translator(i18n.language(request))
-    return {store.VALID: _("geldig"), store.SUPERSEDED: _("vervangen"), store.REVOKED: _("ingetrokken")}
+    return {store.VALID: _("valid"), store.SUPERSEDED: _("superseded"), store.REVOKED: _("revoked")}
 
 
 def _language(request: Request) -> Language:
@@ -98,7 +98,7 @@ async def index(request: Request) -> Response:
     rows = await store.for_user(user.id)
     codes = {row.id: row.code for row in rows}
     _ = i18n.translator(i18n.language(request))
-    notices = {"reissued": _("Uw nieuwe certificaat staat klaar. Het oude certificaat is niet meer geldig.")}
+    notices = {"reissued": _("Your new certificate is ready. The old certificate is no longer valid.")}
     return render(request, "certificates/index.html", {
         "certificates": rows, "codes": codes, "status_text": status_words(request),
         "notice": notices.get(request.query_params.get("notice", "")),
@@ -163,7 +163,7 @@ async def reissue(request: Request) -> Response:
         if certificate.status == store.VALID and not unchanged:
             if not await throttle.allowed(f"reissue:{user.id}", REISSUES_PER_USER):
                 return error_page(request, 429, detail=_(
-                    "Je liet vandaag al vaak een nieuw certificaat maken. Probeer het morgen opnieuw."))
+                    "You had a new certificate made many times today. Try again tomorrow."))
             try:
                 await issuing.reissue(certificate.id, user, base_url=settings(request).base_url)
             except store.NotReissuable:

@@ -54,7 +54,7 @@ async def statement(request: Request) -> Response:
     chosen = conf.privacy_statement_file if kind == "privacy" else conf.accessibility_statement_file
     path = chosen or _STATEMENTS / f"{kind}.md"
     text = await anyio.to_thread.run_sync(_statement_text, path)
-    title = _("Privacyverklaring") if kind == "privacy" else _("Toegankelijkheidsverklaring")
+    title = _("Privacy statement") if kind == "privacy" else _("Accessibility statement")
     return render(request, "statement.html", {"title": title, "text": text, "text_lang": "nl"})
 
 

@@ -129,11 +129,11 @@ def _choice_labels(request: Request, course: Course, state: State) -> dict[str, 
     _ = i18n.translator(i18n.language(request))
     module = course.module(state.module)
     ids = course.meta.modules
-    labels = {"retake": _("Doe de toets opnieuw") if module.assessment else _("Doe deze module opnieuw"),
-              "continue": _("Volgende")}
+    labels = {"retake": _("Take the test again") if module.assessment else _("Do this module again"),
+              "continue": _("Next")}
     index = ids.index(module.id)
     if index + 1 < len(ids):
-        labels["next"] = _("Verder naar: {title}", title=course.module(ids[index + 1]).title)
+        labels["next"] = _("Continue to: {title}", title=course.module(ids[index + 1]).title)
     return labels
 
 
@@ -143,9 +143,9 @@ def choice_reasons(request: Request, page: Page) -> dict[str, str]:
     out = {}
     for choice in page.choices:
         if choice.id == "retake" and choice.reason == "max_attempts":
-            out["retake"] = _("Je hebt alle pogingen voor deze toets gebruikt.")
+            out["retake"] = _("You have used all attempts for this test.")
         elif choice.id == "retake" and choice.until is not None:
-            out["retake"] = _("Je kunt de toets opnieuw doen vanaf {moment}.", moment=_local_time(request, choice.until))
+            out["retake"] = _("You can take the test again from {moment}.", moment=_local_time(request, choice.until))
     return out
 
 
@@ -178,12 +178,12 @@ async def scene(request: Request) -> Response:
     _ = i18n.translator(i18n.language(request))
     page = engine.view(loaded.course, loaded.state, now=int(time.time()))
     notices = {
-        "stale": _("Deze keuze was al verwerkt. U ziet nu waar u gebleven bent."),
-        "unavailable": _("Die keuze kan nu niet. Kies een van de mogelijkheden op deze pagina."),
+        "stale": _("That choice had already been made. This is where you are now."),
+        "unavailable": _("That choice is not possible now. Pick one of the options on this page."),
     }
     error = None
     if request.query_params.get("error") == "answer" and page.scene.type == "question":
-        error = _("Kies één of meer antwoorden.") if page.scene.multiple else _("Kies één antwoord.")
+        error = _("Choose one or more answers.") if page.scene.multiple else _("Choose one answer.")
     return _scene_page(request, loaded, page, notice=notices.get(request.query_params.get("notice", "")),
                        error=error)
 

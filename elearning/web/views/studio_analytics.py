@@ -58,7 +58,7 @@ def _filter(request: Request, course: Course, versions: list[Version]) -> tuple[
     errors: dict[str, str] = {}
     version = params.get("version", "")
     if version and version not in {v.course_hash for v in versions}:
-        errors["version"] = _("Kies een versie uit de lijst.")
+        errors["version"] = _("Choose a version from the list.")
         version = ""
     days: dict[str, date | None] = {}
     for name in ("from", "to"):
@@ -68,10 +68,10 @@ def _filter(request: Request, course: Course, versions: list[Version]) -> tuple[
             try:
                 days[name] = date.fromisoformat(raw)
             except ValueError:
-                errors[name] = _("Vul een datum in als jjjj-mm-dd, bijvoorbeeld 2025-03-01.")
+                errors[name] = _("Enter a date as yyyy-mm-dd, for example 2025-03-01.")
     first, last = days["from"], days["to"]
     if first and last and first > last:
-        errors["to"] = _("De einddatum ligt voor de begindatum.")
+        errors["to"] = _("The end date is before the start date.")
         last = None
     here = zone()
     since = datetime.combine(first, time.min, tzinfo=here) if first else None

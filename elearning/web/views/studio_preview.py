@@ -140,9 +140,9 @@ def _panel_from_form(request: Request, course: Course, state: State,
     errors: dict[str, str] = {}
     for name, raw in panel["vars"].items():
         if _whole(raw) is None:
-            errors[f"var-{name}"] = _("Vul bij {name} een heel getal in.", name=name)
+            errors[f"var-{name}"] = _("Enter a whole number for {name}.", name=name)
     if _whole(panel["score"]) is None:
-        errors["score"] = _("Vul bij de score een heel getal in.")
+        errors["score"] = _("Enter a whole number for the score.")
     _scene_param(course, panel["scene"])
     return panel, errors
 
@@ -184,12 +184,12 @@ async def preview(request: Request) -> Response:
         state = enter(course, state, scene_id)
     _ = i18n.translator(i18n.language(request))
     notices = {
-        "unavailable": _("Die keuze kan nu niet. Kies een van de mogelijkheden op deze pagina."),
-        "state": _("De toestand is aangepast."),
+        "unavailable": _("That choice is not possible now. Pick one of the options on this page."),
+        "state": _("The state has been changed."),
     }
     error = None
     if params.get("error") == "answer" and state.scene and course.scene(state.scene).type == "question":
-        error = _("Kies één of meer antwoorden.") if course.scene(state.scene).multiple else _("Kies één antwoord.")
+        error = _("Choose one or more answers.") if course.scene(state.scene).multiple else _("Choose one answer.")
     return _page(request, course, state, notice=notices.get(params.get("notice", "")), error=error)
 
 
