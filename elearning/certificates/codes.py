@@ -21,6 +21,8 @@ import re
 import secrets
 from typing import Literal
 
+from elearning.i18n import translator
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 12
 GROUP = 4
@@ -97,19 +99,33 @@ def is_valid_code(raw: str) -> bool:
 
 
 class InvalidCode(ValueError):
-    """Not a verification code; str() is a Dutch message for the person who typed it.
+    """Not a verification code. ``kind`` says what went wrong ("empty", "character", "length" or
+    "typo"); `message(lang)` says it for the person who typed it, from the text catalogue;
+    str() is the Dutch message."""
 
-    ``kind`` tells the web page what went wrong, for a message in another language:
-    "empty", "character", "length" or "typo".
-    """
-
-    def __init__(
-        self, kind: Literal["empty", "character", "length", "typo"], message: str, raw: str
-    ) -> None:
-        super().__init__(message)
+    def __init__(self, kind: Literal["empty", "character", "length", "typo"], raw: str) -> None:
         self.kind = kind
-        self.message = message
         self.raw = raw
+        super().__init__(self.message("nl"))
+
+    def message(self, lang: str) -> str:
+        _ = translator(lang)
+        bare = normalise_code(self.raw)
+        shown = self.raw.strip()[:40]
+        if self.kind == "empty":
+            return _("Enter the verification code. It is printed on the certificate, for example {example}.",
+                     example=EXAMPLE)
+        if self.kind == "character":
+            listed = ", ".join(f"'{ch}'" for ch in sorted({ch for ch in bare if ch not in _VALUE})[:5])
+            return _("The code '{shown}' contains characters that never occur in a verification code: "
+                     "{listed}. A verification code has digits and capital letters without U, for example "
+                     "{example}.", shown=shown, listed=listed, example=EXAMPLE)
+        if self.kind == "length":
+            return _("A verification code has {length} characters, but '{shown}' has {count}. Check whether "
+                     "you skipped a character or typed one twice.", length=LENGTH, shown=shown, count=len(bare))
+        return _("The code '{shown}' is not right: there is probably a typing error in it, or two characters "
+                 "were swapped. Compare the code character by character with the certificate, or scan the "
+                 "QR code.", shown=shown)
 
 
 class CodeWrongLength(InvalidCode):
@@ -121,45 +137,21 @@ class CodeTypo(InvalidCode):
 
 
 def check_code(raw: str) -> str:
-    """The code in its printed form ('7KQ2-M4XD-9RTG'), or InvalidCode with a helpful Dutch message.
+    """The code in its printed form ('7KQ2-M4XD-9RTG'), or InvalidCode with a helpful message.
 
     Raises CodeWrongLength when characters are missing or extra, CodeTypo when the check
     character does not match (a character is wrong or two are swapped), and InvalidCode for
     an empty input or characters that never occur in a code.
     """
     bare = normalise_code(raw)
-    shown = raw.strip()[:40]
     if not bare:
-        raise InvalidCode(
-            "empty",
-            f"Vul de verificatiecode in. Die staat op het certificaat, bijvoorbeeld {EXAMPLE}.",
-            raw,
-        )
-    wrong = sorted({ch for ch in bare if ch not in _VALUE})
-    if wrong:
-        listed = ", ".join(f"'{ch}'" for ch in wrong[:5])
-        raise InvalidCode(
-            "character",
-            f"De code '{shown}' bevat tekens die niet in een verificatiecode voorkomen: {listed}. "
-            f"Een verificatiecode bestaat uit cijfers en hoofdletters zonder U, "
-            f"bijvoorbeeld {EXAMPLE}.",
-            raw,
-        )
+        raise InvalidCode("empty", raw)
+    if any(ch not in _VALUE for ch in bare):
+        raise InvalidCode("character", raw)
     if len(bare) != LENGTH:
-        raise CodeWrongLength(
-            "length",
-            f"Een verificatiecode heeft {LENGTH} tekens, maar '{shown}' heeft er {len(bare)}. "
-            f"Kijk of je een teken hebt overgeslagen of dubbel hebt getypt.",
-            raw,
-        )
+        raise CodeWrongLength("length", raw)
     if _interim([_VALUE[ch] for ch in bare]) != 0:
-        raise CodeTypo(
-            "typo",
-            f"De code '{shown}' klopt niet: er zit waarschijnlijk een typefout in, of twee tekens "
-            f"zijn omgewisseld. Vergelijk de code teken voor teken met het certificaat, "
-            f"of scan de QR-code.",
-            raw,
-        )
+        raise CodeTypo("typo", raw)
     return format_code(bare)
 
 

@@ -9,6 +9,9 @@ check digit to test); the register itself is the final judge of whether the numb
 from __future__ import annotations
 
 import re
+from typing import Literal
+
+from elearning.i18n import translator
 
 PREFIX = "4610"
 MIN_LENGTH = 8
@@ -18,41 +21,47 @@ _SHOWN = 40  # how much of a long input a message repeats
 
 
 class InvalidRegistrationNumber(ValueError):
-    """The input is not a Registerplein registration number; str() is a Dutch message for the learner."""
+    """The input is not a Registerplein registration number. `message(lang)` says why, from the
+    text catalogue, repeating what was typed; str() is the Dutch message."""
 
-    def __init__(self, message: str, raw: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, kind: Literal["empty", "shape", "short", "long"], raw: str) -> None:
+        self.kind = kind
         self.raw = raw
+        super().__init__(self.message("nl"))
+
+    def message(self, lang: str) -> str:
+        _ = translator(lang)
+        number = _SEPARATORS.sub("", self.raw)
+        shown = self.raw.strip()
+        if len(shown) > _SHOWN:
+            shown = shown[:_SHOWN] + "…"
+        rule = _("A Registerplein registration number has digits only and starts with {prefix}.", prefix=PREFIX)
+        if self.kind == "empty":
+            return _("Enter your Registerplein registration number. {rule}", rule=rule)
+        if self.kind == "shape":
+            return _("{rule} You entered '{shown}'.", rule=rule, shown=shown)
+        if self.kind == "short":
+            return _("This registration number is too short: '{shown}' has {count} digits, a registration "
+                     "number has at least {minimum}. {rule}", shown=shown, count=len(number), minimum=MIN_LENGTH,
+                     rule=rule)
+        return _("This registration number is too long: it has {count} digits, a registration number has at "
+                 "most {maximum}. {rule} You entered '{shown}'.", count=len(number), maximum=MAX_LENGTH,
+                 rule=rule, shown=shown)
 
 
 def normalise_registration_number(raw: str) -> str:
     """Return the registration number as bare digits, e.g. ' 4610.123-456 ' -> '4610123456'.
 
-    Raises InvalidRegistrationNumber with a Dutch message that repeats what was typed.
-    An empty input is an error too: callers treat "no number given" before calling this.
+    Raises InvalidRegistrationNumber, whose message repeats what was typed. An empty input is
+    an error too: callers treat "no number given" before calling this.
     """
     number = _SEPARATORS.sub("", raw)
-    shown = raw.strip()
-    if len(shown) > _SHOWN:
-        shown = shown[:_SHOWN] + "…"
-    rule = (
-        f"Een registratienummer van Registerplein bestaat alleen uit cijfers en begint met {PREFIX}."
-    )
     if not number:
-        raise InvalidRegistrationNumber(f"Vul je registratienummer van Registerplein in. {rule}", raw)
+        raise InvalidRegistrationNumber("empty", raw)
     if not (number.isascii() and number.isdigit()) or not number.startswith(PREFIX):
-        raise InvalidRegistrationNumber(f"{rule} Je vulde '{shown}' in.", raw)
+        raise InvalidRegistrationNumber("shape", raw)
     if len(number) < MIN_LENGTH:
-        raise InvalidRegistrationNumber(
-            f"Dit registratienummer is te kort: '{shown}' heeft {len(number)} cijfers, "
-            f"een registratienummer heeft er minstens {MIN_LENGTH}. {rule}",
-            raw,
-        )
+        raise InvalidRegistrationNumber("short", raw)
     if len(number) > MAX_LENGTH:
-        raise InvalidRegistrationNumber(
-            f"Dit registratienummer is te lang: het heeft {len(number)} cijfers, "
-            f"een registratienummer heeft er hoogstens {MAX_LENGTH}. {rule} Je vulde '{shown}' in.",
-            raw,
-        )
+        raise InvalidRegistrationNumber("long", raw)
     return number

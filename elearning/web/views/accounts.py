@@ -63,12 +63,7 @@ def _registration_number(request: Request, raw: str, errors: dict[str, str]) -> 
     try:
         return normalise_registration_number(raw)
     except InvalidRegistrationNumber as exc:
-        if i18n.language(request) == "en":
-            errors["registration_number"] = (
-                "A Registerplein registration number has digits only and starts with 4610."
-            )
-        else:
-            errors["registration_number"] = exc.message
+        errors["registration_number"] = exc.message(i18n.language(request))
         return None
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from elearning.certificates.codes import EXAMPLE, InvalidCode, check_code
+from elearning.certificates.codes import InvalidCode, check_code
 from elearning.storage import certificates as store
 from elearning.web import i18n
 from elearning.web.views._base import client_address, redirect, render, settings
@@ -21,22 +21,8 @@ from elearning.web.views.certificates import printed_fields
 
 NO_INDEX = {"X-Robots-Tag": "noindex, nofollow"}
 RETRY_AFTER = str(int(store.VERIFY_PER_ADDRESS.window.total_seconds()))
-_ENGLISH_ERRORS = {
-    "empty": "Enter the verification code. It is printed on the certificate, for example {example}.",
-    "character": "The code contains characters that never occur in a verification code. "
-                 "A code has digits and capital letters without U, for example {example}.",
-    "length": "A verification code has 12 characters, but this code has {count}. "
-              "Check whether you skipped a character or typed one twice.",
-    "typo": "This code is not right: there is probably a typing error in it, or two characters were "
-            "swapped. Compare the code character by character with the certificate, or scan the QR code.",
-}
-
-
 def _message(request: Request, exc: InvalidCode) -> str:
-    if i18n.language(request) != "en":
-        return exc.message
-    count = len("".join(ch for ch in exc.raw if ch.isalnum()))
-    return _ENGLISH_ERRORS[exc.kind].format(example=EXAMPLE, count=count)
+    return exc.message(i18n.language(request))
 
 
 def _wants_json(request: Request) -> bool:
