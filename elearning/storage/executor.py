@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.connection import ConnectionHandler
 from tortoise.context import TortoiseContext, get_current_context
 from tortoise.transactions import in_transaction
 
@@ -103,18 +104,20 @@ class TortoiseExecutor:
         """Tortoise closes its own connections (TortoiseContext.close_connections)."""
 
 
-_executors: weakref.WeakKeyDictionary[TortoiseContext, Executor] = weakref.WeakKeyDictionary()
+# Keyed by the context's connections, so that a copy of the context (one per request, see
+# web/app.py's DatabaseContextMiddleware) finds the executor of the database it shares.
+_executors: weakref.WeakKeyDictionary[ConnectionHandler, Executor] = weakref.WeakKeyDictionary()
 
 
 def attach(ctx: TortoiseContext, executor: Executor) -> None:
     """Make `executor` the one every storage call under `ctx` uses (db.connect does this)."""
-    _executors[ctx] = executor
+    _executors[ctx.connections] = executor
     weakref.finalize(ctx, executor.close)
 
 
 def of(ctx: TortoiseContext) -> Executor:
     try:
-        return _executors[ctx]
+        return _executors[ctx.connections]
     except KeyError:
         raise RuntimeError("This Tortoise context was not opened with storage.db.connect: it has no executor.") from None
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -15,7 +16,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
-from tortoise.context import TortoiseContext, _current_context
+from tortoise.context import TortoiseContext
 
 from elearning.settings import Settings
 from elearning.storage import db, passwords, pe_push, retention
@@ -58,12 +59,10 @@ class DatabaseContextMiddleware:
         if ctx is None or scope["type"] == "lifespan":
             await self.app(scope, receive, send)
             return
-        # Not `with ctx:`: the context object keeps one token, and requests run concurrently.
-        token = _current_context.set(ctx)
-        try:
+        # A copy per request: a context object keeps one token for `with`, and requests run
+        # concurrently. The copy shares the app's connections.
+        with copy.copy(ctx):
             await self.app(scope, receive, send)
-        finally:
-            _current_context.reset(token)
 
 
 def routes() -> list[Route | Mount]:
@@ -151,14 +150,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ctx = await db.connect(settings.database_url)
         try:
             await db.check_schema(ctx, settings.database_url, settings.database_display)
-            token = _current_context.set(ctx)
-            try:
+            with copy.copy(ctx):
                 await retention.clean_up(retention.policy(settings), settings.outbox_dir)
                 # Tasks started here keep this database context (a task copies the context variables).
                 cleaning = asyncio.create_task(_clean_up_periodically(settings))
                 worker = pe_push.start_worker(settings)
-            finally:
-                _current_context.reset(token)
             library.load_all()
             app.state.db = ctx
             try:
