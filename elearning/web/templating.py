@@ -93,6 +93,9 @@ class Pages:
         ctx: dict[str, Any] = {
             "request": request,
             "lang": lang,
+            # The page's own translator, called directly: through the i18n extension's alias each
+            # _() cost a context lookup and a call wrapper (macros imported without context use it).
+            "_": translate,
             "num": lambda value: i18n.number(value, lang),
             "user": session_user(request) if has_session else None,
             "csrf": csrf,
