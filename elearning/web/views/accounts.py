@@ -297,9 +297,9 @@ async def _profile(request: Request, user: accounts.User, form_values: dict[str,
 
 async def my_data(request: Request) -> Response:
     """Everything kept about the signed-in learner, as one zip archive."""
-    user = await session.load_user(request)
-    if user is None:
-        return redirect("/account/login?next=/account")
+    user = await _account_user(request)
+    if isinstance(user, Response):
+        return user
     archive = await privacy.export(user)
     return Response(archive, media_type="application/zip", headers={
         "Content-Disposition": 'attachment; filename="mijn-gegevens.zip"', "Cache-Control": "no-store",
@@ -308,9 +308,9 @@ async def my_data(request: Request) -> Response:
 
 async def delete_account(request: Request) -> Response:
     """Erase the account after the password is given again; the browser is signed out."""
-    user = await session.load_user(request)
-    if user is None:
-        return redirect("/account/login?next=/account")
+    user = await _account_user(request)
+    if isinstance(user, Response):
+        return user
     _ = _t(request)
     form = await request.form()
     wrong = await _wrong_current_password(_, user, _password(form, "delete_password"),
@@ -325,17 +325,23 @@ async def delete_account(request: Request) -> Response:
 
 async def end_other_sessions(request: Request) -> Response:
     """'Sign out everywhere else': every session of this account but this browser's ends."""
-    user = await session.load_user(request)
-    if user is None:
-        return redirect("/account/login?next=/account")
+    user = await _account_user(request)
+    if isinstance(user, Response):
+        return user
     await session_store.end_all(user.id, keep=session.current_key(request))
     return redirect("/account?notice=sessions")
 
 
-async def profile(request: Request) -> Response:
+async def _account_user(request: Request) -> accounts.User | Response:
+    """The signed-in user of the account pages, or the way to the login form."""
     user = await session.load_user(request)
-    if user is None:
-        return redirect("/account/login?next=/account")
+    return user if user is not None else redirect("/account/login?next=/account")
+
+
+async def profile(request: Request) -> Response:
+    user = await _account_user(request)
+    if isinstance(user, Response):
+        return user
     _ = _t(request)
     form_values = {"name": user.name, "email": user.email, "registration_number": user.registration_number or ""}
     notices = {
@@ -393,9 +399,9 @@ def _change_notice(request: Request, user: accounts.User, new_email: str) -> Bac
 
 
 async def change_password(request: Request) -> Response:
-    user = await session.load_user(request)
-    if user is None:
-        return redirect("/account/login?next=/account")
+    user = await _account_user(request)
+    if isinstance(user, Response):
+        return user
     _ = _t(request)
     form = await request.form()
     errors: dict[str, str] = {}
