@@ -163,6 +163,19 @@ SETTINGS: tuple[Setting, ...] = (
             "/privacy. Default: a general text about what this software stores.", _path),
     Setting("ACCESSIBILITY_STATEMENT_FILE", None, "A Markdown file with the provider's accessibility statement, "
             "shown at /toegankelijkheid. Default: a general text.", _path),
+    Setting("PROVIDER_NAME", "E-learning", "Name of the provider (the organisation that offers the courses and "
+            "issues the certificates), shown in the header, mails, certificates and on the verify page."),
+    Setting("PROVIDER_URL", None, "The provider's own website. Default: BASE_URL.", _base_url),
+    Setting("PROVIDER_EMAIL", None, "Contact address of the provider for learners, shown on the pages and "
+            "certificates."),
+    Setting("PROVIDER_ADDRESS", None, "Postal address of the provider (one line), for the certificate and "
+            "the issuer profile of the credential."),
+    Setting("PROVIDER_LOGO_FILE", None, "An SVG or PNG file with the provider's logo, for the header and the "
+            "certificate.", _path),
+    Setting("SIGNATORY_NAME", None, "Name of the person who signs the certificates on behalf of the provider."),
+    Setting("SIGNATORY_TITLE", None, "That person's title or role, e.g. Directeur opleidingen."),
+    Setting("SIGNATURE_IMAGE_FILE", None, "An SVG or PNG file with that person's signature, for the "
+            "certificate.", _path),
     Setting("DEBUG", "false", "Show tracebacks on error pages. Never in production.", _bool),
     Setting("DEV", "false", "Author mode (also `elearning serve --dev`): watch COURSES_DIR and recompile "
             "a course on every save; a broken edit keeps the last good version served.", _bool),
@@ -223,6 +236,14 @@ class Settings:
     cleanup_interval_minutes: int
     privacy_statement_file: Path | None
     accessibility_statement_file: Path | None
+    provider_name: str
+    provider_url: str | None
+    provider_email: str | None
+    provider_address: str | None
+    provider_logo_file: Path | None
+    signatory_name: str | None
+    signatory_title: str | None
+    signature_image_file: Path | None
     password_hash_cost: str
     debug: bool
     dev: bool
