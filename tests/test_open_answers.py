@@ -4,6 +4,7 @@ answer afterwards, self-assessment, offline minutes; the example course docs/exa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
