@@ -30,6 +30,7 @@ from elearning.analytics.results import (
     Bin,
     ChoiceCount,
     EntryMiss,
+    OpenAnswerCount,
     Overview,
     QuestionStats,
     Report,
@@ -467,6 +468,30 @@ async def missed_entries(course: Course, scope: Scope) -> list[EntryMiss]:
     return await _missed_entries(course, scope, await _hashes(scope))
 
 
+async def _open_answers(scope: Scope, hashes: tuple[str, ...]) -> list[OpenAnswerCount]:
+    """Per open scene, the answers handed in and reviewed (from the events; few rows, no index of their own)."""
+    if not hashes:
+        return []
+    sql = _Sql("SELECT e.scene, e.type, e.choice, COUNT(*) AS n FROM event e WHERE e.type IN "
+               "('open_answer_submitted', 'open_answer_resubmitted', 'open_answer_reviewed')"
+               " AND e.course_hash IN ") + _in(hashes)
+    if scope.since is not None or scope.until is not None:
+        sql += _Sql(" AND e.attempt_id IN (SELECT a.id FROM attempt a") + _attempts_where(scope, hashes) + _Sql(")")
+    sql += _Sql(" GROUP BY e.scene, e.type, e.choice")
+    counts: dict[str, dict[str, int]] = {}
+    for r in await _rows(sql):
+        field = {"open_answer_submitted": "handed_in", "open_answer_resubmitted": "resubmitted"}.get(r["type"])
+        if field is None:
+            field = "approved" if r["choice"] == "approved" else "returned"
+        scene = counts.setdefault(r["scene"] or "", {})
+        scene[field] = scene.get(field, 0) + _int(r["n"])
+    return [OpenAnswerCount(scene, **n) for scene, n in sorted(counts.items())]
+
+
+async def open_answers(scope: Scope) -> list[OpenAnswerCount]:
+    return await _open_answers(scope, await _hashes(scope))
+
+
 async def report(course: Course, scope: Scope) -> Report:
     """Every analytics table for one scope (the queries run one after another)."""
     hashes = await _hashes(scope)
@@ -477,4 +502,5 @@ async def report(course: Course, scope: Scope) -> Report:
         choices=tuple(await _choice_distribution(scope, hashes)),
         questions=tuple(await _questions(scope, hashes)),
         entries=tuple(await _missed_entries(course, scope, hashes)),
+        open_answers=tuple(await _open_answers(scope, hashes)),
     )
