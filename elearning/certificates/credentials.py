@@ -29,7 +29,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -71,7 +71,7 @@ class CredentialError(ValueError):
 
 
 # -- JSON-LD, offline ------------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def _context(url: str) -> dict[str, Any]:
     document: dict[str, Any] = json.loads((CONTEXTS_DIR / CONTEXT_FILES[url]).read_text(encoding="utf-8"))
     return document
