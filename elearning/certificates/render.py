@@ -166,7 +166,7 @@ def render_pdf(data: CertificateData, template_dir: Path, credential: str | None
     document.metadata.description = meta["subject"]
     document.metadata.lang = data.language
     attachments = [credential_attachment(credential)] if credential is not None else []
-    pdf = document.write_pdf(**PDF_OPTIONS, attachments=attachments)
+    pdf = document.write_pdf(**PDF_OPTIONS, attachments=attachments, finisher=_one_af_entry_per_file)
     if not isinstance(pdf, bytes):  # write_pdf without a target returns the bytes
         raise TypeError(f"WeasyPrint returned {type(pdf).__name__}, not the PDF bytes")
     return pdf
@@ -178,6 +178,16 @@ def credential_attachment(credential: str) -> Attachment:
     return Attachment(string=credential.encode("utf-8"), name=CREDENTIAL_FILENAME,
                       description="Open Badges 3.0 credential (W3C Verifiable Credential), signed",
                       relationship="Source")
+
+
+def _one_af_entry_per_file(document: Any, pdf: Any) -> None:
+    """WeasyPrint lists an attachment in the catalogue's /AF twice (once from the name tree, once
+    as a file specification): keep each file specification once."""
+    listed = pdf.catalog.get("AF")
+    if listed:
+        unique = list(dict.fromkeys(listed))
+        listed.clear()
+        listed.extend(unique)
 
 
 def render_limiter() -> anyio.CapacityLimiter:
