@@ -324,7 +324,7 @@ def test_preview_without_a_database_says_so_and_still_renders(tmp_path: Path) ->
     assert result.stdout.strip() == str(target)
     assert "No credential embedded" in result.stderr
     assert PdfReader(target).attachments == {}
-    assert not (tmp_path / "nothing-here" / "elearning.sqlite3").exists()
+    assert not (tmp_path / "nothing-here").exists()  # no database, no secret key made
 
 
 # -- bad uploads ---------------------------------------------------------------------------------------

@@ -83,18 +83,20 @@ def preview(name: str, language: Language | None, output: Path | None, learner_n
 
 def _sample_credential(data: CertificateData) -> str | None:
     """The sample credential as JSON, signed with the site's key; None (and a note on stderr) when the
-    site has no database yet: a template author can preview without one."""
+    site has no database yet: a template author can preview without one (and without making one)."""
     import json
 
     from elearning.commands.database import load_settings, run_with_database
     from elearning.storage import badges
 
-    settings = load_settings()
-    path = settings.sqlite_path
+    url = read("DATABASE_URL")
+    path = Path(url.removeprefix("sqlite://")) if url and url.startswith("sqlite://") else (
+        None if url else Path(read("DATA_DIR") or "data") / "elearning.sqlite3")
     if path is not None and not path.exists():
         click.echo(f"No credential embedded: there is no database at {path} (run `elearning migrate` "
                    "to make the site's database and key; or pass --no-credential).", err=True)
         return None
+    settings = load_settings()
     signed = run_with_database(settings, lambda: badges.sample_credential(data, settings))
     return json.dumps(signed, ensure_ascii=False, indent=2)
 

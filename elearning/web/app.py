@@ -111,6 +111,8 @@ def routes() -> list[Route | Mount]:
         Route("/admin/certificates/pe-online", admin_pe_online.index, name="admin_pe_online"),
         Route("/admin/certificates/pe-online/{registration_id:int}/retry", admin_pe_online.retry, methods=["POST"],
               name="admin_pe_online_retry"),
+        Route("/admin/certificates/pe-online/{registration_id:int}/handled", admin_pe_online.handled,
+              methods=["POST"], name="admin_pe_online_handled"),
         Route("/admin/certificates/{certificate_id:int}", admin_certificates.detail, name="admin_certificate"),
         Route("/admin/certificates/{certificate_id:int}/revoke", admin_certificates.revoke, methods=["POST"],
               name="admin_certificate_revoke"),
