@@ -148,6 +148,7 @@ def test_the_certificate_pdf_carries_a_credential_that_verifies_independently(
     assert credential["id"] == f"http://testserver/verify/{code}/credential.json"
     subject = credential["credentialSubject"]
     assert subject["achievement"]["name"] == "Een ronde door de buurt"
+    assert subject["achievement"]["description"].endswith("Studiebelasting: 0,25 uur.")
     assert subject["creditsEarned"] == 1 and subject["achievement"]["creditsAvailable"] == 1
     assert subject["achievement"]["otherIdentifier"][0]["identifier"] == "TEST-0001"
     # The registration number only as a salted hash, never in plain.

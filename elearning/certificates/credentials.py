@@ -255,19 +255,25 @@ def _criteria(data: CertificateData) -> str:
     return f"Completed the whole course and passed the final test ({data.score} of {data.max_score} points)."
 
 
+def _study_load(minutes: int, dutch: bool) -> str:
+    hours = format_number(minutes / 60, "nl" if dutch else "en")
+    return f" Studiebelasting: {hours} uur." if dutch else f" Study load: {hours} hours."
+
+
 def openbadge_credential(data: CertificateData, issuer: Issuer, *, issued_at: datetime, base_url: str,
-                         status_index: int | None, salt: str | None = None,
-                         sample: bool = False) -> dict[str, Any]:
+                         status_index: int | None, salt: str | None = None, sample: bool = False,
+                         study_load_minutes: int | None = None) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential for a certificate. `status_index` None leaves out
     credentialStatus (the sample of `certificates preview`, which is in no status list)."""
     dutch = data.language == "nl"
+    load = _study_load(study_load_minutes, dutch) if study_load_minutes else ""
     achievement: dict[str, Any] = {
         "id": f"{base_url.rstrip('/')}/courses/{quote(data.course_id)}",
         "type": ["Achievement"],
         "achievementType": "Course",
         "name": data.course_title,
-        "description": (f"E-learning '{data.course_title}', versie {data.course_version}." if dutch
-                        else f"E-learning '{data.course_title}', version {data.course_version}."),
+        "description": (f"E-learning '{data.course_title}', versie {data.course_version}.{load}" if dutch
+                        else f"E-learning '{data.course_title}', version {data.course_version}.{load}"),
         "criteria": {"narrative": _criteria(data)},
         "creator": issuer.profile(),
         "inLanguage": data.language,

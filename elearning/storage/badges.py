@@ -27,7 +27,7 @@ from elearning.certificates.data import CertificateData
 from elearning.settings import Settings
 from elearning.storage import certificates as store
 from elearning.storage import credential_keys
-from elearning.storage.attempts import now
+from elearning.storage.attempts import load_snapshot, now
 from elearning.storage.models import Certificate, CertificateCredential
 
 LOGO_MAX_BYTES = 100_000  # a larger logo is left out of the issuer profile (it travels in every credential)
@@ -66,8 +66,10 @@ async def credential_of(certificate_id: int, conf: Settings) -> dict[str, Any] |
     row = await store.get(certificate_id)
     if row is None:
         return None
+    course = await load_snapshot(row.course_hash)  # the version it was earned on: its study load
     unsigned = vc.openbadge_credential(row.data, issuer(conf), issued_at=row.issued_at, base_url=conf.base_url,
-                                       status_index=row.id)
+                                       status_index=row.id,
+                                       study_load_minutes=course.meta.study_load_minutes if course else None)
     signed = vc.sign(unsigned, await signing_key(conf), row.issued_at)
     try:
         await CertificateCredential.create(certificate_id=certificate_id, credential=json.dumps(signed),
