@@ -382,3 +382,64 @@ def test_the_reader_limits_what_it_unpacks() -> None:
     with pytest.raises(UploadProblem) as caught:
         read_credential(b"[1, 2]")
     assert caught.value.kind == "not_pdf"
+
+
+# -- the pages in Chromium -------------------------------------------------------------------------
+@pytest.mark.browser
+def test_the_upload_form_and_answers_have_no_wcag_violations(browser, live_server, tmp_path: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    rules = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+    axe = Axe()
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)  # works without JS
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+
+    def upload(path: Path) -> None:
+        page.goto("/verify")
+        page.get_by_label("Certificaatbestand (pdf, of de verklaring als json)").set_input_files(str(path))
+        page.get_by_role("button", name="Controleer het bestand").click()
+
+    text = tmp_path / "brief.txt"
+    text.write_text("Geen certificaat", encoding="utf-8")
+    signer = vc.SigningKey("did:web:elders.example#z6MkOther", Ed25519PrivateKey.generate())
+    issuer = vc.Issuer(did="did:web:elders.example", name="Elders", url="https://elders.example")
+    foreign = tmp_path / "verklaring.json"
+    foreign.write_text(json.dumps(vc.sign(vc.openbadge_credential(
+        sample_certificate(), issuer, issued_at=datetime.now(UTC), base_url="https://elders.example",
+        status_index=None), signer, datetime.now(UTC))), encoding="utf-8")
+    try:
+        # Without JavaScript: the form posts and the answers render.
+        upload(text)
+        expect(page.locator(".error-summary")).to_contain_text("Dit bestand is geen PDF- of JSON-bestand.")
+        upload(foreign)
+        expect(page.locator("h1")).to_have_text("Gecontroleerd certificaatbestand")
+        expect(page.get_by_text("Niet door ons ondertekend.")).to_be_visible()
+    finally:
+        context.close()
+    # With JavaScript (axe runs in the page): no WCAG 2.2 AA violations, no sideways scrolling at 390 px.
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    found: dict[str, str] = {}
+
+    def audit(name: str) -> None:
+        page.wait_for_load_state()
+        results = axe.run(page, options=rules)
+        if results.violations_count:
+            found[name] = f"{page.url}\n{results.generate_report()}"
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, name
+
+    try:
+        page.goto("/verify")
+        audit("verify form with the upload")
+        upload(text)
+        expect(page.locator(".error-summary")).to_be_visible()
+        audit("upload: not a PDF")
+        upload(foreign)
+        expect(page.locator("h1")).to_have_text("Gecontroleerd certificaatbestand")
+        audit("upload: not signed by us")
+    finally:
+        context.close()
+    assert not found, "\n\n".join(f"== {k}: {v}" for k, v in found.items())
