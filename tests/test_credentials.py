@@ -167,6 +167,7 @@ def test_the_certificate_pdf_carries_a_credential_that_verifies_independently(
     assert download.status_code == 200 and download.json() == credential
     assert download.headers["content-disposition"] == f'attachment; filename="openbadge-{code}.json"'
     assert "proof" not in web.get(f"/verify/{code}.json").json()["certificate"]
+    assert f'href="/verify/{code}/credential.json"' in web.get(f"/verify/{code}").text
     # The upload says: genuine, unaltered, valid.
     page = _upload(web, pdf)
     assert page.status_code == 200 and "Echt en ongewijzigd: dit certificaat is geldig." in page.text
