@@ -15,7 +15,7 @@ INDEXES = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [('storage', '0008_audit_entry')]
+    dependencies = [('storage', '0010_credentials')]
 
     initial = False
 
