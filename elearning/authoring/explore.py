@@ -33,6 +33,8 @@ from elearning.course.compilation import Compilation
 from elearning.course.model import Course, Module
 from elearning.engine import play
 from elearning.engine.state import State
+from elearning.course.problems import Text, text
+from elearning.i18n import N_
 
 DEFAULT_MAX_STATES = 300_000
 
@@ -207,14 +209,13 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
             analyses: dict[str, _Analysis], graphs: dict[str, SituationGraph]) -> None:
     homes = scene_homes(comp)
 
-    def at(scene_id: str, message: str, level: str = "error") -> None:
+    def at(scene_id: str, message: str | Text, level: str = "error") -> None:
         module_id, i = homes[scene_id]
         comp.add(comp.module_docs[module_id], ("scenes", i, "id"), message, level)  # type: ignore[arg-type]
 
     if exploration.bound_hit:
         comp.add(comp.course_doc, ("modules",),
-                 f"the course has more than {exploration.max_states:,} distinct situations, so it could not be "
-                 "checked completely; use fewer independent flags, variables or notebook entries in conditions")
+                 text(N_('the course has more than {max_states} distinct situations, so it could not be checked completely; use fewer independent flags, variables or notebook entries in conditions'), max_states=f"{exploration.max_states:,}"))
     linked = {m.start for m in course.modules}
     for m in course.modules:
         for s in m.scenes:
@@ -227,41 +228,35 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
         if module.id not in explored:
             if exploration.bound_hit:
                 continue  # the module before it was not explored to its ends
-            comp.add(comp.module_docs[module.id], ("id",), f"module '{module.id}' can never be reached: "
-                     "no path through the module before it reaches its end")
+            comp.add(comp.module_docs[module.id], ("id",), text(N_("module '{module}' can never be reached: no path through the module before it reaches its end"), module=module.id))
             continue
         analysis = analyses[module.id]
         report = analysis.report
         if report.bound_hit:
             continue
         for sid in report.unreached:
-            kind = "end scene" if course.scene(sid).type == "end" else "scene"
-            why = ("no choice leads to it" if sid not in linked
-                   else "the conditions on every way to it never hold")
-            at(sid, f"the {kind} '{sid}' can never be reached: {why}", "warning")
+            kind = text(N_("end scene") if course.scene(sid).type == "end" else N_("scene"))
+            why = text(N_("no choice leads to it") if sid not in linked
+                       else N_("the conditions on every way to it never hold"))
+            at(sid, text(N_("the {type} '{scene}' can never be reached: {why}"), type=kind, scene=sid, why=why), "warning")
         for sid in sorted(analysis.summary.dead_ends):
-            at(sid, f"a learner can get stuck at scene '{sid}': in some situations none of its choices is available")
+            at(sid, text(N_("a learner can get stuck at scene '{scene}': in some situations none of its choices is available"), scene=sid))
         for sid in sorted(analysis.summary.no_exit):
-            at(sid, f"a learner who reaches scene '{sid}' can never finish module '{module.id}': "
-                    "every way from there loops back without reaching an end scene")
+            at(sid, text(N_("a learner who reaches scene '{scene}' can never finish module '{module}': every way from there loops back without reaching an end scene"), scene=sid, module=module.id))
         for sid, pts in sorted(analysis.summary.farming):
             level = "error" if pts > 0 else "warning"
             scene = course.scene(sid)
             # the score changes on a choice edge by exactly that choice's points
             culprit = next((j for j, c in enumerate(scene.choices) if c.points == pts and not c.once), None)
             if culprit is None:
-                at(sid, f"scene '{sid}' gives {pts:+d} points on a choice that a learner can take again and again "
-                        "(by coming back to it); make that choice 'once: true' or move the points", level)
+                at(sid, text(N_("scene '{scene}' gives {points} points on a choice that a learner can take again and again (by coming back to it); make that choice 'once: true' or move the points"), scene=sid, points=f"{pts:+d}"), level)
                 continue
             module_id, i = homes[sid]
             comp.add(comp.module_docs[module_id], ("scenes", i, "choices", culprit, "points"),
-                     f"scene '{sid}' gives {pts:+d} points on a choice that a learner can take again and again "
-                     f"(by coming back to it): '{scene.choices[culprit].label}'; make that choice 'once: true' "
-                     "or move the points", level)  # type: ignore[arg-type]
+                     text(N_("scene '{scene}' gives {points} points on a choice that a learner can take again and again (by coming back to it): '{label}'; make that choice 'once: true' or move the points"), scene=sid, points=f"{pts:+d}", label=scene.choices[culprit].label), level)  # type: ignore[arg-type]
         if module.pass_percentage and report.max_score <= 0:
             comp.add(comp.module_docs[module.id], ("pass_percentage",),
-                     f"module '{module.id}' has a pass mark of {module.pass_percentage:g}%, but no path earns any points; "
-                     "give points on choices or answers, or remove 'pass_percentage'")
+                     text(N_("module '{module}' has a pass mark of {pass_percentage}%, but no path earns any points; give points on choices or answers, or remove 'pass_percentage'"), module=module.id, pass_percentage=f"{module.pass_percentage:g}"))
     collected: set[str] = set()
     for g in graphs.values():
         collected |= g.collected
@@ -270,9 +265,8 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
         for i, entry in enumerate(course.meta.notebook.entries):
             if entry.id in statically and entry.id not in collected:
                 comp.add(comp.course_doc, ("notebook", "entries", i, "id"),
-                         f"the notebook entry '{entry.id}' can never be collected: the choices that add it can never be taken",
+                         text(N_("the notebook entry '{entry}' can never be collected: the choices that add it can never be taken"), entry=entry.id),
                          "warning")
     total = sum(r.max_score for r in exploration.modules)
     if course.meta.passing.percentage > 0 and total <= 0 and not exploration.bound_hit:
-        comp.add(comp.course_doc, ("pass", "percentage"), "the course has a pass percentage, but no path earns any points; "
-                 "give points on choices or answers, or remove 'percentage' under 'pass'")
+        comp.add(comp.course_doc, ("pass", "percentage"), text(N_("the course has a pass percentage, but no path earns any points; give points on choices or answers, or remove 'percentage' under 'pass'")))

@@ -102,9 +102,29 @@ class Answer(Model):
         return 1 if self.correct else 0
 
 
+SceneType = Literal["scene", "hub", "question", "end"]
+SCENE_TYPES: tuple[SceneType, ...] = ("scene", "hub", "question", "end")
+
+# The keys that only some types of scene take; every other key of a Scene belongs to all four.
+# The compiler (course/keys.py) and the JSON Schema (course/schema.py) both read this table,
+# so a key for one type of scene is one line here.
+SCENE_TYPE_KEYS: dict[str, tuple[SceneType, ...]] = {
+    "choices": ("scene", "hub"),
+    "shuffle_choices": ("scene", "hub"),
+    "map": ("hub",),
+    "locations": ("hub",),
+    "answers": ("question",),
+    "multiple": ("question",),
+    "feedback": ("question",),
+    "goto": ("question",),
+    "shuffle": ("question",),
+}
+
+
 class Scene(Model):
     id: Id
-    type: Literal["scene", "hub", "question", "end"] = "scene"
+    type: SceneType = Field(default="scene", description="scene (text and choices), hub (a map with places), "
+                            "question (answers to pick) or end (the end of the module).")
     title: str | None = None
     text: Markdown = ""
     image: Image | None = None
