@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from elearning.authoring.assessment import Assessment, assess
 from elearning.authoring.assessment_checks import check_assessment
+from elearning.authoring.causes import never_open, situation
 from elearning.authoring.paths import PathSummary, SituationGraph, analyse, build_graph
 from elearning.authoring.situations import (
     Chains,
@@ -224,9 +225,10 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
             if s.goto:
                 linked.add(s.goto)
     explored = {r.module for r in exploration.modules}
+    cut_off = False  # an earlier module cannot be finished: what comes after it is an echo
     for module in course.modules:
         if module.id not in explored:
-            if exploration.bound_hit:
+            if exploration.bound_hit or cut_off:
                 continue  # the module before it was not explored to its ends
             comp.add(comp.module_docs[module.id], ("id",), text(N_("module '{module}' can never be reached: no path through the module before it reaches its end"), module=module.id))
             continue
@@ -234,15 +236,24 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
         report = analysis.report
         if report.bound_hit:
             continue
-        for sid in report.unreached:
+        unreached = [sid for sid in report.unreached if sid not in linked]
+        roots = _roots(comp, course, module, graphs[module.id], analysis, report, homes)
+        if roots:
+            cut_off = cut_off or bool(analysis.summary.no_exit)
+        else:
+            unreached = report.unreached
+        for sid in unreached:
             kind = text(N_("end scene") if course.scene(sid).type == "end" else N_("scene"))
             why = text(N_("no choice leads to it") if sid not in linked
                        else N_("the conditions on every way to it never hold"))
             at(sid, text(N_("the {type} '{scene}' can never be reached: {why}"), type=kind, scene=sid, why=why), "warning")
         for sid in sorted(analysis.summary.dead_ends):
-            at(sid, text(N_("a learner can get stuck at scene '{scene}': in some situations none of its choices is available"), scene=sid))
-        for sid in sorted(analysis.summary.no_exit):
-            at(sid, text(N_("a learner who reaches scene '{scene}' can never finish module '{module}': every way from there loops back without reaching an end scene"), scene=sid, module=module.id))
+            at(sid, text(N_("a learner can get stuck at scene '{scene}': none of its choices is available in this "
+                            "situation: {situation}"), scene=sid,
+                         situation=situation(course, graphs[module.id].stuck[sid])))
+        if not roots:
+            for sid in sorted(analysis.summary.no_exit):
+                at(sid, text(N_("a learner who reaches scene '{scene}' can never finish module '{module}': every way from there loops back without reaching an end scene"), scene=sid, module=module.id))
         for sid, pts in sorted(analysis.summary.farming):
             level = "error" if pts > 0 else "warning"
             scene = course.scene(sid)
@@ -268,5 +279,33 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
                          text(N_("the notebook entry '{entry}' can never be collected: the choices that add it can never be taken"), entry=entry.id),
                          "warning")
     total = sum(r.max_score for r in exploration.modules)
-    if course.meta.passing.percentage > 0 and total <= 0 and not exploration.bound_hit:
+    if course.meta.passing.percentage > 0 and total <= 0 and not exploration.bound_hit and not cut_off:
         comp.add(comp.course_doc, ("pass", "percentage"), text(N_("the course has a pass percentage, but no path earns any points; give points on choices or answers, or remove 'percentage' under 'pass'")))
+
+
+def _roots(comp: Compilation, course: Course, module: Module, graph: SituationGraph, analysis: _Analysis,
+           report: ModuleReport, homes: dict[str, tuple[str, int]]) -> bool:
+    """Report the conditions that never hold when a module has scenes that cannot reach an end
+    or cannot be reached (their root, once, instead of every echo). True when there were any."""
+    summary = analysis.summary
+    if not summary.no_exit and not report.unreached:
+        return False
+    found = never_open(module, graph)
+    if not found:
+        return False
+    blocked = sorted(summary.no_exit)
+    for root in found:
+        module_id, i = homes[root.scene]
+        where = ("scenes", i, *root.path)
+        if blocked:
+            message = text(N_("the condition '{condition}' never holds when a learner is at scene '{scene}', so "
+                              "'{label}' is never available; because of that, a learner who reaches scene "
+                              "'{first}' can never finish module '{module}'"), condition=root.condition,
+                           scene=root.scene, label=root.label, module=module.id,
+                           first=root.scene if root.scene in summary.no_exit else blocked[0])
+        else:
+            message = text(N_("the condition '{condition}' never holds when a learner is at scene '{scene}', so "
+                              "'{label}' is never available and scene '{goto}' is never reached that way"),
+                           condition=root.condition, scene=root.scene, label=root.label, goto=root.goto)
+        comp.add(comp.module_docs[module_id], where, message, "error" if blocked else "warning")
+    return True

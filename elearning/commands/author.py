@@ -19,6 +19,7 @@ from elearning.authoring.playthrough import playthrough_schema, resolve_answers,
 from elearning.authoring.scene_problems import problems_by_scene
 from elearning.certificates.templates import certificate_templates
 from elearning.course import Course, Problem
+from elearning.course.loader import read_yaml
 from elearning.course.schema import SCHEMAS, dumps
 from elearning.engine import EngineError, State, answer, choose, start, view
 from elearning.engine.play import Page
@@ -71,13 +72,29 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _load(path: Path) -> tuple[Course, list[Problem]]:
+def _language(path: Path, lang: str | None) -> str:
+    """The language of the author's messages: --lang, else the course's `language`, else Dutch."""
+    if lang is not None:
+        return lang
+    data = read_yaml(path / "course.yaml", "course.yaml").data
+    found = data.get("language") if isinstance(data, dict) else None
+    return found if found in LANGUAGES else "nl"
+
+
+LANGUAGES = ("nl", "en")
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=None,
+    help="The language of the messages; default: the course's `language` (Dutch when it has none).")
+
+
+def _load(path: Path, lang: str | None = None) -> tuple[Course, list[Problem]]:
     """A course without errors, or the errors on stderr and exit 1."""
     course, problems = _compile(path)
     if course is None:
+        said = _language(path, lang)
         for problem in problems:
             if problem.level == "error":
-                click.echo(str(problem), err=True)
+                click.echo(problem.line_in(said), err=True)
         click.echo(f"{_summary(problems, path)}; the course cannot be used until the errors are fixed", err=True)
         raise SystemExit(1)
     return course, problems
@@ -88,18 +105,21 @@ def _load(path: Path) -> tuple[Course, list[Problem]]:
 @course_path
 @click.option("--strict", is_flag=True, help="Warnings count as failures too.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(path: Path, strict: bool, fmt: str) -> None:
+@lang_option
+def validate(path: Path, strict: bool, fmt: str, lang: str | None) -> None:
     """Check every file of the course at PATH and report every problem in one pass.
 
-    Prints `file:line:col: error|warning: message`; exits 1 when there are errors
-    (or warnings, with --strict), 2 when PATH is not a course folder.
+    Prints `file:line:col: error|warning: message`, the message in the course's language
+    (or --lang); exits 1 when there are errors (or warnings, with --strict), 2 when PATH
+    is not a course folder.
     """
     _, problems = _compile(path)
+    said = _language(path, lang)
     if fmt == "json":
-        click.echo(json.dumps([p.to_json() for p in problems], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([p.to_json(said) for p in problems], indent=2, ensure_ascii=False))
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(problem.line_in(said))
     click.echo(_summary(problems, path), err=True)
     failing = any(p.level == "error" or strict for p in problems)
     raise SystemExit(1 if failing else 0)
