@@ -80,7 +80,7 @@ class Step(_Strict):
 
 class Playthrough(_Strict):
     name: str = Field(min_length=1, description="What the test shows, in a sentence.")
-    steps: list[Step] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1, description="What the test does, step by step: choose, answer, expect.")
 
 
 _FIELDS = {*Playthrough.model_fields, *Step.model_fields, *Expect.model_fields}

@@ -20,7 +20,8 @@ from elearning.authoring.scene_problems import problems_by_scene
 from elearning.certificates.templates import certificate_templates
 from elearning.course import Course, Problem
 from elearning.course.loader import read_yaml
-from elearning.course.schema import SCHEMAS, dumps
+from elearning.course.schema import SCHEMAS, course_ids, dumps
+from elearning.commands.starter import write_starter
 from elearning.engine import EngineError, State, answer, choose, start, view
 from elearning.engine.play import Page
 from elearning.i18n import N_, translator
@@ -257,14 +258,28 @@ def graph_command(path: Path, module_id: str | None, fmt: str | None, output: Pa
 @click.argument("kind", required=False, type=click.Choice(sorted(ALL_SCHEMAS)))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="A file for one schema; a folder for all of them (KIND.schema.json).")
-def schema_command(kind: str | None, output: Path | None) -> None:
+@click.option("--course", "course_folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Offer the ids of the course in this folder for completion (scenes, notebook entries, "
+                   "variables, modules); with no -o, writes into COURSE/schemas/.")
+def schema_command(kind: str | None, output: Path | None, course_folder: Path | None) -> None:
     """The JSON Schema of course.yaml, modules/*.yaml or tests/*.yaml, for editors.
 
     `elearning schema module` prints one schema; `elearning schema -o schemas/` writes
-    course.schema.json, module.schema.json and playthrough.schema.json into schemas/.
+    course.schema.json, module.schema.json and playthrough.schema.json into schemas/;
+    `elearning schema --course demo` writes them into demo/schemas/, knowing demo's ids.
     """
+    ids = None
+    if course_folder is not None:
+        _check_folder(course_folder)
+        ids = course_ids(course_folder)
+        if kind is None and output is None:
+            output = course_folder / "schemas"
+
+    def make(name: str) -> str:
+        return dumps(ALL_SCHEMAS[name](ids) if ids is not None and name in SCHEMAS else ALL_SCHEMAS[name]())
+
     if kind is not None:
-        text = dumps(ALL_SCHEMAS[kind]())
+        text = make(kind)
         if output is None:
             click.echo(text, nl=False)
         else:
@@ -277,9 +292,30 @@ def schema_command(kind: str | None, output: Path | None) -> None:
             f"name a schema ({', '.join(sorted(ALL_SCHEMAS))}), or give -o FOLDER to write all of them"
         )
     output.mkdir(parents=True, exist_ok=True)
-    for name, make in ALL_SCHEMAS.items():
-        (output / f"{name}.schema.json").write_text(dumps(make()), encoding="utf-8")
+    for name in ALL_SCHEMAS:
+        (output / f"{name}.schema.json").write_text(make(name), encoding="utf-8")
         click.echo(f"wrote {output / f'{name}.schema.json'}", err=True)
+
+
+# -- new -------------------------------------------------------------------------------------
+@click.command(name="new")
+@click.argument("path", type=click.Path(path_type=Path))
+def new_command(path: Path) -> None:
+    """Start a course at PATH: a small valid course to build on, with schemas for the editor.
+
+    Writes course.yaml, modules/start.yaml, tests/doorloop.yaml and schemas/ (the `$schema`
+    line at the top of each file points there, so completion works wherever PATH is).
+    Refuses to write into a folder that already holds files.
+    """
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise click.ClickException(f"'{path}' already exists and is not empty; pick a new folder")
+    write_starter(path)
+    ids = course_ids(path)
+    (path / "schemas").mkdir(parents=True, exist_ok=True)
+    for name, make in ALL_SCHEMAS.items():
+        text = dumps(make(ids) if name in SCHEMAS else make())
+        (path / "schemas" / f"{name}.schema.json").write_text(text, encoding="utf-8")
+    click.echo(f"wrote a new course in {path}; check it with: elearning validate --strict {path}", err=True)
 
 
 # -- play -------------------------------------------------------------------------------------
@@ -411,5 +447,5 @@ def _notebook(course: Course, state: State, _: Translate) -> str:
 
 
 COMMANDS: list[click.Command] = [
-    validate, test_command, explore_command, graph_command, schema_command, play_command,
+    validate, test_command, explore_command, graph_command, schema_command, new_command, play_command,
 ]
