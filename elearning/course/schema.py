@@ -102,6 +102,10 @@ def _per_type(defs: dict[str, Any]) -> None:
         has_type: dict[str, Any] = {"properties": {"type": {"const": kind}}, "required": ["type"]}
         condition = {"anyOf": [{"not": {"required": ["type"]}}, has_type]} if kind == "scene" else has_type
         rules.append({"if": condition, "then": {"$ref": f"#/$defs/{_SCENE_DEFS[kind]}"}})
+    rules.append({  # a type that is none of these: the keys of any type may stand, nothing else
+        "if": {"required": ["type"], "properties": {"type": {"not": {"enum": list(SCENE_TYPES)}}}},
+        "then": {"properties": {k: True for k in scene["properties"]}, "additionalProperties": False},
+    })
     defs["Scene"] = {
         "title": "Scene",
         "description": scene.get("description", "A scene; its keys depend on its type: scene, hub, question or end."),

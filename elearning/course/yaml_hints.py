@@ -216,8 +216,10 @@ def _check_comment(key: str, value: yaml.ScalarNode, source: str, found: list[tu
         return
     end = value.end_mark
     tail = source[end.index: source.find("\n", end.index) if "\n" in source[end.index:] else len(source)]
-    match = re.match(r"[ \t]+#", tail)
-    if match is None:
+    match = re.match(r"([ \t]+)#(.?)", tail)
+    # `groep #5`: one space before the '#', or a character right after it, is text; a comment
+    # set apart by several spaces and starting with '# ' is what the author meant
+    if match is None or (len(match.group(1)) > 1 and match.group(2) in ("", " ")):
         return
     shown = value.value if len(value.value) <= 40 else "…" + value.value[-30:]
-    found.append((end.line + 1, end.column + len(match.group()), shown))
+    found.append((end.line + 1, end.column + len(match.group(1)) + 1, shown))
