@@ -90,7 +90,8 @@ class ProblemView:
     excerpt: Markup | None  # <pre> with the lines around the problem, the offending one marked
 
 
-def problem_views(root: Path, problems: Iterable[Problem]) -> list[ProblemView]:
+def problem_views(root: Path, problems: Iterable[Problem], lang: str) -> list[ProblemView]:
+    """The problems as the studio lists them, their messages in the page's language."""
     base = root.resolve()
     sources: dict[Path, list[str] | None] = {}
     out = []
@@ -104,7 +105,7 @@ def problem_views(root: Path, problems: Iterable[Problem]) -> list[ProblemView]:
                 sources[path] = _read_lines(path)
             lines = sources[path]
         out.append(ProblemView(
-            where=f"{shown}:{problem.line}:{problem.col}", level=problem.level, message=problem.message,
+            where=f"{shown}:{problem.line}:{problem.col}", level=problem.level, message=problem.say(lang),
             excerpt=_excerpt(lines, problem.line, problem.col) if lines else None,
         ))
     return out
@@ -137,11 +138,13 @@ def _excerpt(lines: list[str], line: int, col: int) -> Markup | None:
     return Markup('<pre class="excerpt"><code>{}</code></pre>').format(Markup("\n").join(rows))
 
 
-def scene_problems(course: Course, root: Path, folder: Path, problems: Iterable[Problem]) -> dict[str, list[str]]:
-    """Problems per scene id, each as `file:line:col: level: message`, the file relative to root."""
+def scene_problems(course: Course, root: Path, folder: Path, problems: Iterable[Problem],
+                   lang: str) -> dict[str, list[str]]:
+    """Problems per scene id, each as `file:line:col: level: message`, the file relative to root
+    and the message in lang."""
     top = root.resolve()
     return {
-        scene_id: [f"{Path(p.file).resolve().relative_to(top).as_posix()}:{p.line}:{p.col}: {p.level}: {p.message}"
+        scene_id: [f"{Path(p.file).resolve().relative_to(top).as_posix()}:{p.line}:{p.col}: {p.level}: {p.say(lang)}"
                    for p in found]
         for scene_id, found in problems_by_scene(course, folder, problems).items()
     }

@@ -42,7 +42,7 @@ def preview_url(course_id: str, scene_id: str | None = None) -> str:
 
 
 def _problems_context(request: Request, status: FolderStatus | None) -> dict[str, Any]:
-    problems = problem_views(library(request).courses_dir, status.problems) if status else []
+    problems = problem_views(library(request).courses_dir, status.problems, i18n.language(request)) if status else []
     return {"status": status, "problems": problems}
 
 
@@ -132,7 +132,7 @@ async def _map(request: Request) -> tuple[Course, Any, str, dict[str, Any]]:
     problems: dict[str, list[str]] = {}
     folder = lib.folder(shown.id)
     if status is not None and status.ok and folder is not None:
-        problems = scene_problems(shown, lib.courses_dir, folder, status.problems)
+        problems = scene_problems(shown, lib.courses_dir, folder, status.problems, i18n.language(request))
     dot = module_dot(
         shown, module.id, counts=reached or None, choice_counts=taken or None, problems=problems or None,
         link=lambda scene_id: preview_url(shown.id, scene_id), lang=i18n.language(request),
