@@ -32,9 +32,9 @@ from elearning.authoring.situations import (
 from elearning.course.checks import scene_homes
 from elearning.course.compilation import Compilation
 from elearning.course.model import Course, Module
+from elearning.course.problems import Text, text
 from elearning.engine import play
 from elearning.engine.state import State
-from elearning.course.problems import Text, text
 from elearning.i18n import N_
 
 DEFAULT_MAX_STATES = 300_000

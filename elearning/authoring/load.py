@@ -15,7 +15,7 @@ from elearning.authoring.explore import DEFAULT_MAX_STATES, explore_checks
 from elearning.course import Course, Problem, compile_course
 from elearning.course.compilation import Compilation, collector_paused
 from elearning.course.messages import suggest
-from elearning.course.problems import Text, text
+from elearning.course.problems import text
 from elearning.i18n import N_
 
 

@@ -110,7 +110,7 @@ def run_file(course: Course, path: Path) -> list[PlaythroughResult]:
     """The results of one test file: a mapping with one test, or a list of tests."""
     doc = read_yaml(path, str(path))
     if doc.problems:
-        return [PlaythroughResult(doc.display, path.stem, tuple(_at(doc, w.line, w.col, m) for w, m in doc.problems))]
+        return [PlaythroughResult(doc.display, path.stem, tuple(_at(doc, w.line, w.col, str(m)) for w, m, _ in doc.problems))]
     if isinstance(doc.data, list):
         return [_run_one(course, doc, raw, (i,)) for i, raw in enumerate(doc.data)]
     return [_run_one(course, doc, doc.data, ())]

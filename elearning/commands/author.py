@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,17 +19,17 @@ from elearning.authoring.plain_text import plain_text
 from elearning.authoring.playthrough import playthrough_schema, resolve_answers, run_course_tests
 from elearning.authoring.scene_problems import problems_by_scene
 from elearning.certificates.templates import certificate_templates
+from elearning.commands.starter import write_starter
 from elearning.course import Course, Problem
 from elearning.course.loader import read_yaml
 from elearning.course.schema import SCHEMAS, course_ids, dumps
-from elearning.commands.starter import write_starter
 from elearning.engine import EngineError, State, answer, choose, start, view
 from elearning.engine.play import Page
 from elearning.i18n import N_, translator
 
 STUDY_LOAD_TOLERANCE = 0.20
 Translate = Callable[..., str]
-ALL_SCHEMAS = {**SCHEMAS, "playthrough": playthrough_schema}
+ALL_SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {**SCHEMAS, "playthrough": playthrough_schema}
 
 
 class CourseNotFound(click.ClickException):
@@ -276,7 +277,7 @@ def schema_command(kind: str | None, output: Path | None, course_folder: Path | 
             output = course_folder / "schemas"
 
     def make(name: str) -> str:
-        return dumps(ALL_SCHEMAS[name](ids) if ids is not None and name in SCHEMAS else ALL_SCHEMAS[name]())
+        return dumps(SCHEMAS[name](ids) if ids is not None and name in SCHEMAS else ALL_SCHEMAS[name]())
 
     if kind is not None:
         text = make(kind)
@@ -313,7 +314,7 @@ def new_command(path: Path) -> None:
     ids = course_ids(path)
     (path / "schemas").mkdir(parents=True, exist_ok=True)
     for name, make in ALL_SCHEMAS.items():
-        text = dumps(make(ids) if name in SCHEMAS else make())
+        text = dumps(SCHEMAS[name](ids) if name in SCHEMAS else make())
         (path / "schemas" / f"{name}.schema.json").write_text(text, encoding="utf-8")
     click.echo(f"wrote a new course in {path}; check it with: elearning validate --strict {path}", err=True)
 

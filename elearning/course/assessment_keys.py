@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from elearning.course.compilation import Compilation
 from elearning.course.model import Course, Module
-from elearning.course.problems import Text, text
+from elearning.course.problems import text
 from elearning.i18n import N_
 
 

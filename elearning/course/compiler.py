@@ -24,7 +24,7 @@ from elearning.course.compilation import Compilation, collector_paused
 from elearning.course.keys import check_keys
 from elearning.course.messages import friendly, without_echoes
 from elearning.course.model import Course, CourseMeta, Module, Scene
-from elearning.course.problems import Level, Text, text
+from elearning.course.problems import Level, text
 from elearning.i18n import N_
 
 

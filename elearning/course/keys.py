@@ -13,7 +13,15 @@ from typing import Any
 from pydantic import BaseModel
 
 from elearning.course.loader import Document, PathKey
-from elearning.course.model import SCENE_TYPE_KEYS, SCENE_TYPES, Answer, Block, Choice, Location, Scene
+from elearning.course.model import (
+    SCENE_TYPE_KEYS,
+    SCENE_TYPES,
+    Answer,
+    Block,
+    Choice,
+    Location,
+    Scene,
+)
 from elearning.course.problems import Text, text
 from elearning.i18n import N_
 

@@ -129,8 +129,8 @@ def read_yaml(path: Path, display: str) -> Document:
     try:
         nodes = list(yaml.compose_all(source, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        where, message = syntax_hint(exc, source, ALIAS_MESSAGE)
-        doc.error(Located(*where), message)
+        (line, col), message = syntax_hint(exc, source, ALIAS_MESSAGE)
+        doc.error(Located(line, col), message)
         return doc
     except yaml.reader.ReaderError as exc:
         # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
@@ -167,7 +167,7 @@ ALIAS_MESSAGE = text(N_("anchors and aliases (& and *) are not supported; write 
 
 def _aliases(source: str) -> list[tuple[Located, Text, Level]]:
     """Where each alias (*name) is used: the composed node tree only knows where its anchor is."""
-    out = []
+    out: list[tuple[Located, Text, Level]] = []
     for event in yaml.parse(source, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark

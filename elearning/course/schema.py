@@ -134,7 +134,8 @@ def course_ids(folder: Path) -> CourseIds:
     ids = CourseIds()
     meta = read_yaml(folder / "course.yaml", "course.yaml").data
     if isinstance(meta, dict):
-        notebook = meta.get("notebook") if isinstance(meta.get("notebook"), dict) else {}
+        found = meta.get("notebook")
+        notebook: dict[str, Any] = found if isinstance(found, dict) else {}
         ids.entries = _list_ids(notebook.get("entries"))
         ids.kinds = _list_ids(notebook.get("kinds"))
         variables = meta.get("variables")
