@@ -647,3 +647,18 @@ def test_unknown_keys_in_sections_and_optional_parts_get_a_suggestion(course: Pa
         "course.yaml:19:21: error: unknown key 'knd' in notebook entry 'sig-app' (did you mean 'kind'?)",
         "modules/wijk.yaml:15:11: error: unknown key 'scr' in scene 'kaart' (did you mean 'src'?)",
     ]
+
+
+def test_a_comma_in_a_text_inside_braces_says_to_quote_it(course: Path) -> None:
+    edit(course / "course.yaml", "title: Buren groeten elkaar niet meer}", "title: Buren groeten, elkaar niet meer}")
+    _, problems = load_course(course)
+    assert [p.line_in("en").replace(f"{course}/", "") for p in problems] == [
+        "course.yaml:18:62: error: unknown key 'elkaar niet meer' in notebook entry 'sig-groeten'; "
+        "inside { } a comma ends a value, so the words after it became a key: put a text with a comma between "
+        "double quotes",
+    ]
+    assert [p.line_in("nl").replace(f"{course}/", "") for p in problems] == [
+        "course.yaml:18:62: error: onbekende sleutel 'elkaar niet meer' in notitieboek-item 'sig-groeten'; binnen "
+        "{ } sluit een komma een waarde af, dus de woorden erna werden een sleutel: zet een tekst met een komma "
+        "tussen dubbele aanhalingstekens",
+    ]

@@ -54,19 +54,26 @@ def _check_guessing(comp: Compilation, course: Course, found: Assessment) -> Non
     limit = course.meta.assessment.max_guess_pass
     if found.within * 100 <= limit:
         return
-    allowed = f"more than the {limit:g}% that 'assessment: max_guess_pass' allows"
+    allowed = text(N_("more than the {limit}% that 'assessment: max_guess_pass' allows"), limit=f"{limit:g}")
+    message: Text
     if found.attempts is None:
         retakable = [m.id for m in course.modules if max_attempts(m) is None]
+        names = ", ".join(repr(m) for m in retakable)
+        modules = text(N_("modules {names}") if len(retakable) > 1 else N_("module {names}"), names=names)
         pe = course.meta.pe
-        points = f"; the course awards {pe.points:g} PE point{'' if pe.points == 1 else 's'}" if pe else ""
-        message = (f"a random guesser passes the course with a chance of {describe(found.guess)} in one attempt, "
-                   f"and module{'s' if len(retakable) > 1 else ''} {', '.join(repr(m) for m in retakable)} "
-                   f"may be retaken without limit, so guessing passes in the end ({allowed}{points}); "
-                   "limit the retakes, ask more questions or raise the pass mark")
+        points: Text | str = ""
+        if pe:
+            points = text(N_("; the course awards {points} PE point") if pe.points == 1
+                          else N_("; the course awards {points} PE points"), points=f"{pe.points:g}")
+        message = text(N_("a random guesser passes the course with a chance of {chance} in one attempt, and {modules} "
+                          "may be retaken without limit, so guessing passes in the end ({allowed}{points}); limit the "
+                          "retakes, ask more questions or raise the pass mark"),
+                       chance=describe(found.guess), modules=modules, allowed=allowed, points=points)
     else:
-        message = (f"a random guesser passes the course with a chance of {chance(found.within)} within the "
-                   f"{attempts_text(found.attempts)} allowed ({describe(found.guess)} in one attempt), {allowed}; "
-                   "ask more questions, raise the pass mark or allow fewer attempts")
+        message = text(N_("a random guesser passes the course with a chance of {chance} within the {attempts} allowed "
+                          "({guess} in one attempt), {allowed}; ask more questions, raise the pass mark or allow fewer "
+                          "attempts"), chance=chance(found.within), attempts=attempts_text(found.attempts),
+                       guess=describe(found.guess), allowed=allowed)
     comp.add(comp.course_doc, ("pass",), message, "warning", key=True)
 
 

@@ -194,6 +194,9 @@ def friendly(err: dict[str, Any], model: type[BaseModel], data: Any, prefix: Pat
     if kind == "extra_forbidden":
         described = _model_at(model, loc[len(prefix):-1])
         hint = suggest(str(last), field_names(described)) if described else ""
+        if not hint and " " in str(last).strip():  # {title: Eerst luisteren, dan praten}: the comma ended the text
+            hint = text(N_("; inside { } a comma ends a value, so the words after it became a key: put a text with a "
+                           "comma between double quotes"))
         return loc, True, text(N_("unknown key '{key}'{where}{hint}"), key=last, where=in_where, hint=hint)
     if kind == "missing":
         if last == "alt":
