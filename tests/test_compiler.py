@@ -662,3 +662,12 @@ def test_a_comma_in_a_text_inside_braces_says_to_quote_it(course: Path) -> None:
         "{ } sluit een komma een waarde af, dus de woorden erna werden een sleutel: zet een tekst met een komma "
         "tussen dubbele aanhalingstekens",
     ]
+
+
+def test_a_goto_on_the_scene_instead_of_its_choice_is_one_error_not_two(course: Path) -> None:
+    edit(course / "modules" / "wijk.yaml", "      - label: Naar de kaart\n        goto: kaart\n",
+         "      - label: Naar de kaart\n    goto: kaart\n")
+    assert problems_of(course) == [  # not also "missing required key 'goto' in scene 'welkom', choice 1"
+        "modules/wijk.yaml:10:5: error: this key belongs to a choice: indent it under the choice, in line with "
+        "'label' on line 9 (now it stands on scene 'welkom', where it means nothing)",
+    ]
