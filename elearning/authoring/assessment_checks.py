@@ -14,7 +14,7 @@ from elearning.authoring.assessment import Assessment, Positions, attempts_text,
 from elearning.authoring.guessing import max_attempts
 from elearning.course.compilation import Compilation
 from elearning.course.model import Course
-from elearning.course.problems import text
+from elearning.course.problems import Text, text
 from elearning.engine import play
 from elearning.i18n import N_
 
