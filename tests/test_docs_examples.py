@@ -262,7 +262,11 @@ def test_every_assessment_and_certificate_message_is_documented() -> None:
     from tests.test_compiler import CASES
 
     kinds = ["guessing-passes", "correct-answer-position", "longest-answer", "pass-mark-unreachable", "pass-sink",
-             "placeholder-activity-id", "certificate-unknown", "certificate-language", "open-answer-incomplete"]
+             "placeholder-activity-id", "certificate-unknown", "certificate-language", "open-answer-incomplete",
+             # the author mistakes of issue 12: real Dutch text, keys in the wrong place, problems at their root
+             "feedback-misplaced", "quote-then-text", "apostrophe-text", "hash-in-text", "yes-no-text",
+             "tab-indent", "odd-indent", "goto-too-little", "exit-never-opens", "key-wrong-scene-type", "stuck",
+             "unreachable-by-condition", "end-unreachable"]
     patterns = _documented_messages()
     for kind in kinds:
         for line, _ in CASES[kind][1]:

@@ -39,11 +39,13 @@ class SituationGraph:
     collected: set[str] = field(default_factory=set)
     passed: set[str] = field(default_factory=set)  # scenes walked over in runs of plain scenes
     bound_hit: bool = False
+    available: set[tuple[str, str]] = field(default_factory=set)  # (scene, choice id) available in some situation
+    stuck: dict[str, State] = field(default_factory=dict)  # per dead-end scene, the first situation stuck there
 
 
-def _moves(course: Course, state: State) -> list[tuple[State, list[dict[str, Any]]]]:
-    """Every (state, events) one action away: each available choice, or each set of answers
-    (and on past the page that shows how the answer went)."""
+def _moves(course: Course, state: State, available: set[tuple[str, str]]) -> list[tuple[State, list[dict[str, Any]]]]:
+    """Every (state, events) one action away: each available choice (noted in `available`), or
+    each set of answers (and on past the page that shows how the answer went)."""
     scene = course.scene(state.scene)
     if scene.type == "end":
         return []
@@ -57,8 +59,13 @@ def _moves(course: Course, state: State) -> list[tuple[State, list[dict[str, Any
     if scene.type == "open":  # hand in an answer it accepts, and on past the model answer
         written, events = play.apply(course, state, scene, "write", "write")
         after, more = play.continue_open(course, written)
+        available.add((scene.id, "write"))
         return [(after, events + more)]
-    return [play.apply(course, state, scene, cid, item) for cid, item in play.moves(course, state)]
+    out = []
+    for cid, item in play.moves(course, state):
+        available.add((scene.id, cid))
+        out.append(play.apply(course, state, scene, cid, item))
+    return out
 
 
 def build_graph(course: Course, entries: list[State], obs: Observed, max_states: int, timer: PageTimer,
@@ -101,7 +108,10 @@ def build_graph(course: Course, entries: list[State], obs: Observed, max_states:
             graph.ends.append(n)
             graph.end_states.append(state)
             continue
-        for new_state, events in _moves(course, state):
+        moves = _moves(course, state, graph.available)
+        if not moves:
+            graph.stuck.setdefault(state.scene, state)
+        for new_state, events in moves:
             new_state, seconds = jump(new_state)
             m, new = node_for(new_state)
             graph.edges[n].append((m, new_state.score - state.score, seconds))

@@ -84,7 +84,7 @@ class Step(_Strict):
 
 class Playthrough(_Strict):
     name: str = Field(min_length=1, description="What the test shows, in a sentence.")
-    steps: list[Step] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1, description="What the test does, step by step: choose, answer, expect.")
 
 
 _FIELDS = {*Playthrough.model_fields, *Step.model_fields, *Expect.model_fields}
@@ -114,7 +114,7 @@ def run_file(course: Course, path: Path) -> list[PlaythroughResult]:
     """The results of one test file: a mapping with one test, or a list of tests."""
     doc = read_yaml(path, str(path))
     if doc.problems:
-        return [PlaythroughResult(doc.display, path.stem, tuple(_at(doc, w.line, w.col, m) for w, m in doc.problems))]
+        return [PlaythroughResult(doc.display, path.stem, tuple(_at(doc, w.line, w.col, str(m)) for w, m, _ in doc.problems))]
     if isinstance(doc.data, list):
         return [_run_one(course, doc, raw, (i,)) for i, raw in enumerate(doc.data)]
     return [_run_one(course, doc, doc.data, ())]

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,9 +19,11 @@ from elearning.authoring.plain_text import plain_text
 from elearning.authoring.playthrough import playthrough_schema, resolve_answers, run_course_tests
 from elearning.authoring.scene_problems import problems_by_scene
 from elearning.certificates.templates import certificate_templates
+from elearning.commands.starter import write_starter
 from elearning.course import Course, Problem
+from elearning.course.loader import read_yaml
 from elearning.course.model import Scene
-from elearning.course.schema import SCHEMAS, dumps
+from elearning.course.schema import SCHEMAS, course_ids, dumps
 from elearning.engine import (
     EngineError,
     State,
@@ -37,7 +40,7 @@ from elearning.i18n import N_, translator
 
 STUDY_LOAD_TOLERANCE = 0.20
 Translate = Callable[..., str]
-ALL_SCHEMAS = {**SCHEMAS, "playthrough": playthrough_schema}
+ALL_SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {**SCHEMAS, "playthrough": playthrough_schema}
 
 
 class CourseNotFound(click.ClickException):
@@ -82,13 +85,29 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _load(path: Path) -> tuple[Course, list[Problem]]:
+def _language(path: Path, lang: str | None) -> str:
+    """The language of the author's messages: --lang, else the course's `language`, else Dutch."""
+    if lang is not None:
+        return lang
+    data = read_yaml(path / "course.yaml", "course.yaml").data
+    found = data.get("language") if isinstance(data, dict) else None
+    return found if found in LANGUAGES else "nl"
+
+
+LANGUAGES = ("nl", "en")
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=None,
+    help="The language of the messages; default: the course's `language` (Dutch when it has none).")
+
+
+def _load(path: Path, lang: str | None = None) -> tuple[Course, list[Problem]]:
     """A course without errors, or the errors on stderr and exit 1."""
     course, problems = _compile(path)
     if course is None:
+        said = _language(path, lang)
         for problem in problems:
             if problem.level == "error":
-                click.echo(str(problem), err=True)
+                click.echo(problem.line_in(said), err=True)
         click.echo(f"{_summary(problems, path)}; the course cannot be used until the errors are fixed", err=True)
         raise SystemExit(1)
     return course, problems
@@ -99,18 +118,21 @@ def _load(path: Path) -> tuple[Course, list[Problem]]:
 @course_path
 @click.option("--strict", is_flag=True, help="Warnings count as failures too.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(path: Path, strict: bool, fmt: str) -> None:
+@lang_option
+def validate(path: Path, strict: bool, fmt: str, lang: str | None) -> None:
     """Check every file of the course at PATH and report every problem in one pass.
 
-    Prints `file:line:col: error|warning: message`; exits 1 when there are errors
-    (or warnings, with --strict), 2 when PATH is not a course folder.
+    Prints `file:line:col: error|warning: message`, the message in the course's language
+    (or --lang); exits 1 when there are errors (or warnings, with --strict), 2 when PATH
+    is not a course folder.
     """
     _, problems = _compile(path)
+    said = _language(path, lang)
     if fmt == "json":
-        click.echo(json.dumps([p.to_json() for p in problems], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([p.to_json(said) for p in problems], indent=2, ensure_ascii=False))
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(problem.line_in(said))
     click.echo(_summary(problems, path), err=True)
     failing = any(p.level == "error" or strict for p in problems)
     raise SystemExit(1 if failing else 0)
@@ -254,14 +276,28 @@ def graph_command(path: Path, module_id: str | None, fmt: str | None, output: Pa
 @click.argument("kind", required=False, type=click.Choice(sorted(ALL_SCHEMAS)))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="A file for one schema; a folder for all of them (KIND.schema.json).")
-def schema_command(kind: str | None, output: Path | None) -> None:
+@click.option("--course", "course_folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Offer the ids of the course in this folder for completion (scenes, notebook entries, "
+                   "variables, modules); with no -o, writes into COURSE/schemas/.")
+def schema_command(kind: str | None, output: Path | None, course_folder: Path | None) -> None:
     """The JSON Schema of course.yaml, modules/*.yaml or tests/*.yaml, for editors.
 
     `elearning schema module` prints one schema; `elearning schema -o schemas/` writes
-    course.schema.json, module.schema.json and playthrough.schema.json into schemas/.
+    course.schema.json, module.schema.json and playthrough.schema.json into schemas/;
+    `elearning schema --course demo` writes them into demo/schemas/, knowing demo's ids.
     """
+    ids = None
+    if course_folder is not None:
+        _check_folder(course_folder)
+        ids = course_ids(course_folder)
+        if kind is None and output is None:
+            output = course_folder / "schemas"
+
+    def make(name: str) -> str:
+        return dumps(SCHEMAS[name](ids) if ids is not None and name in SCHEMAS else ALL_SCHEMAS[name]())
+
     if kind is not None:
-        text = dumps(ALL_SCHEMAS[kind]())
+        text = make(kind)
         if output is None:
             click.echo(text, nl=False)
         else:
@@ -274,9 +310,30 @@ def schema_command(kind: str | None, output: Path | None) -> None:
             f"name a schema ({', '.join(sorted(ALL_SCHEMAS))}), or give -o FOLDER to write all of them"
         )
     output.mkdir(parents=True, exist_ok=True)
-    for name, make in ALL_SCHEMAS.items():
-        (output / f"{name}.schema.json").write_text(dumps(make()), encoding="utf-8")
+    for name in ALL_SCHEMAS:
+        (output / f"{name}.schema.json").write_text(make(name), encoding="utf-8")
         click.echo(f"wrote {output / f'{name}.schema.json'}", err=True)
+
+
+# -- new -------------------------------------------------------------------------------------
+@click.command(name="new")
+@click.argument("path", type=click.Path(path_type=Path))
+def new_command(path: Path) -> None:
+    """Start a course at PATH: a small valid course to build on, with schemas for the editor.
+
+    Writes course.yaml, modules/start.yaml, tests/doorloop.yaml and schemas/ (the `$schema`
+    line at the top of each file points there, so completion works wherever PATH is).
+    Refuses to write into a folder that already holds files.
+    """
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise click.ClickException(f"'{path}' already exists and is not empty; pick a new folder")
+    write_starter(path)
+    ids = course_ids(path)
+    (path / "schemas").mkdir(parents=True, exist_ok=True)
+    for name, make in ALL_SCHEMAS.items():
+        text = dumps(SCHEMAS[name](ids) if name in SCHEMAS else make())
+        (path / "schemas" / f"{name}.schema.json").write_text(text, encoding="utf-8")
+    click.echo(f"wrote a new course in {path}; check it with: elearning validate --strict {path}", err=True)
 
 
 # -- play -------------------------------------------------------------------------------------
@@ -435,5 +492,5 @@ def _notebook(course: Course, state: State, _: Translate) -> str:
 
 
 COMMANDS: list[click.Command] = [
-    validate, test_command, explore_command, graph_command, schema_command, play_command,
+    validate, test_command, explore_command, graph_command, schema_command, new_command, play_command,
 ]
