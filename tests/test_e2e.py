@@ -118,7 +118,7 @@ def test_register_play_to_a_pass_log_out_log_in_and_resume(page, live_server) ->
 
     page.get_by_role("link", name="Bekijk je resultaat en wat je nu kunt doen").click()
     main = page.locator("main").inner_text()
-    assert "Totaal: 6 van de 6 punten." in main
+    assert "Alle modules samen: 6 van de 6 punten (100%), nodig: 50%" in main
     assert "Je certificaat wordt gemaakt op jouw naam: Eva Jansen." in main
     result_url = page.url
 
@@ -128,7 +128,7 @@ def test_register_play_to_a_pass_log_out_log_in_and_resume(page, live_server) ->
     page.get_by_role("link", name="Bekijk waar je bent").click()
     at(page, "Einde van de toets")
     page.goto(result_url)
-    assert "Totaal: 6 van de 6 punten." in page.locator("main").inner_text()
+    assert "Alle modules samen: 6 van de 6 punten (100%)" in page.locator("main").inner_text()
 
 
 def test_the_map_works_without_javascript(browser, live_server) -> None:

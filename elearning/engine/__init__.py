@@ -4,12 +4,14 @@ from elearning.engine.play import (
     ChoiceUnavailable,
     EngineError,
     Page,
+    PassCheck,
     WrongCourse,
     answer,
     answer_and_continue,
     choose,
     course_passed,
     course_score,
+    pass_checks,
     progress,
     start,
     view,
@@ -18,6 +20,6 @@ from elearning.engine.state import ModuleResult, State
 from elearning.engine.versions import rebase
 
 __all__ = [
-    "ChoiceUnavailable", "EngineError", "ModuleResult", "Page", "State", "WrongCourse",
-    "answer", "answer_and_continue", "choose", "course_passed", "course_score", "progress", "rebase", "start", "view",
+    "ChoiceUnavailable", "EngineError", "ModuleResult", "Page", "PassCheck", "State", "WrongCourse",
+    "answer", "answer_and_continue", "choose", "course_passed", "course_score", "pass_checks", "progress", "rebase", "start", "view",
 ]

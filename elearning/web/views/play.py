@@ -166,6 +166,7 @@ def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None,
         "markers": _markers(page.scene, page.locations) if page.scene.type == "hub" else [],
         "choice_labels": _choice_labels(request, course, state), "choice_reasons": choice_reasons(request, page),
         "notice": notice, "error": error, "total_score": total, "total_max": top,
+        "checks": engine.pass_checks(course, state) if page.finished else [],
     }, status_code=status_code)
 
 
@@ -277,6 +278,6 @@ async def result(request: Request) -> Response:
     return render(request, "result.html", {
         **_common(loaded, "result"),
         "modules": module_rows(course, state), "module_status": module_status_words(request),
-        "total_score": total, "total_max": top, "minutes": round(spent.total_seconds() / 60),
+        "checks": engine.pass_checks(course, state), "total_score": total, "total_max": top, "minutes": round(spent.total_seconds() / 60),
         "can_retake": can_retake, "certificate": certificate,
     })
