@@ -58,3 +58,88 @@ def test_after_a_retake_the_end_screen_shows_this_try_and_the_best_apart(web: An
     assert f"Deze keer haalde je {state.score} van de 3 punten." in main, main
     assert f"Je beste poging: {first} van de 3 punten. Die telt." in main
     assert f"Je haalde {first} van de 3 punten" not in main
+
+
+def _play(web: Any, attempt: int, steps: list[tuple[str, str]]) -> None:
+    for kind, value in steps:
+        web.choose(attempt, value) if kind == "choose" else web.answer(attempt, *value.split(","))
+
+
+def _newest_mail(settings: Any) -> str:
+    from email import message_from_bytes
+
+    files = sorted(settings.outbox_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+    mail = message_from_bytes(files[-1].read_bytes())
+    return str(mail.get_payload(decode=True).decode("utf-8"))  # type: ignore[union-attr]
+
+
+def test_the_confirmation_mail_does_not_say_the_account_exists_yet(web: Any, settings: Any) -> None:
+    web.post("/account/register", {"name": "Sanne", "email": "sanne@example.org",
+                                   "password": "een goed wachtwoord", "registration_number": ""})
+    body = _newest_mail(settings)
+    assert "Je maakte een account" not in body
+    assert "Je wilt een account maken." in body and "Je account is er pas als je op de link klikt." in body
+
+
+def test_after_confirming_the_learner_hears_the_account_is_made_and_progress_kept(web: Any) -> None:
+    attempt = web.start()
+    web.choose(attempt, "c1")
+    landed = web.register(next_url=f"/play/{attempt}")
+    assert landed.url.path == f"/play/{attempt}"
+    assert "Je account is gemaakt. Je voortgang is bewaard." in _main(landed.text)
+    assert "Je account is gemaakt" not in web.get(f"/play/{attempt}").text  # said once
+
+
+def test_no_requirement_and_the_learner_role_are_not_shown(web: Any, passing_path: Any) -> None:
+    web.register()
+    attempt = web.start()
+    _play(web, attempt, passing_path)
+    assert "geen eis" not in web.get(f"/play/{attempt}/result").text
+    assert "Je rol" not in web.get("/account").text
+
+
+def test_starting_over_never_hides_a_pass(web: Any, passing_path: Any) -> None:
+    web.register()
+    passed = web.start()
+    _play(web, passed, passing_path)
+    web.post("/courses/buurtronde/start", {"after": str(passed)}, token_from="/courses/buurtronde")
+    fresh = web.state(passed)  # still the passed one
+    assert fresh.passed
+    course = _text(_main(web.get("/courses/buurtronde").text))
+    assert "Je bent geslaagd voor deze cursus." in course, course
+    assert f'href="/play/{passed}/result"' in web.get("/courses/buurtronde").text
+    home = _text(_main(web.get("/").text))
+    assert "Afgerond: geslaagd" in home, home
+
+
+def test_where_am_i_places_visited_and_the_home_card(web: Any) -> None:
+    web.register()
+    attempt = web.start()
+    web.choose(attempt, "c1")
+    hub = _text(_main(web.get(f"/play/{attempt}").text))
+    assert "0 van 2 plekken bezocht" in hub
+    web.choose(attempt, "loc-bakkerij")
+    web.choose(attempt, "c1")
+    assert "1 van 2 plekken bezocht" in _text(_main(web.get(f"/play/{attempt}").text))
+    home = web.get("/").text
+    assert re.search(r'<progress[^>]* value="25" max="100"', home), home
+    assert "25% gedaan" in _text(home)
+    assert f'<a class="button" href="/play/{attempt}">Verder' in home  # one click to resume
+
+
+def test_the_catalogue_shows_a_course_cover_and_the_compiler_checks_it(web: Any, tmp_path: Any) -> None:
+    import shutil
+
+    from conftest import WEB_COURSE
+
+    from elearning.course.compiler import compile_course
+
+    card = web.get("/").text
+    assert re.search(r'<img class="card-cover" src="/media/buurtronde/media/omslag.svg" alt="Een plein met', card)
+    broken = tmp_path / "broken"
+    shutil.copytree(WEB_COURSE, broken)
+    yaml = broken / "course.yaml"
+    yaml.write_text(yaml.read_text().replace("media/omslag.svg", "media/omslg.svg"))
+    messages = [str(p) for p in compile_course(broken).problems]
+    assert any("course.yaml" in m and "the image 'media/omslg.svg' does not exist in the course folder" in m
+               and "did you mean 'media/omslag.svg'" in m for m in messages), messages

@@ -218,6 +218,7 @@ class CourseMeta(Model):
     title: str = Field(min_length=1)
     language: Literal["nl", "en"] = "nl"
     description: Markdown = ""
+    cover: Image | None = Field(default=None, description="A cover image for the catalogue (src and alt), optional.")
     version: str = "1"
     study_load_minutes: int = Field(gt=0)
     pe: PE | None = None

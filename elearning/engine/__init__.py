@@ -13,6 +13,7 @@ from elearning.engine.play import (
     course_score,
     pass_checks,
     progress,
+    progress_percent,
     start,
     view,
 )
@@ -21,5 +22,5 @@ from elearning.engine.versions import rebase
 
 __all__ = [
     "ChoiceUnavailable", "EngineError", "ModuleResult", "Page", "PassCheck", "State", "WrongCourse",
-    "answer", "answer_and_continue", "choose", "course_passed", "course_score", "pass_checks", "progress", "rebase", "start", "view",
+    "answer", "answer_and_continue", "choose", "course_passed", "course_score", "pass_checks", "progress", "progress_percent", "rebase", "start", "view",
 ]

@@ -436,6 +436,20 @@ def _reaches(score: int, percentage: float, top: int) -> bool:
     return percentage <= 0 or score * 100 >= percentage * top
 
 
+def progress_percent(course: Course, state: State) -> int:
+    """How far the learner is, for a progress bar: finished modules, plus the share of places done
+    on the current module's maps (100 only when the course is finished)."""
+    if state.finished:
+        return 100
+    status = progress(course, state)
+    done = sum(1 for s in status.values() if s == "done")
+    places = [loc for s in course.module(state.module).scenes if s.type == "hub" for loc in s.locations]
+    part = sum(location_done(course, state, loc) for loc in places) / len(places) if places else 0.0
+    if status.get(state.module) == "done":
+        part = 0.0
+    return min(99, int(100 * (done + part) / len(course.meta.modules)))
+
+
 def progress(course: Course, state: State) -> dict[str, str]:
     """Per module: 'done', 'current' or 'todo'."""
     out: dict[str, str] = {}

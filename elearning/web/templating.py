@@ -102,6 +102,8 @@ class Pages:
             "path": request.url.path,
             "here": _here(request),
             "back": _back(request),
+            # A message for the page after a redirect, shown once (say, "your account has been made").
+            "flash": request.session.pop("flash", None) if has_session else None,
         }
         if context:
             ctx.update(context)

@@ -87,10 +87,12 @@ def _password(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-async def _welcome(request: Request, user: accounts.User, next_url: str) -> Response:
+async def _welcome(request: Request, user: accounts.User, next_url: str, *, flash: str | None = None) -> Response:
     """After logging in: progress made in this browser as a guest moves into the account only when
     its owner says it is theirs (on a shared computer it may be someone else's pass)."""
     guest = await session.log_in(request, user)
+    if flash:
+        request.session["flash"] = flash  # the next page says it once
     if guest and await latest_attempts(Owner(guest_key=guest)):
         request.session["adopt"] = guest
         return redirect(f"/account/guest-progress?next={quote(next_url, safe='/')}")
@@ -173,9 +175,10 @@ def _mail(request: Request, purpose: str, mailing: accounts.Mailing | None) -> B
         if purpose == "register":
             subject = _("Confirm your account")
             body = _(
-                "Hello {name},\n\nYou created an account. Confirm your e-mail address with this "
-                "link:\n\n{link}\n\nThe link works for 24 hours. Did you not create an account? Then you "
-                "need not do anything: without the link there is no account.\n",
+                "Hello {name},\n\nYou want to create an account. Your account exists only once you "
+                "click the link. Confirm your e-mail address with this link:\n\n{link}\n\nThe link works "
+                "for 24 hours. Did you not ask for an account? Then you need not do anything: without "
+                "the link there is no account.\n",
                 name=mailing.name, link=link,
             )
         else:
@@ -233,7 +236,7 @@ async def confirm(request: Request) -> Response:
         # another device. The account exists now; whoever it is logs in with the password, and
         # this browser's own session (a guest's progress) is left as it was.
         return redirect("/account/login?notice=confirmed")
-    return await _welcome(request, user, safe_next(row.next_url))
+    return await _welcome(request, user, safe_next(row.next_url), flash="welcome")
 
 
 async def login(request: Request) -> Response:
