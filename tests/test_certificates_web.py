@@ -106,7 +106,7 @@ def test_passing_issues_one_certificate_once(web, passing_path, database_url: st
     listing = web.get("/certificates").text
     assert len(_rows(database_url)) == 1
     certificate_id = rows[0]["id"]
-    assert f'<a href="/certificates/{certificate_id}.pdf">Download je certificaat</a>' in result
+    assert f'<a class="button button--large" href="/certificates/{certificate_id}.pdf">Download je certificaat</a>' in result
     assert "Je certificaat wordt gemaakt op jouw naam: Sanne de Vries." in result
     assert _only(_CODE, listing) == rows[0]["code"]
     assert "geldig" in listing

@@ -196,8 +196,9 @@ def test_an_attempt_keeps_its_course_version_after_the_yaml_changes(settings: Se
     (courses_dir / "buurtronde" / "media").mkdir()
     shutil.copy(Path(__file__).parent / "fixtures" / "web-course" / "media" / "kaart.svg",
                 courses_dir / "buurtronde" / "media" / "kaart.svg")
-    shutil.copy(Path(__file__).parent / "fixtures" / "web-course" / "media" / "bakkerij.svg",
-                courses_dir / "buurtronde" / "media" / "bakkerij.svg")
+    for name in ("bakkerij.svg", "omslag.svg"):
+        shutil.copy(Path(__file__).parent / "fixtures" / "web-course" / "media" / name,
+                    courses_dir / "buurtronde" / "media" / name)
     with TestClient(create_app(settings), cookies=cookies) as client:
         web = web_for(client)
         page = web.get(f"/play/{attempt}").text

@@ -143,3 +143,46 @@ def test_the_catalogue_shows_a_course_cover_and_the_compiler_checks_it(web: Any,
     messages = [str(p) for p in compile_course(broken).problems]
     assert any("course.yaml" in m and "the image 'media/omslg.svg' does not exist in the course folder" in m
                and "did you mean 'media/omslag.svg'" in m for m in messages), messages
+
+
+def _pass_as_account(web: Any, passing_path: Any) -> tuple[int, int]:
+    web.register()
+    attempt = web.start()
+    _play(web, attempt, passing_path)
+    match = re.search(r'href="/certificates/(\d+)\.pdf"', web.get("/certificates").text)
+    assert match, "no certificate issued"
+    return attempt, int(match.group(1))
+
+
+def test_the_pass_screens_lead_with_the_download_and_ask_for_the_number(web: Any, passing_path: Any) -> None:
+    attempt, certificate = _pass_as_account(web, passing_path)
+    for path in (f"/play/{attempt}", f"/play/{attempt}/result"):
+        main = _main(web.get(path).text)
+        first_button = re.search(r'<a class="button[^"]*" href="([^"]+)">([^<]+)', main)
+        assert first_button and first_button.groups() == (f"/certificates/{certificate}.pdf",
+                                                          "Download je certificaat"), (path, first_button)
+    result = _main(web.get(f"/play/{attempt}/result").text)
+    assert 'action="/account/registration-number"' in result and "Registerplein" in result
+    offered = web.post("/account/registration-number",
+                       {"registration_number": "4610 123.456", "next": f"/play/{attempt}/result"},
+                       token_from=f"/play/{attempt}/result")
+    assert offered.url.path == f"/certificates/{certificate}/reissue"
+    assert "4610123456" in offered.text and "Maak een nieuw certificaat" in offered.text
+    assert 'action="/account/registration-number"' not in _main(web.get(f"/play/{attempt}/result").text)
+
+
+def test_a_wrong_number_on_the_pass_screen_is_explained_on_its_own_form(web: Any, passing_path: Any) -> None:
+    attempt, _ = _pass_as_account(web, passing_path)
+    wrong = web.post("/account/registration-number", {"registration_number": "12", "next": f"/play/{attempt}/result"},
+                     token_from=f"/play/{attempt}/result")
+    assert wrong.status_code == 400 and 'class="error-summary"' in wrong.text
+    assert f'name="next" value="/play/{attempt}/result"' in wrong.text
+
+
+def test_a_number_added_in_the_account_later_offers_the_reissue_right_away(web: Any, passing_path: Any) -> None:
+    _, certificate = _pass_as_account(web, passing_path)
+    saved = web.post("/account", {"name": "Sanne de Vries", "email": "sanne@example.org",
+                                  "registration_number": "4610123456"})
+    main = _main(saved.text)
+    assert "Je gegevens zijn opgeslagen." in main
+    assert f'href="/certificates/{certificate}/reissue"' in main and "Nieuw certificaat aanvragen" in main

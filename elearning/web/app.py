@@ -82,6 +82,8 @@ def routes() -> list[Route | Mount]:
         Route("/account/password", accounts.change_password, methods=["POST"], name="change_password"),
         Route("/account/sessions/end", accounts.end_other_sessions, methods=["POST"], name="end_other_sessions"),
         Route("/account/data", accounts.my_data, methods=["POST"], name="my_data"),
+        Route("/account/registration-number", accounts.registration_number, methods=["POST"],
+              name="registration_number"),
         Route("/admin/audit", admin_certificates.audit_log, name="audit_log"),
         Route("/account/delete", accounts.delete_account, methods=["POST"], name="delete_account"),
         Route("/account/guest-progress", accounts.guest_progress, methods=["GET", "POST"], name="guest_progress"),

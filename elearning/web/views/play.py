@@ -154,7 +154,7 @@ def _local_time(request: Request, moment: int) -> str:
 
 
 def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None, error: str | None,
-                status_code: int = 200) -> Response:
+                certificate: Any = None, status_code: int = 200) -> Response:
     course, state = p.course, p.state
     module = course.module(state.module)
     total, top = engine.course_score(course, state)
@@ -167,6 +167,7 @@ def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None,
         "choice_labels": _choice_labels(request, course, state), "choice_reasons": choice_reasons(request, page),
         "notice": notice, "error": error, "total_score": total, "total_max": top,
         "checks": engine.pass_checks(course, state) if page.finished else [],
+        "certificate": certificate,
     }, status_code=status_code)
 
 
@@ -185,8 +186,9 @@ async def scene(request: Request) -> Response:
     error = None
     if request.query_params.get("error") == "answer" and page.scene.type == "question":
         error = _("Choose one or more answers.") if page.scene.multiple else _("Choose one answer.")
+    issued = page.finished and page.passed and loaded.attempt.user_id is not None
     return _scene_page(request, loaded, page, notice=notices.get(request.query_params.get("notice", "")),
-                       error=error)
+                       error=error, certificate=await certificate_store.of_attempt(loaded.attempt.id) if issued else None)
 
 
 def _malformed(form: FormData, step: int) -> str | None:
@@ -275,9 +277,11 @@ async def result(request: Request) -> Response:
     passed = state.finished and state.passed
     issued = passed and loaded.attempt.user_id is not None
     certificate = await certificate_store.of_attempt(loaded.attempt.id) if issued else None
+    account = await load_user(request) if certificate else None
     return render(request, "result.html", {
         **_common(loaded, "result"),
         "modules": module_rows(course, state), "module_status": module_status_words(request),
         "checks": engine.pass_checks(course, state), "total_score": total, "total_max": top, "minutes": round(spent.total_seconds() / 60),
         "can_retake": can_retake, "certificate": certificate,
+        "account_number": account.registration_number if account else None,
     })
