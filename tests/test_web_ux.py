@@ -23,7 +23,7 @@ def _text(html: str) -> str:
 
 def _to_test(web: Any) -> int:
     attempt = web.start()
-    for kind, value in PASSING_PATH[:7]:
+    for _kind, value in PASSING_PATH[:7]:
         web.choose(attempt, value)
     return attempt
 

@@ -31,6 +31,7 @@ from tortoise.exceptions import IntegrityError
 
 from elearning.certificates.codes import generate_code, verify_url
 from elearning.certificates.data import certificate_data
+from elearning.certificates.issuer import Issuer
 from elearning.certificates.registration import (
     InvalidRegistrationNumber,
     normalise_registration_number,
@@ -130,7 +131,8 @@ async def pdf_of(found: store.Download, conf: Settings) -> bytes:
     if found.pdf is not None:
         return found.pdf
     pdf = await render_pdf_async(found.data(), template_dir(found.template, conf.certificates_dir),
-                                 in_process=conf.certificate_rendering == "process")
+                                 in_process=conf.certificate_rendering == "process",
+                                 issuer=Issuer.from_settings(conf))
     return await store.store_pdf(found.id, pdf)
 
 

@@ -93,6 +93,7 @@ def routes() -> list[Route | Mount]:
         Route("/language/{lang}", misc.language, name="language"),
         Route("/media/{course_id}/{path:path}", misc.media, name="media"),
         Route("/health", misc.health, name="health"),
+        Route("/provider/logo", misc.provider_logo, name="provider_logo"),
         Route("/privacy", misc.statement, name="privacy"),
         Route("/toegankelijkheid", misc.statement, name="accessibility"),
         Route("/certificates", certificates.index, name="certificates"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,7 @@ class Pages:
             "back": _back(request),
             # A message for the page after a redirect, shown once (say, "your account has been made").
             "flash": request.session.pop("flash", None) if has_session else None,
+            "provider": _provider(request),
         }
         if context:
             ctx.update(context)
@@ -113,6 +115,23 @@ class Pages:
         finally:
             _rendering.reset(token)
         return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """Who "we" are on every page: the header, the title, the footer, the verify page."""
+
+    name: str
+    url: str | None
+    email: str | None
+    logo: bool
+
+
+def _provider(request: Request) -> Provider:
+    conf = getattr(request.app.state, "settings", None) if "app" in request.scope else None
+    if conf is None:
+        return Provider("E-learning", None, None, False)
+    return Provider(conf.provider_name, conf.provider_url, conf.provider_email, conf.provider_logo_file is not None)
 
 
 def _back(request: Request) -> str:
