@@ -186,3 +186,20 @@ def test_a_number_added_in_the_account_later_offers_the_reissue_right_away(web: 
     main = _main(saved.text)
     assert "Je gegevens zijn opgeslagen." in main
     assert f'href="/certificates/{certificate}/reissue"' in main and "Nieuw certificaat aanvragen" in main
+
+
+def test_english_pages_mark_the_dutch_course_text_and_name_the_notebook_as_its_heading(web: Any) -> None:
+    web.get("/language/en?next=/")
+    attempt = web.start()
+    web.choose(attempt, "c1")
+    hub = web.get(f"/play/{attempt}").text
+    assert '<html lang="en">' in hub
+    assert '<h1 tabindex="-1" lang="nl" autofocus>Het plein</h1>' in hub
+    assert '<div class="scene-text" lang="nl">' in hub and '<span class="marker-label" aria-hidden="true" lang="nl">' in hub
+    assert '<p class="crumb">Module 1 of 2: <span lang="nl">De ronde door de buurt</span></p>' in hub
+    assert '<h2 id="choices-title">What do you do now?</h2>' in hub  # the interface stays English
+    assert re.search(r'<button type="button" disabled aria-describedby="why-1" lang="nl">Ik heb genoeg gezien', hub)
+    notebook = web.get(f"/play/{attempt}/notebook").text
+    assert '<span lang="nl">Notitieboek</span> <span class="count">' in notebook
+    assert '<h1 tabindex="-1" lang="nl">Notitieboek</h1>' in notebook
+    assert ">Notebook<" not in notebook

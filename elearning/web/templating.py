@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -26,6 +27,7 @@ STATIC = HERE / "static"
 # The page being rendered: its translator and CSRF token, for macros imported without context
 # (Jinja caches those imports; `with context` would re-run the macro file on every page).
 _rendering: ContextVar[tuple[Callable[..., str], Callable[[], str]]] = ContextVar("rendering")
+_page_language: ContextVar[str] = ContextVar("page_language", default="nl")
 
 
 def _gettext(message: str, /, **values: Any) -> str:
@@ -39,6 +41,12 @@ def _gettext(message: str, /, **values: Any) -> str:
 
 def _ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
     return _gettext(singular if n == 1 else plural, n=n, **values)
+
+
+def _content_lang(course: Any) -> Markup:
+    """` lang="nl"` on course text when the page around it is in another language (else nothing)."""
+    language = course.meta.language
+    return Markup(f' lang="{language}"') if language != _page_language.get() else Markup("")  # noqa: S704 - a Literal
 
 
 def _csrf() -> str:
@@ -76,6 +84,7 @@ def _environment(debug: bool) -> Environment:
         inline=markdown.render_inline,
         languages=i18n.LANGUAGES,
         csrf=_csrf,
+        content_lang=_content_lang,
     )
     env.filters["urlquote"] = lambda s: quote(str(s), safe="/")
     return env
@@ -110,9 +119,11 @@ class Pages:
         if context:
             ctx.update(context)
         token = _rendering.set((translate, csrf))
+        lang_token = _page_language.set(lang)
         try:
             html = self.env.get_template(name).render(ctx)
         finally:
+            _page_language.reset(lang_token)
             _rendering.reset(token)
         return HTMLResponse(html, status_code=status_code, headers=headers)
 

@@ -12,7 +12,6 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -75,13 +74,9 @@ def _common(p: Playing, active: str) -> dict[str, Any]:
     }
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
-
-
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """A place on a hub's map, as the map (SVG) and the list of places show it."""
+    """A place on a hub's map, as the map (HTML over the image) and the numbered list of places show it."""
 
     id: str
     choice_id: str
@@ -90,39 +85,27 @@ class Marker:
     available: bool
     reason: str | None
     status: str  # "done" | "open" | "locked"
-    x: str
-    y: str
-    r: str
-    font: str
-    label_y: str
-    check: str  # SVG paths of the icons
-    lock: str
+    number: int
+    left: int  # percent of the map's width and height: the classes mx-N and my-N place it
+    top: int
+    align: str  # where the label sits: "start" (near the left edge), "center" or "end"
+    above: bool  # the label above the marker (near the bottom edge)
 
 
-@lru_cache(maxsize=1024)
-def _geometry(width: float, height: float, x: float, y: float) -> tuple[str, str, str, str, str, str, str]:
-    """Where a marker, its label and its icons go (x, y, r, font, label_y, check, lock): the same on every page."""
-    r = max(width, height) / 40
-    font = r * 1.15
-    below = y + r + font * 1.1
-    label_y = below if below < height else y - r - font * 0.4
-    check = (f"M{_fmt(x - r * .45)} {_fmt(y)} L{_fmt(x - r * .1)} {_fmt(y + r * .4)} "
-             f"L{_fmt(x + r * .5)} {_fmt(y - r * .4)}")
-    lock = (f"M{_fmt(x - r * .45)} {_fmt(y - r * .05)} h{_fmt(r * .9)} v{_fmt(r * .6)} h{_fmt(-r * .9)} Z "
-            f"M{_fmt(x - r * .28)} {_fmt(y - r * .05)} v{_fmt(-r * .2)} "
-            f"a{_fmt(r * .28)} {_fmt(r * .28)} 0 0 1 {_fmt(r * .56)} 0 v{_fmt(r * .2)}")
-    return _fmt(x), _fmt(y), _fmt(r), _fmt(font), _fmt(label_y), check, lock
+def _percent(value: float, whole: float) -> int:
+    return max(0, min(100, round(value * 100 / whole)))
 
 
 def _markers(scene: Scene, locations: list[LocationView]) -> list[Marker]:
     width = scene.map.width if scene.map else 100.0
     height = scene.map.height if scene.map else 100.0
-    return [
-        Marker(loc.id, loc.choice_id, loc.label, loc.description, loc.available, loc.reason,
-               "done" if loc.done else ("open" if loc.available else "locked"),
-               *_geometry(width, height, loc.x, loc.y))
-        for loc in locations
-    ]
+    out = []
+    for number, loc in enumerate(locations, start=1):
+        left, top = _percent(loc.x, width), _percent(loc.y, height)
+        out.append(Marker(loc.id, loc.choice_id, loc.label, loc.description, loc.available, loc.reason,
+                          "done" if loc.done else ("open" if loc.available else "locked"), number, left, top,
+                          "start" if left < 20 else ("end" if left > 80 else "center"), top > 82))
+    return out
 
 
 def _choice_labels(request: Request, course: Course, state: State) -> dict[str, str]:
