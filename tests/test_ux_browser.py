@@ -8,12 +8,19 @@ At each state it fails on:
 - a button, button-styled link, menu link or map marker smaller than 24x24 CSS px (WCAG 2.5.8;
   links inside running text are exempt, so they are not measured);
 - after a step (a choice or an answer), focus left on <body> (autofocus moves it without JavaScript);
+- at 1280 px, a header of another height than on the other pages;
 - any axe violation of the WCAG 2.0/2.1/2.2 A and AA rules.
 Interface buttons are found by their forms, not their words, so the same walk runs in both languages.
+
+With SCREENSHOTS_DIR set (scripts/screenshots does that), each state is also saved as a full-page
+PNG under SCREENSHOTS_DIR/<lang>-<width>/, and SCREENSHOTS_DIR/index.html shows them side by side.
 """
 
 from __future__ import annotations
 
+import html
+import os
+import re
 import secrets
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -47,6 +54,7 @@ _SMALL_TARGETS = """() => {
   return out;
 }"""
 _OVERFLOW = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR")  # a gallery for people to look at, not a check
 _FOCUS = """() => { const a = document.activeElement;
   return !a || a === document.body ? 'body' : `${a.tagName.toLowerCase()}#${a.id}.${a.className}`; }"""
 
@@ -58,12 +66,14 @@ class Walk:
         self.axe = Axe()
         self.problems: list[str] = []
         self.states: list[str] = []
+        self.header_heights: dict[float, str] = {}
 
     def check(self, name: str, *, step: bool = False) -> None:
         page = self.page
         page.wait_for_load_state()
         self.states.append(name)
         where = f"[{self.label}] {name} ({page.url})"
+        self.header_heights.setdefault(page.evaluate("() => document.querySelector('.site-header').offsetHeight"), name)
         overflow = page.evaluate(_OVERFLOW)
         if overflow > 0:
             self.problems.append(f"{where}: scrolls sideways by {overflow}px")
@@ -75,10 +85,32 @@ class Walk:
         results = self.axe.run(page, options=RULES)
         if results.violations_count:
             self.problems.append(f"{where}: axe\n{results.generate_report()}")
+        if SCREENSHOTS:
+            _screenshot(page, self.label, len(self.states), name)
 
-    def done(self, expected: int) -> None:
+    def done(self, expected: int, *, same_header: bool) -> None:
         assert len(self.states) >= expected, self.states
+        if same_header:  # on a wide screen the header keeps one height on every page
+            assert len(self.header_heights) == 1, self.header_heights
         assert not self.problems, "\n\n".join(self.problems)
+
+
+def _screenshot(page: Any, label: str, number: int, name: str) -> None:
+    from pathlib import Path
+
+    root = Path(str(SCREENSHOTS))
+    folder = label.replace(" ", "-").replace("px", "")
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    (root / folder).mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(root / folder / f"{number:02d}-{slug}.png"), full_page=True)
+    shots = sorted(p.relative_to(root).as_posix() for p in root.glob("*/*.png"))
+    rows = "".join(f'<figure><img src="{html.escape(s)}" alt="" loading="lazy"><figcaption>{html.escape(s)}</figcaption></figure>'
+                   for s in shots)
+    (root / "index.html").write_text(
+        "<!doctype html><meta charset=utf-8><title>Page states</title><style>body{font-family:sans-serif}"
+        "main{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}figure{margin:0;max-width:420px}"
+        "img{max-width:100%;border:1px solid #ccc}</style><h1>Page states</h1><main>" + rows + "</main>",
+        encoding="utf-8")
 
 
 def _at(page: Any, title: str) -> None:
@@ -284,7 +316,7 @@ def test_every_page_state_fits_the_screen_keeps_focus_and_passes_axe(walk: Walk,
     _show_500(page, live_server.url)
     check("500")
 
-    walk.done(expected=51)
+    walk.done(expected=51, same_header=page.viewport_size["width"] >= 1280)
 
 
 @pytest.mark.parametrize("width", [320, 390])
