@@ -88,8 +88,8 @@ async def course(request: Request) -> Response:
     if current is None:
         raise HTTPException(404)
     who = await owner(request)
-    attempt = await store.latest_attempt(who, current.id) if who else None
-    passed = (await store.latest_and_passed(who))[1].get(current.id) if who else None
+    latest, passes = await store.latest_and_passed(who) if who else ({}, {})
+    attempt, passed = latest.get(current.id), passes.get(current.id)
     shown, state = current, None
     if attempt is not None:
         played = await lib.version(attempt.course_hash)
