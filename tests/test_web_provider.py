@@ -48,7 +48,7 @@ def _pdf_text(pdf: bytes, tmp: Path) -> str:
 def test_the_certificate_names_provider_signatory_and_study_load_and_no_score(tmp_path: Path) -> None:
     (tmp_path / "sig.svg").write_text(SIGNATURE)
     issuer = dataclasses.replace(sample_issuer(), signature=data_url(tmp_path / "sig.svg"))
-    pdf = render_pdf(sample_certificate("nl"), STANDARD, issuer)
+    pdf = render_pdf(sample_certificate("nl"), STANDARD, issuer=issuer)
     text = _pdf_text(pdf, tmp_path)
     for printed in ("Buurtacademie Oost verklaart dat", "Anouk de Vries-Bakker", "Studielast: 4 uur.",
                     "4 PE-punten", "Registerplein", "Mirjam de Boer", "Directeur opleidingen",
