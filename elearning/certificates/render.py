@@ -83,25 +83,29 @@ def pdf_metadata(data: CertificateData, template: CertificateTemplate) -> dict[s
     }
 
 
-def template_context(data: CertificateData, template: CertificateTemplate) -> dict[str, Any]:
+def template_context(data: CertificateData, template: CertificateTemplate, *, sample: bool = False) -> dict[str, Any]:
     """The variables certificate.html can use (documented in certificates/README.md)."""
+    metadata = pdf_metadata(data, template)
+    if sample:
+        metadata["title"] = translator(data.language)("Sample") + " - " + metadata["title"]
     return {
         "certificate": data,
         "completed_on": data.completed_on_text,
         "pe_points": data.pe_points_text,
         "qr_svg": qr_svg(data.verify_url),
         "template": template,
-        "metadata": pdf_metadata(data, template),
+        "metadata": metadata,
+        "sample": sample,
         "_": translator(data.language),
     }
 
 
-def render_html(data: CertificateData, template_dir: Path) -> str:
+def render_html(data: CertificateData, template_dir: Path, *, sample: bool = False) -> str:
     """The certificate as HTML, for previews and tests; render_pdf turns it into the PDF."""
-    return _render_html(data, load_template(template_dir))
+    return _render_html(data, load_template(template_dir), sample=sample)
 
 
-def _render_html(data: CertificateData, template: CertificateTemplate) -> str:
+def _render_html(data: CertificateData, template: CertificateTemplate, *, sample: bool = False) -> str:
     if data.language not in template.languages:
         raise CertificateTemplateError(
             f"Template {template.folder!r} prints in {', '.join(template.languages)}, "
@@ -109,7 +113,7 @@ def _render_html(data: CertificateData, template: CertificateTemplate) -> str:
         )
     env = _environment(str(template.path.resolve()))
     try:
-        return env.get_template("certificate.html").render(template_context(data, template))
+        return env.get_template("certificate.html").render(template_context(data, template, sample=sample))
     except jinja2.TemplateError as exc:
         where = template.path / "certificate.html"
         line = getattr(exc, "lineno", None) or _template_line(exc, where)
@@ -144,10 +148,10 @@ class _FolderFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
         return super().fetch(url, headers)
 
 
-def render_pdf(data: CertificateData, template_dir: Path) -> bytes:
+def render_pdf(data: CertificateData, template_dir: Path, *, sample: bool = False) -> bytes:
     """The certificate as a PDF/A-3b file. Blocking: run it in a worker thread (render_pdf_async)."""
     template = load_template(template_dir)
-    html = _render_html(data, template)
+    html = _render_html(data, template, sample=sample)
     folder = template.path.resolve()
     try:
         document = HTML(

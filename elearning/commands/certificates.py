@@ -68,7 +68,7 @@ def preview(name: str, language: Language | None, output: Path | None, learner_n
     try:
         template = load_template(folder)
         data = sample_certificate(language or template_language(name, template), learner_name=learner_name)
-        pdf = render_pdf(data, folder)
+        pdf = render_pdf(data, folder, sample=True)
     except (CertificateTemplateError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     target = output or Path(f"certificate-preview-{name}.pdf")

@@ -56,6 +56,13 @@ def printed_fields(request: Request, certificate: store.CertificateRow) -> dict[
 
 
 # -- issuing (called when an account passes, and when a guest's attempts move to an account) -------
+STUDY_PENDING = "study_pending"  # session key: this account has a pass waiting for its minimum study time
+
+
+def study_pending(request: Request) -> bool:
+    return bool(request.session.get(STUDY_PENDING))
+
+
 async def issue_earned(request: Request, user: User) -> BackgroundTask | None:
     """Issue what `user` earned and has not got yet; its PDFs render after the response is sent.
 
@@ -66,6 +73,11 @@ async def issue_earned(request: Request, user: User) -> BackgroundTask | None:
     try:
         issued = await issuing.issue_earned(user, library(request).version, base_url=conf.base_url,
                                             time_zone=conf.time_zone)
+        # A pass that waits for its minimum study time: every next step of this session checks again.
+        if await issuing.waiting(user.id):
+            request.session[STUDY_PENDING] = True
+        else:
+            request.session.pop(STUDY_PENDING, None)
     except Exception:
         log.exception("Could not issue the certificates of user %s", user.id)
         return None

@@ -28,6 +28,7 @@ from elearning.engine.play import LocationView, Page
 from elearning.engine.state import State, remember
 from elearning.storage import attempts as store
 from elearning.storage import certificates as certificate_store
+from elearning.storage import issuing
 from elearning.web import i18n
 from elearning.web.errors import error_page
 from elearning.web.session import load_user, owner
@@ -226,7 +227,7 @@ async def _act(request: Request, p: Playing) -> Response:
         return redirect(f"{here}?notice=stale")
     remember(p.attempt.state, new)  # the scene page after the redirect reads this text
     response = redirect(here)
-    if new.finished and new.passed and p.attempt.user_id is not None:
+    if p.attempt.user_id is not None and ((new.finished and new.passed) or certificates.study_pending(request)):
         user = await load_user(request)
         if user is not None:
             response.background = await certificates.issue_earned(request, user)
@@ -274,9 +275,12 @@ async def result(request: Request) -> Response:
     passed = state.finished and state.passed
     issued = passed and loaded.attempt.user_id is not None
     certificate = await certificate_store.of_attempt(loaded.attempt.id) if issued else None
+    study = None
+    if issued and certificate is None and loaded.attempt.user_id is not None:
+        study = await issuing.study_progress_of(loaded.attempt.user_id, course)
     return render(request, "result.html", {
         **_common(loaded, "result"),
         "modules": module_rows(course, state), "module_status": module_status_words(request),
         "total_score": total, "total_max": top, "minutes": round(spent.total_seconds() / 60),
-        "can_retake": can_retake, "certificate": certificate,
+        "can_retake": can_retake, "certificate": certificate, "study": study,
     })
