@@ -232,4 +232,8 @@ def sample_certificate(
         activity_id="PE-123456",
         verify_url=verify_url or f"https://leren.example.nl/verify/{code}",
         language=language,
+        study_load_minutes=60,
+        active_minutes=52,
+        accreditation_from=date(2026, 1, 1),
+        accreditation_until=date(2028, 12, 31),
     )
