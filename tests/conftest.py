@@ -14,9 +14,9 @@ import re
 import secrets
 import shutil
 import warnings
-from datetime import date
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 

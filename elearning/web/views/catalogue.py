@@ -17,9 +17,8 @@ from elearning import engine
 from elearning.course.model import Course
 from elearning.engine.assessment import restart_block
 from elearning.engine.state import State
-from elearning.storage import accreditations
+from elearning.storage import accreditations, throttle
 from elearning.storage import attempts as store
-from elearning.storage import throttle
 from elearning.storage.attempts import AttemptRecord, Owner
 from elearning.web import i18n
 from elearning.web.errors import error_page
