@@ -159,11 +159,19 @@ async def test_a_learner_who_studied_before_passing_gets_the_certificate_on_the_
         assert certificate.completed_on.isoformat() == "2026-03-01"
 
 
-def test_the_result_page_says_how_long_to_study_and_the_certificate_follows(
-        web, passing_path, courses_dir: Path, database_url: str) -> None:
-    course_yaml = courses_dir / "buurtronde" / "course.yaml"
+@pytest.fixture
+def courses_dir(tmp_path: Path) -> Path:
+    """The app's COURSES_DIR: the fixture course with its default minimum study time (7.5 minutes)."""
+    folder = tmp_path / "courses"
+    shutil.copytree(WEB_COURSE, folder / "buurtronde")
+    course_yaml = folder / "buurtronde" / "course.yaml"
     course_yaml.write_text(re.sub(r"certificate:\n(  .*\n)+", "", course_yaml.read_text(encoding="utf-8")),
                            encoding="utf-8")
+    return folder
+
+
+def test_the_result_page_says_how_long_to_study_and_the_certificate_follows(
+        web, passing_path, database_url: str) -> None:
     web.register()
     attempt = web.start()
     for kind, value in passing_path:

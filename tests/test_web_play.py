@@ -23,7 +23,7 @@ def _play(web, attempt: int, path: list[tuple[str, str]]) -> None:
 
 def test_the_course_page_says_no_points_without_an_accreditation(web) -> None:
     course = web.get("/courses/buurtronde").text
-    assert "PE-punt" not in course
+    assert "PE-punt bij" not in course
     assert "Op dit moment geen PE-punten: het certificaat zegt dat je de cursus hebt afgerond." in course
 
 

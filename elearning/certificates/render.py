@@ -87,7 +87,8 @@ def template_context(data: CertificateData, template: CertificateTemplate, *, sa
     """The variables certificate.html can use (documented in certificates/README.md)."""
     metadata = pdf_metadata(data, template)
     if sample:
-        metadata["title"] = translator(data.language)("Sample") + " - " + metadata["title"]
+        _ = translator(data.language)
+        metadata["title"] = _("Sample") + " - " + metadata["title"]
     return {
         "certificate": data,
         "completed_on": data.completed_on_text,
