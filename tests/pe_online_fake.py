@@ -181,8 +181,7 @@ async def make_certificates(n: int, *, first: int = 0, number: str | None = "461
         code = generate_code()
         data = dataclasses.replace(sample_certificate(code=code), learner_name=user.name,
                                    registration_number=user.registration_number, activity_id=activity,
-                                   pe_points=points, completed_on=day,
-                                   **({} if activity else {"accreditation_from": None, "accreditation_until": None}))
+                                   pe_points=points, completed_on=day)
         certificate = await Certificate.create(
             code=code, user_id=user.id, attempt_id=attempt.id, course_id="polarisatie", course_hash="h",
             template="standaard", completed_on=day, status="valid", issued_at=at, data=data.to_json())

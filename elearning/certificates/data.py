@@ -80,9 +80,8 @@ class CertificateData:
             raise ValueError(f"verify_url {self.verify_url[:60]!r} must be an http(s) URL")
         if self.language not in LANGUAGES:
             raise ValueError(f"language {self.language!r} must be 'nl' or 'en'")
-        if (self.accreditation_from is None) != (self.accreditation_until is None) or (
-                self.accreditation_from is not None and not self.activity_id):
-            raise ValueError("an accreditation period needs both dates and an activity id")
+        if (self.accreditation_from is None) != (self.accreditation_until is None):
+            raise ValueError("an accreditation period needs both its first and its last day")
 
     @property
     def accredited(self) -> bool:

@@ -65,8 +65,8 @@ def qr_svg(url: str) -> Markup:
     )
 
 
-def pdf_metadata(data: CertificateData, template: CertificateTemplate) -> dict[str, str]:
-    """Title, author and subject for the PDF's properties."""
+def pdf_metadata(data: CertificateData, template: CertificateTemplate, *, sample: bool = False) -> dict[str, str]:
+    """Title, author and subject for the PDF's properties (a sample's title says it is one)."""
     _ = translator(data.language)
     points = (
         f", {data.pe_points_text} ({data.register_name}, " + _("activity") + f" {data.activity_id})"
@@ -74,7 +74,7 @@ def pdf_metadata(data: CertificateData, template: CertificateTemplate) -> dict[s
         else ""
     )
     return {
-        "title": _("Certificate") + f" {data.course_title}",
+        "title": (_("Sample") + " - " if sample else "") + _("Certificate") + f" {data.course_title}",
         "author": template.issuer or data.course_title,
         "subject": (
             f"{data.learner_name} " + _("completed on") + f" {data.completed_on_text}: "
@@ -85,10 +85,7 @@ def pdf_metadata(data: CertificateData, template: CertificateTemplate) -> dict[s
 
 def template_context(data: CertificateData, template: CertificateTemplate, *, sample: bool = False) -> dict[str, Any]:
     """The variables certificate.html can use (documented in certificates/README.md)."""
-    metadata = pdf_metadata(data, template)
-    if sample:
-        _ = translator(data.language)
-        metadata["title"] = _("Sample") + " - " + metadata["title"]
+    metadata = pdf_metadata(data, template, sample=sample)
     return {
         "certificate": data,
         "completed_on": data.completed_on_text,
@@ -160,7 +157,7 @@ def render_pdf(data: CertificateData, template_dir: Path, *, sample: bool = Fals
         ).render(**PDF_OPTIONS)
     except FatalURLFetchingError as exc:
         raise CertificateTemplateError(f"{folder}: {exc}: {exc.__cause__}") from exc
-    meta = pdf_metadata(data, template)
+    meta = pdf_metadata(data, template, sample=sample)
     document.metadata.title = meta["title"]
     document.metadata.authors = [meta["author"]]
     document.metadata.description = meta["subject"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 
@@ -59,16 +60,15 @@ def set_command(course_id: str, register_name: str, activity_id: str, points: fl
                f"{saved.versions_text()}.")
 
 
-def _declared(courses_dir: object, course_id: str) -> tuple[float, int] | None:
-    from pathlib import Path
-
+def _declared(courses_dir: Path, course_id: str) -> tuple[float, int] | None:
+    """The points and study load the course in COURSES_DIR declares (its folder is named by its id)."""
     from elearning.course import compile_course
 
-    folder = Path(str(courses_dir)) / course_id
+    folder = courses_dir / course_id
     if not (folder / "course.yaml").is_file():
         return None
     course = compile_course(folder).course
-    if course is None or course.meta.pe is None:
+    if course is None or course.meta.id != course_id or course.meta.pe is None:
         return None
     return course.meta.pe.points, course.meta.study_load_minutes
 

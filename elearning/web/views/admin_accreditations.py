@@ -21,7 +21,7 @@ async def index(request: Request) -> Response:
         return admin
     _ = i18n.translator(i18n.language(request))
     notice = _("The accreditation has been saved.") if request.query_params.get("notice") == "saved" else None
-    return await _page(request, {"register": "Registerplein"}, {}, notice=notice)
+    return await _page(request, {**dict.fromkeys(FIELDS, ""), "register": "Registerplein"}, {}, notice=notice)
 
 
 async def _page(request: Request, form: dict[str, str], errors: dict[str, str], *, notice: str | None = None,
