@@ -8,9 +8,7 @@ old certificate and keeps its completion date.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import io
 import re
 import shutil
 from datetime import date
