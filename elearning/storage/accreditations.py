@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from elearning.certificates.data import Accreditation as Printed
 from elearning.course.model import Course
@@ -103,7 +104,7 @@ async def put(entry: Entry, *, actor: User | None) -> Entry:
                 f"{other.activity_id} ({other.valid_from.isoformat()} - {other.valid_until.isoformat()}) of the same "
                 "course and register; change that one's period first")
     at = now()
-    values = {"points": entry.points, "study_load_minutes": entry.study_load_minutes, "valid_from": entry.valid_from,
+    values: dict[str, Any] = {"points": entry.points, "study_load_minutes": entry.study_load_minutes, "valid_from": entry.valid_from,
               "valid_until": entry.valid_until, "versions": json.dumps(list(entry.versions)) if entry.versions else "",
               "updated_at": at}
     updated = await Row.filter(course_id=entry.course_id, register_name=entry.register_name,
