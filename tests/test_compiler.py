@@ -220,8 +220,23 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
     # -- what goes on the certificate
     "placeholder-activity-id": (True, [
         ("course.yaml:9:16: warning: the activity id 'TODO' is a placeholder; the register's activity id, points and "
-         "period are the provider's accreditation: remove 'activity_id' here and enter it with `elearning accreditation "
-         "set` (or on the administrator's accreditation page)", '"TODO"'),
+         "period are the provider's accreditation: remove 'activity_id' here and enter it with 'elearning "
+         "accreditation set' (or on the administrator's accreditation page)", '"TODO"'),
+    ]),
+    "activity-id-in-course": (True, [
+        ("course.yaml:9:16: warning: the activity id 'PE-123456' is no longer read from the course file; the "
+         "register's activity id, points and period are the provider's accreditation: remove 'activity_id' here and "
+         "enter it with 'elearning accreditation set' (or on the administrator's accreditation page)", '"PE-123456"'),
+    ]),
+    "points-above-norm": (True, [
+        ("course.yaml:7:11: warning: the course is written for 1 PE point with Registerplein, but its study load of 5 "
+         "minutes is worth at most 0.08 (1 point per net hour of study); lower 'points' or check "
+         "'study_load_minutes'", "1"),
+    ]),
+    "points-in-text": (True, [
+        ("modules/toets.yaml:29:15: warning: the text names a number of PE points ('2 PE-punten'); the points a "
+         "certificate carries come from the accreditation and can change, so leave the number out (the course page "
+         "and the certificate show it)", "Je bent geslaagd"),
     ]),
     "certificate-unknown": (False, [
         ("course.yaml:13:14: error: there is no certificate template 'standard' in certificates/ (did you mean "

@@ -42,7 +42,7 @@ def check_pe(comp: Compilation, course: Course) -> None:
                 else f"the activity id '{pe.activity_id}' is no longer read from the course file")
         comp.add(doc, ("pe", "activity_id"),
                  f"{what}; the register's activity id, points and period are the provider's accreditation: remove "
-                 "'activity_id' here and enter it with `elearning accreditation set` (or on the administrator's "
+                 "'activity_id' here and enter it with 'elearning accreditation set' (or on the administrator's "
                  "accreditation page)", "warning")
     raw = doc.data if doc is not None and isinstance(doc.data, dict) else {}
     if pe is not None and "study_load_minutes" in raw and not {"pe", "study_load_minutes"} & comp.unsound_meta:

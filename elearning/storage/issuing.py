@@ -9,11 +9,21 @@ commands/, so the web app, the CLI and a worker issue the same way.
         await render_and_store(certificate.id, settings)
 
 `issue_earned` issues every certificate an account has earned and not got yet: the attempt it
-just passed, and attempts it passed as a guest before registering or logging in. The web app
-calls it when an account passes (the choice that finishes the course) and when a guest's
-attempts move to an account; `elearning certificates issue` calls it for every account, so a
-failure on the way (a crash between the step and the certificate) is made good by the
-command or a worker that runs it. Pages only read what was issued.
+just passed, and attempts it passed as a guest before registering or logging in. A pass earns
+a certificate once the course's minimum study time is met too (engine/study_time.py, over the
+events of all the account's attempts of the course); until then it waits (`waiting`), and the
+completion date is the moment the last condition was met. The points, register, activity id
+and period come from the accreditation that covers the completion date and course version
+(storage/accreditations.py); without one it is a certificate of completion. The web app calls
+it when an account passes (the choice that finishes the course), at every step while a pass
+waits for its study time, and when a guest's attempts move to an account; `elearning
+certificates issue` calls it for every account, so a failure on the way (a crash between the
+step and the certificate) is made good by the command or a worker that runs it. Pages only
+read what was issued.
+
+`reissue` is the one re-issue for every reason (a changed name or registration number, an
+accreditation that now covers the certificate): a new certificate that supersedes the old one
+and keeps its completion date.
 
 A certificate is made once per attempt, with a frozen snapshot: calling again (a double
 submit, a second process) returns the one already made. A clash on the random code (very
