@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from tortoise.exceptions import IntegrityError
@@ -24,9 +24,6 @@ from elearning.engine.study_time import Mark
 from elearning.storage.executor import Transaction, current
 from elearning.storage.models import Event
 from elearning.storage.statements import ATTEMPT, ATTEMPT_STEP, EVENT, SNAPSHOT
-
-# A gap longer than this between two actions counts as a break, not as time on task.
-IDLE_CAP = timedelta(minutes=20)
 
 
 def now() -> datetime:
@@ -255,10 +252,3 @@ async def study_marks(user_id: int, course_id: str) -> list[Mark]:
         "created_at", "id").values_list("created_at", "type")
     return [Mark(at, str(kind)) for at, kind in rows]
 
-
-def time_on_task(times: list[datetime]) -> timedelta:
-    """Sum of the gaps between actions, each capped at IDLE_CAP (a longer gap was a break)."""
-    total = timedelta()
-    for before, after in zip(times, times[1:], strict=False):
-        total += min(after - before, IDLE_CAP)
-    return total

@@ -26,6 +26,7 @@ from elearning.course.model import Course, Scene
 from elearning.engine.assessment import answer_ids, choice_from_value
 from elearning.engine.play import LocationView, Page
 from elearning.engine.state import State, remember
+from elearning.engine.study_time import Mark, active_time
 from elearning.storage import attempts as store
 from elearning.storage import certificates as certificate_store
 from elearning.storage import issuing
@@ -269,7 +270,7 @@ async def result(request: Request) -> Response:
         return loaded
     course, state = loaded.course, loaded.state
     total, top = engine.course_score(course, state)
-    spent = store.time_on_task(await store.event_times(loaded.attempt.id))
+    spent = active_time([Mark(at) for at in await store.event_times(loaded.attempt.id)])
     page = engine.view(course, state, now=int(time.time()))
     can_retake = any(c.id == "retake" and c.available for c in page.choices)
     passed = state.finished and state.passed
