@@ -27,6 +27,7 @@ KINDS: dict[str, dict[str, str]] = {
     "hub": {"shape": "house", "fillcolor": "#cfe2ff", "label": N_("hub (map)")},
     "scene": {"shape": "box", "fillcolor": "#ffffff", "label": N_("scene")},
     "question": {"shape": "hexagon", "fillcolor": "#fff3cd", "label": N_("question"), "style": "filled"},
+    "open": {"shape": "note", "fillcolor": "#e2d9f3", "label": N_("open answer"), "style": "filled"},
     "end": {"shape": "doubleoctagon", "fillcolor": "#d1e7dd", "label": N_("end"), "style": "filled"},
 }
 PROBLEM_FILL = "#f8d7da"
@@ -173,7 +174,7 @@ def _edges(course: Course, module: Module, scene: Scene,
         if choice.once:
             label[-1] += _(" [once]")
         out.append((choice.goto, cid, "\n".join(label), choice.when))
-    if scene.type == "question" and scene.goto:
+    if scene.type in ("question", "open") and scene.goto:
         out.append((scene.goto, "answer", _("answer"), None))
     if scene.type == "end":
         if module.retake:

@@ -54,7 +54,7 @@ def check_pe(comp: Compilation, course: Course) -> None:
                      f"{meta.study_load_minutes} minutes is worth at most {_number(allowed)} ({norm:g} point per net hour of "
                      "study); lower 'points' or check 'study_load_minutes'",
                      "warning")
-    own = None if isinstance(meta.certificate, str) else meta.certificate.min_active_minutes
+    own = meta.own_min_active_minutes
     if own is not None and own > meta.study_load_minutes:
         comp.add(doc, ("certificate", "min_active_minutes"),
                  f"'min_active_minutes' is {own:g}, more than the study load of {meta.study_load_minutes} minutes; "

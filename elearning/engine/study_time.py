@@ -58,8 +58,13 @@ def reached_at(marks: Sequence[Mark], needed: timedelta) -> datetime | None:
 
 
 def min_active_minutes(course: Course) -> float:
-    """The active time a course asks before a certificate: its own setting, else half its online study load."""
-    return course.meta.min_active_minutes
+    """The active time a course asks before a certificate: its own setting, else half its online
+    study load (study_load_minutes without the offline_minutes of its scenes: work away from the screen)."""
+    own = course.meta.own_min_active_minutes
+    if own is not None:
+        return own
+    offline = sum(s.offline_minutes or 0 for m in course.modules for s in m.scenes)
+    return max(0.0, course.meta.study_load_minutes - offline) / 2
 
 
 @dataclass(frozen=True)

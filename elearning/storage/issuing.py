@@ -28,12 +28,14 @@ and keeps its completion date.
 A certificate is made once per attempt, with a frozen snapshot: calling again (a double
 submit, a second process) returns the one already made. A clash on the random code (very
 unlikely) draws a new code. The PDF is rendered off the event loop (in a worker process or
-thread) and stored; the first one stored wins.
+thread) and stored; the first one stored wins. The PDF carries the certificate's signed Open
+Badges credential (storage/badges.py), made once and kept before the PDF is rendered.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -52,6 +54,7 @@ from elearning.engine.study_time import StudyProgress, completion_moment, study_
 from elearning.settings import Settings
 from elearning.storage import accreditations
 from elearning.storage import attempts as attempt_store
+from elearning.storage import badges, open_answers
 from elearning.storage import certificates as store
 from elearning.storage.attempts import AttemptRecord
 from elearning.storage.models import User
@@ -86,7 +89,11 @@ async def issue(attempt: AttemptRecord, user: User, course: Course, *, base_url:
     if existing is not None:
         return existing
     progress = await study_progress_of(user.id, course)
-    completed_at = completion_moment([attempt.finished_at, progress.met_at])
+    review = await open_answers.review_status(attempt.id)
+    if not review.complete:
+        return None
+    completed_at = completion_moment([attempt.finished_at, progress.met_at,
+                                      *([review.approved_at] if review.approved_at else [])])
     if completed_at is None:
         return None
     completed_on = store.completion_date(completed_at, time_zone)
@@ -181,8 +188,11 @@ async def pdf_of(found: store.Download, conf: Settings) -> bytes:
     templates of CERTIFICATES_DIR) and stored first when there is none yet."""
     if found.pdf is not None:
         return found.pdf
+    credential = await badges.credential_of(found.id, conf)
     pdf = await render_pdf_async(found.data(), template_dir(found.template, conf.certificates_dir),
-                                 in_process=conf.certificate_rendering == "process")
+                                 in_process=conf.certificate_rendering == "process",
+                                 credential=json.dumps(credential, ensure_ascii=False, indent=2)
+                                 if credential is not None else None)
     return await store.store_pdf(found.id, pdf)
 
 

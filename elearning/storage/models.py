@@ -285,3 +285,82 @@ class Accreditation(Model):
         table = "accreditation"
         unique_together = (("course_id", "register_name", "activity_id"),)
         indexes = (("course_id", "valid_from"),)
+class CredentialKey(Model):
+    """An Ed25519 key the site signs its certificates' credentials with (storage/credential_keys.py).
+
+    The newest key without `retired_at` signs; retired keys stay, so that did.json keeps listing
+    them and certificates signed before a rotation keep verifying. The private key is stored
+    encrypted with a key derived from SECRET_KEY, so every process on every machine signs with
+    the same key and a database backup alone does not give it away.
+    """
+
+    id = fields.IntField(primary_key=True)
+    public_key = fields.CharField(max_length=64, unique=True)  # Multikey, 'z6Mk...'
+    private_key = fields.TextField()  # encrypted (AES-GCM), see credential_keys.py
+    created_at = fields.DatetimeField()
+    retired_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "credential_key"
+
+
+class CertificateCredential(Model):
+    """The signed Open Badges credential of a certificate: made once (with the PDF), then kept, so
+    the JSON offered for download is the one embedded in the PDF."""
+
+    id = fields.IntField(primary_key=True)
+    certificate: fields.OneToOneRelation[Certificate] = fields.OneToOneField(
+        "storage.Certificate", related_name="credential", on_delete=fields.CASCADE
+    )
+    credential = fields.TextField()  # the signed JSON
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "certificate_credential"
+
+
+class OpenAnswer(Model):
+    """What a learner wrote on an open scene of an attempt: plain text, exactly as typed.
+
+    `status`: draft (saved, not handed in), submitted (handed in; with `review`, waiting for a
+    reviewer), returned (a reviewer sent it back with `comment`; the learner may revise it and
+    hand it in again) or approved. Erasure and retention blank `text` and `comment`.
+    """
+
+    id = fields.IntField(primary_key=True)
+    attempt: fields.ForeignKeyRelation[Attempt] = fields.ForeignKeyField(
+        "storage.Attempt", related_name="open_answers", on_delete=fields.CASCADE
+    )
+    course_id = fields.CharField(max_length=64)
+    scene = fields.CharField(max_length=64)
+    text = fields.TextField()
+    status = fields.CharField(max_length=16, default="draft")
+    review = fields.BooleanField(default=False)  # the scene asks for a reviewer's approval
+    comment = fields.TextField(default="")  # the reviewer's, when returned (or approved with a word)
+    reviewer: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "storage.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    submitted_at = fields.DatetimeField(null=True)
+    reviewed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "open_answer"
+        unique_together = (("attempt_id", "scene"),)
+        indexes = (("course_id", "status"),)
+
+
+class CourseReviewer(Model):
+    """An account that reviews the open answers handed in for review in one course."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "storage.User", related_name="review_courses", on_delete=fields.CASCADE
+    )
+    course_id = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "course_reviewer"
+        unique_together = (("user_id", "course_id"),)
