@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import click
 
-from elearning.commands import accreditation, author, certificates, credentials, ops, pe_online, reviewers, web
+from elearning.commands import (
+    accreditation,
+    author,
+    certificates,
+    credentials,
+    ops,
+    pe_online,
+    reviewers,
+    web,
+)
 
 
 @click.group()

@@ -52,9 +52,8 @@ from elearning.certificates.templates import template_dir
 from elearning.course.model import Course
 from elearning.engine.study_time import StudyProgress, completion_moment, study_progress
 from elearning.settings import Settings
-from elearning.storage import accreditations
+from elearning.storage import accreditations, badges, open_answers
 from elearning.storage import attempts as attempt_store
-from elearning.storage import badges, open_answers
 from elearning.storage import certificates as store
 from elearning.storage.attempts import AttemptRecord
 from elearning.storage.models import User
