@@ -262,7 +262,7 @@ def test_every_assessment_and_certificate_message_is_documented() -> None:
     from tests.test_compiler import CASES
 
     kinds = ["guessing-passes", "correct-answer-position", "longest-answer", "pass-mark-unreachable", "pass-sink",
-             "placeholder-activity-id", "certificate-unknown", "certificate-language", "open-answer-incomplete",
+             "placeholder-activity-id", "activity-id-in-course", "points-above-norm", "points-in-text", "certificate-unknown", "certificate-language", "open-answer-incomplete",
              # the author mistakes of issue 12: real Dutch text, keys in the wrong place, problems at their root
              "feedback-misplaced", "quote-then-text", "apostrophe-text", "hash-in-text", "yes-no-text",
              "tab-indent", "odd-indent", "goto-too-little", "exit-never-opens", "key-wrong-scene-type", "stuck",

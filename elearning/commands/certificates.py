@@ -73,7 +73,7 @@ def preview(name: str, language: Language | None, output: Path | None, learner_n
         template = load_template(folder)
         data = sample_certificate(language or template_language(name, template), learner_name=learner_name)
         credential = _sample_credential(data) if with_credential else None
-        pdf = render_pdf(data, folder, credential)
+        pdf = render_pdf(data, folder, credential, sample=True)
     except (CertificateTemplateError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     target = output or Path(f"certificate-preview-{name}.pdf")

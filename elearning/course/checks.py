@@ -11,7 +11,7 @@ from elearning.course.compilation import Compilation
 from elearning.course.loader import Document, PathKey
 from elearning.course.messages import suggest
 from elearning.course.model import Course, Image, Module, Scene
-from elearning.course.placeholders import looks_like_placeholder
+from elearning.course.pe_checks import check_pe
 from elearning.course.problems import Text, text
 from elearning.i18n import N_
 
@@ -135,9 +135,7 @@ def _check_meta(ctx: _Ctx) -> None:
     for i, mid in enumerate(meta.passing.modules or []):
         if mid not in meta.modules:
             comp.add(doc, ("pass", "modules", i), text(N_("'pass' names the unknown module '{module}'{hint}"), module=mid, hint=suggest(mid, meta.modules)))
-    if meta.pe is not None and looks_like_placeholder(meta.pe.activity_id):
-        comp.add(doc, ("pe", "activity_id"),
-                 text(N_("the activity id '{activity_id}' in 'pe' is a placeholder; the provider must fill in the id the register gave this accredited activity before the course goes live (it is printed on every certificate)"), activity_id=meta.pe.activity_id), "warning")
+    check_pe(comp, ctx.course)
 
 
 def _add_scene(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, message: str | Text,

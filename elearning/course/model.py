@@ -229,12 +229,24 @@ class Notebook(Model):
 class PE(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, populate_by_name=True)
 
-    points: float = Field(ge=0, description="Permanent-education points earned by passing the course.")
+    points: float = Field(
+        ge=0, description="The permanent-education points the course is written for. A certificate carries points "
+        "only when an accreditation (entered by an administrator) covers it.",
+    )
     register_name: str = Field(
         alias="register", min_length=1, description="The register the points count for, e.g. Registerplein."
     )
-    activity_id: str = Field(
-        min_length=1, description="The accreditation id of this activity, given by the register to the provider."
+    activity_id: str | None = Field(
+        default=None, description="No longer part of the course: the register's activity id is the provider's "
+        "record, entered with `elearning accreditation set`. Still read from older course files, with a warning.",
+    )
+
+
+class CertificateRules(Model):
+    template: str = Field(default="standaard", min_length=1, description="The folder in certificates/ with the certificate template.")
+    min_active_minutes: float | None = Field(
+        default=None, ge=0, description="Active study time, in minutes, before a certificate is issued; "
+        "default: half of study_load_minutes (the online study load).",
     )
 
 
@@ -267,13 +279,25 @@ class CourseMeta(Model):
         default_factory=AssessmentRules, description="What the validator demands of the assessment (guessing)."
     )
     modules: list[Id] = Field(min_length=1, description="The modules in the order learners take them (file names without .yaml).")
-    certificate: str = Field(default="standaard", description="The folder in certificates/ with the certificate template.")
+    certificate: str | CertificateRules = Field(
+        default="standaard", description="The certificate template's folder name in certificates/, or "
+        "{template: ..., min_active_minutes: ...}.",
+    )
     notebook: Notebook = Field(default_factory=Notebook, description="The notebook: its kinds and entries.")
     variables: dict[Id, int] = Field(default_factory=dict, description="Variables with their starting value.")
     seconds_per_decision: float = Field(default=15, ge=0, description="Estimated thinking time per choice, for study time estimates.")
     words_per_minute: float = Field(default=200, gt=0, description="Reading speed, for study time estimates.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, populate_by_name=True)
+
+    @property
+    def certificate_template(self) -> str:
+        return self.certificate if isinstance(self.certificate, str) else self.certificate.template
+
+    @property
+    def own_min_active_minutes(self) -> float | None:
+        """The minimum study time the course sets itself (engine/study_time.py has the default)."""
+        return None if isinstance(self.certificate, str) else self.certificate.min_active_minutes
 
 
 class Course(Model):
