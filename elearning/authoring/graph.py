@@ -173,8 +173,12 @@ def _edges(course: Course, module: Module, scene: Scene,
         if choice.once:
             label[-1] += _(" [once]")
         out.append((choice.goto, cid, "\n".join(label), choice.when))
-    if scene.type == "question" and scene.goto:
-        out.append((scene.goto, "answer", _("answer"), None))
+    if scene.type == "question":
+        for i, ans in enumerate(scene.answers):
+            if ans.goto:
+                out.append((ans.goto, f"answer-{ans.id or chr(ord('a') + i)}", "\n".join(_wrap(ans.text)), None))
+        if scene.goto and not all(a.goto for a in scene.answers):
+            out.append((scene.goto, "answer", _("answer"), None))
     if scene.type == "end":
         if module.retake:
             out.append((module.start, "retake", _("retake"), None))

@@ -39,6 +39,8 @@ _NOUNS = {
     "entries": "notebook entry",
     "kinds": "notebook kind",
     "modules": "module",
+    "dialogue": "line",
+    "characters": "character",
 }
 
 
@@ -162,6 +164,11 @@ def friendly(err: dict[str, Any], model: type[BaseModel], data: Any, prefix: Pat
     if kind == "missing":
         if last == "alt":
             return loc, False, f"the image{in_where} has no alt text; add 'alt:' that describes what it shows"
+        if last in ("transcript", "captions") and len(loc) >= 2 and loc[-2] in ("audio", "video"):
+            need = ("a transcript (a text file with what is said and heard)" if last == "transcript"
+                    else "captions (a WebVTT .vtt file)")
+            return loc, False, (f"the {loc[-2]}{in_where} has no '{last}'; learners who cannot hear or see it need "
+                                f"{need}")
         return loc, False, f"missing required key '{last}'{in_where}"
     if kind == "string_pattern_mismatch":
         return loc, False, (
