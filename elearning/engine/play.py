@@ -171,7 +171,7 @@ def view(course: Course, state: State, now: int | None = None) -> Page:
     page_summary = summary(course, state) if scene.type == "end" else []
     shown = [*texts, *state.feedback, *(c.label for c in choices), *(c.reason or "" for c in choices),
              *(a.text for a in answers), *(line.text for line in dialogue),
-             *(t for review in page_summary for t in (*review.feedback, *(a.text for a in review.answers)))]
+             *(t for review in page_summary for t in (review.scene.text, *review.feedback, *(a.text for a in review.answers)))]
     return Page(
         scene=scene,
         module=state.module,

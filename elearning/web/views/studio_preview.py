@@ -25,7 +25,7 @@ from elearning.engine.state import State
 from elearning.web import i18n
 from elearning.web.views._base import library, redirect, settings
 from elearning.web.views._studio import author_only, current_course, live, render_studio
-from elearning.web.views.play import _choice_labels, _markers, choice_reasons
+from elearning.web.views.play import _choice_labels, _markers, choice_reasons, text_values
 
 SALT = "elearning.studio.preview"
 MAX_NUMBER = 1_000_000
@@ -160,7 +160,7 @@ def _page(request: Request, course: Course, state: State, *, panel: dict[str, An
         "title": page.scene.title or module.title, "token": token(request, course, state),
         "markers": _markers(page.scene, page.locations) if page.scene.type == "hub" else [],
         "choice_labels": _choice_labels(request, course, state), "choice_reasons": choice_reasons(request, page),
-        "total_score": total, "total_max": top,
+        "total_score": total, "total_max": top, "values": text_values(request, page),
         "flags": known_flags(course, state), "entries": course.meta.notebook.entries,
         "panel": panel or _panel(course, state), "errors": errors or {}, "notice": notice, "error": error,
         "module_number": course.meta.modules.index(module.id) + 1, "module_total": len(course.meta.modules),
