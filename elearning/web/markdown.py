@@ -73,19 +73,21 @@ def _render_inline(text: str) -> Markup:
     return Markup(_md.renderInline(text))  # noqa: S704 - html disabled, see render()
 
 
-_VALUE = re.compile(r"\{\{(.*?)\}\}", re.S)
+_VALUE = re.compile(r"( ?)\{\{(.*?)\}\}", re.S)
 
 
 def fill(html: Markup, values: Mapping[str, str] | None) -> Markup:
     """html with every {{ ... }} that names a value replaced by the value, escaped. A value not
-    given (a guest's name) becomes nothing; the compiler has checked that every one is known."""
+    given or empty (a guest's name) becomes nothing, and takes the space before it along
+    ("Hoi {{ name }}!" -> "Hoi!"); the compiler has checked that every one is known."""
     if values is None or "{{" not in html:
         return html
 
     def one(m: re.Match[str]) -> str:
-        key = key_of(m.group(1))
+        key = key_of(m.group(2))
         if key is None:
             return m.group(0)
-        return str(escape(values.get(key, "")))
+        value = values.get(key, "")
+        return m.group(1) + str(escape(value)) if value else ""
 
     return Markup(_VALUE.sub(one, str(html)))  # noqa: S704 - html is escaped markup, every value escaped here

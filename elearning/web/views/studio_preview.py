@@ -83,8 +83,8 @@ def known_flags(course: Course, state: State) -> list[str]:
     names = set(state.flags)
     for module in course.modules:
         for scene in module.scenes:
-            for choice in scene.choices:
-                names.update(choice.flags)
+            for effects in (*scene.choices, *scene.answers, *([scene.on_enter] if scene.on_enter else [])):
+                names.update(effects.flags)
     names.update(_referenced(course, "flag"))
     return sorted(names)
 
