@@ -65,10 +65,12 @@ def find(text: str) -> list[Placeholder]:
     pos = text.find(_OPEN)
     while pos >= 0:
         close = text.find(_CLOSE, pos + 2)
-        if close < 0:
-            out.append(Placeholder(pos, len(text), error="'{{' is not closed with '}}'"))
-            break
-        out.append(_read(text[pos + 2:close], pos, close + 2))
+        inner = text[pos + 2:close] if close >= 0 else ""
+        if close < 0 or _OPEN in inner or "\n" in inner:  # a value stands on one line
+            out.append(Placeholder(pos, pos + 2, error="'{{' is not closed with '}}' on the same line"))
+            pos = text.find(_OPEN, pos + 2)
+            continue
+        out.append(_read(inner, pos, close + 2))
         pos = text.find(_OPEN, close + 2)
     return out
 
