@@ -101,6 +101,21 @@ def test_the_events_record_the_answer_and_scene_effects(web: Web) -> None:
     assert entered[1]["effects"] == {"notebook": ["verb-henk"]}
 
 
+def test_the_studio_preview_shows_the_chat_with_values_and_sets_answer_flags(web: Web, settings: Any) -> None:
+    from conftest import set_role
+
+    from elearning.storage.models import Role
+
+    web.register(email="auteur@example.org", name="Anne <i>Auteur</i>")
+    set_role(settings.database_url, "auteur@example.org", Role.AUTHOR)
+    html = web.get("/studio/courses/buurthuis/preview?scene=app").text
+    assert '<section class="dialogue dialogue--chat"' in html
+    assert "Hoi Anne &lt;i&gt;Auteur&lt;/i&gt;, kom je dinsdag weer naar de koffieochtend?" in html
+    html = web.get("/studio/courses/buurthuis/preview?scene=doorvragen").text
+    assert "Het vertrouwen tussen jou en Henk staat nu op 0." in _text(html)
+    assert 'name="flag" value="binnen" id="flag-binnen"' in html  # a flag set by on_enter can be set by hand
+
+
 # -- in the browser ---------------------------------------------------------------------------
 RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 
