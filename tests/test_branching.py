@@ -170,3 +170,25 @@ def test_the_explorer_follows_answer_gotos(tmp_path: Path) -> None:
     assert course.max_scores == {"m": 2}
     _, problems = load_course(tmp_path)
     assert not [p for p in problems if "never be reached" in p.message or "unreachable" in p.message]
+
+
+def test_a_question_drawn_from_a_pool_cannot_branch(tmp_path: Path) -> None:
+    module = BRANCHING.replace("retake: true\n", "retake: true\ndraw:\n  - {from: [vraag, vraag-2], count: 1}\n").replace(
+        "  - id: goed\n", "  - id: vraag-2\n    type: question\n    goto: einde\n    answers:\n"
+        "      - {text: Ja, correct: true, points: 2}\n      - {text: Nee}\n  - id: goed\n")
+    pooled = ("error: question 'vraag' is drawn from a pool, so its answers cannot have their own 'goto'; "
+              "a learner who is not asked it goes on to the question's goto")
+    assert problems_of(write(tmp_path, module=module)) == [
+        "modules/m.yaml:9:9: error: question 'vraag' needs 'goto': the scene after answering "
+        "(for the answers without a 'goto' of their own)",
+        f"modules/m.yaml:19:9: {pooled}", f"modules/m.yaml:22:9: {pooled}", f"modules/m.yaml:24:9: {pooled}",
+    ]
+
+
+def test_the_scenario_map_draws_an_edge_per_branching_answer(tmp_path: Path) -> None:
+    from elearning.authoring.graph import module_dot
+
+    course = compiled(tmp_path, BRANCHING)
+    dot = module_dot(course, "m")
+    for target in ("goed", "fout", "neutraal"):
+        assert f'"vraag" -> "{target}"' in dot

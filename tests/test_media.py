@@ -116,3 +116,13 @@ def test_a_type_not_every_browser_plays_and_a_path_outside_the_course(course: Pa
 ])
 def test_sniffing_by_the_first_bytes(head: bytes, kind: str | None) -> None:
     assert sniff(head) == kind
+
+
+def test_media_live_in_the_media_folder(course: Path) -> None:
+    (course / "teksten").mkdir()
+    shutil.copy(course / "media" / "prikbord.md", course / "teksten" / "prikbord.md")
+    edit(course, "transcript: media/prikbord.md", "transcript: teksten/prikbord.md")
+    assert errors(course) == [
+        "modules/ochtend.yaml:34:19: error: the transcript 'teksten/prikbord.md' must be in the course's media "
+        "folder, such as media/fragment.txt",
+    ]

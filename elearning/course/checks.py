@@ -326,7 +326,8 @@ def _check_dialogue(ctx: _Ctx, module: Module, scene: Scene) -> None:
 
 def _check_media(ctx: _Ctx, module: Module, scene: Scene, key: str, media: Audio | Video) -> None:
     what = "audio" if isinstance(media, Audio) else "video"
-    problem = _file_problem(ctx, media.src, what, f"media/fragment.{'mp3' if what == 'audio' else 'mp4'}")
+    problem = _file_problem(ctx, media.src, what, f"media/fragment.{'mp3' if what == 'audio' else 'mp4'}",
+                            in_media=True)
     files: list[tuple[str, str]] = [("transcript", media.transcript)]
     if isinstance(media, Video):
         files.append(("captions", media.captions))
@@ -336,13 +337,13 @@ def _check_media(ctx: _Ctx, module: Module, scene: Scene, key: str, media: Audio
         _add_scene(ctx, module, scene, (key, "src"), problem)
     for name, src in files:
         problem = _file_problem(ctx, src, "transcript" if name == "transcript" else "captions file",
-                                "media/fragment.txt" if name == "transcript" else "media/fragment.vtt")
+                                "media/fragment.txt" if name == "transcript" else "media/fragment.vtt", in_media=True)
         if problem is None:
             problem = check_media(ctx.comp.root / src, src, name)
         if problem:
             _add_scene(ctx, module, scene, (key, name), problem)
     if isinstance(media, Video) and media.poster is not None:
-        problem = _file_problem(ctx, media.poster, "image", "media/poster.png")
+        problem = _file_problem(ctx, media.poster, "image", "media/poster.png", in_media=True)
         if problem:
             _add_scene(ctx, module, scene, (key, "poster"), problem)
 
@@ -363,12 +364,12 @@ def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
         if aid in ids[:i]:
             _add_scene(ctx, module, scene, ("answers", i, "id"), f"the answer id '{aid}' is used twice in question '{scene.id}'")
     branching = [i for i, a in enumerate(scene.answers) if a.goto]
-    if scene.goto is None and (not branching or len(branching) < len(scene.answers)):
+    pooled = any(scene.id in pool.pool for pool in module.draw)
+    if scene.goto is None and (pooled or not branching or len(branching) < len(scene.answers)):
         _add_scene(ctx, module, scene, ("id",), f"question '{scene.id}' needs 'goto': the scene after answering"
                    + (" (for the answers without a 'goto' of their own)" if branching else ""))
     elif scene.goto is not None:
         _check_target(ctx, module, scene, ("goto",), scene.goto)
-    pooled = any(scene.id in pool.pool for pool in module.draw)
     for i in branching:
         target = scene.answers[i].goto
         assert target is not None  # noqa: S101 - chosen for having one
@@ -443,11 +444,14 @@ def _check_image(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, image: I
         _add_scene(ctx, module, scene, sub + ("src",), problem)
 
 
-def _file_problem(ctx: _Ctx, src: str, what: str, example: str) -> str | None:
-    """Why the file `src` cannot be used: outside the course folder, or not there."""
+def _file_problem(ctx: _Ctx, src: str, what: str, example: str, *, in_media: bool = False) -> str | None:
+    """Why the file `src` cannot be used: outside the course folder (or, in_media, outside its
+    media/ folder, the one the player serves and the course version covers), or not there."""
     path = PurePosixPath(src)
     if path.is_absolute() or ".." in path.parts or "://" in src:
         return f"the {what} '{src}' must be a path inside the course folder, such as {example}"
+    if in_media and path.parts[0] != "media":
+        return f"the {what} '{src}' must be in the course's media folder, such as {example}"
     try:
         exists = (ctx.comp.root / path).is_file()
         folder = ctx.comp.root / path.parent
