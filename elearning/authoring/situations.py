@@ -261,7 +261,8 @@ class PageTimer:
         seconds = words * 60.0 / self.wpm + (scene.minutes or 0) * 60.0
         if scene.type != "end":
             seconds += self.decision
-        return seconds, [(b.when, self.words(b.text)) for b in (*scene.blocks, *(ln for ln in scene.dialogue if ln.when))]
+        shown_when = [(b.when, b.text) for b in scene.blocks] + [(ln.when, ln.text) for ln in scene.dialogue if ln.when]
+        return seconds, [(when, self.words(text)) for when, text in shown_when]
 
 
 class Chains:

@@ -141,7 +141,8 @@ def _check_meta(ctx: _Ctx) -> None:
             comp.add(doc, ("pass", "modules", i), f"'pass' names the unknown module '{mid}'{suggest(mid, meta.modules)}")
     _check_characters(ctx)
     for name, text in meta.snippets.items():
-        _check_text(ctx, doc, ("snippets", name), text, in_snippet=True)
+        if doc is not None:
+            _check_text(ctx, doc, ("snippets", name), text, in_snippet=True)
     if meta.pe is not None and looks_like_placeholder(meta.pe.activity_id):
         comp.add(doc, ("pe", "activity_id"),
                  f"the activity id '{meta.pe.activity_id}' in 'pe' is a placeholder; the provider must fill in the id "
