@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import quote
 
 from elearning.course.model import Course, Module, Scene
+from elearning.engine.assessment import answer_id
 from elearning.i18n import N_, translator
 
 KINDS: dict[str, dict[str, str]] = {
@@ -176,7 +177,8 @@ def _edges(course: Course, module: Module, scene: Scene,
     if scene.type == "question":
         for i, ans in enumerate(scene.answers):
             if ans.goto:
-                out.append((ans.goto, f"answer-{ans.id or chr(ord('a') + i)}", "\n".join(_wrap(ans.text)), None))
+                # the answer's id, as analytics count answers: the map's overlay shows how often it was picked
+                out.append((ans.goto, answer_id(ans, i), "\n".join(_wrap(ans.text)), None))
         if scene.goto and not all(a.goto for a in scene.answers):
             out.append((scene.goto, "answer", _("answer"), None))
     if scene.type == "end":
