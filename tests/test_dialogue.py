@@ -168,6 +168,11 @@ def test_conversation_chat_and_media_pages_are_axe_clean_and_fit_a_phone(browser
     check("transcript open")
     page.get_by_role("button", name="Kijk eerst naar het prikbord").click()
     expect(page.locator("video track[kind=captions]")).to_have_count(1)
+    # the page's rules let the browser load the video and read its captions
+    page.wait_for_function("document.querySelector('video').readyState >= 1")
+    page.wait_for_function("(() => { const t = document.querySelector('video').textTracks[0];"
+                           " return t && t.cues && t.cues.length === 1; })()")
+    assert "Buurthuis De Linde" in page.evaluate("document.querySelector('video').textTracks[0].cues[0].text")
     check("video")
     page.get_by_role("button", name="Terug naar de koffietafel").click()
     page.get_by_role("button", name="Reageer op Henk").click()
