@@ -132,3 +132,11 @@ def test_only_what_reads_as_a_value_is_replaced() -> None:
     assert key_of(" var( vertrouwen ) ") == "var(vertrouwen)" and key_of("var.x") is None
     assert [p.key for p in find("{{name}} {{ count() }} {{ done_count(kaart) }}")] == [
         "name", "count()", "done_count(kaart)"]
+
+
+def test_a_title_cannot_hold_a_value(tmp_path: Path) -> None:
+    module = MODULE.replace("  - id: einde\n", "  - id: einde\n    title: \"Klaar, {{ name }}\"\n")
+    assert errors(write(tmp_path, WITH_SNIPPETS, module)) == [
+        "modules/m.yaml:18:12: error: a title cannot hold '{{ ... }}'; values and snippets work in a scene's texts, "
+        "dialogue, labels and feedback",
+    ]

@@ -310,6 +310,9 @@ def _check_scene(ctx: _Ctx, module: Module, scene: Scene) -> None:
     raw_scene = _raw_list(doc.data, "scenes", dict_only=False)[ctx.scene_home[scene.id][1]]
     for path, text in interpolation.scene_texts(raw_scene):
         _check_text(ctx, doc, ctx.scene_path(scene.id) + path, text)
+    if scene.title and "{{" in scene.title:
+        _add_scene(ctx, module, scene, ("title",), "a title cannot hold '{{ ... }}'; values and snippets work in "
+                   "a scene's texts, dialogue, labels and feedback")
 
 
 def _check_dialogue(ctx: _Ctx, module: Module, scene: Scene) -> None:
