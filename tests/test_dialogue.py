@@ -186,3 +186,18 @@ def test_conversation_chat_and_media_pages_are_axe_clean_and_fit_a_phone(browser
     check("chat")
     context.close()
     assert not reports, "\n\n".join(reports)
+
+
+def test_the_terminal_player_shows_speakers_values_and_transcripts() -> None:
+    from click.testing import CliRunner
+
+    from elearning.cli import main
+
+    result = CliRunner().invoke(main, ["play", str(EXAMPLE)], input="1\n1\na\n1\n1\nq\n")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "[Uitgeschreven tekst: [Geluid: de deurbel van het buurthuis gaat." in out
+    assert "Fatma: Goedemorgen! Fijn dat je er bent." in out  # no name in the terminal: as for a guest
+    assert "Jij: Hoe bedoel je?" in out and "\nHenk schuift een stoel voor je bij." in out
+    assert "Het vertrouwen tussen jou en Henk staat nu op 2." in " ".join(out.split())
+    assert "{{" not in out
