@@ -44,7 +44,7 @@ def test_validate_a_good_course(course: Path) -> None:
 def test_validate_reports_every_error_with_its_place(course: Path) -> None:
     _edit(course / "modules" / "rondgang.yaml", "goto: bakkerij-verhaal", "goto: bakkerij-verhaa")
     _edit(course / "modules" / "toets.yaml", "    multiple: true", "    multipel: true")
-    result = run("validate", course)
+    result = run("validate", course, "--lang", "en")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         f"{course}/modules/rondgang.yaml:66:15: error: scene 'bakkerij' leads to 'bakkerij-verhaa', but there "
@@ -55,9 +55,20 @@ def test_validate_reports_every_error_with_its_place(course: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_validate_speaks_the_language_of_the_course_unless_told_otherwise(course: Path) -> None:
+    _edit(course / "modules" / "toets.yaml", "    multiple: true", "    multipel: true")
+    dutch = f"{course}/modules/toets.yaml:27:5: error: onbekende sleutel 'multipel' in scène 'vraag-2' (bedoel je 'multiple'?)"
+    english = f"{course}/modules/toets.yaml:27:5: error: unknown key 'multipel' in scene 'vraag-2' (did you mean 'multiple'?)"
+    assert run("validate", course).stdout.splitlines() == [dutch]  # the course says language: nl
+    assert run("validate", course, "--lang", "en").stdout.splitlines() == [english]
+    _edit(course / "course.yaml", "language: nl", "language: en")
+    assert run("validate", course).stdout.splitlines()[-1] == english
+    assert run("validate", course, "--lang", "nl").stdout.splitlines()[-1] == dutch
+
+
 def test_validate_json_is_a_list_of_problems(course: Path) -> None:
     _edit(course / "modules" / "toets.yaml", "    multiple: true", "    multipel: true")
-    result = run("validate", course, "--format", "json")
+    result = run("validate", course, "--format", "json", "--lang", "en")
     assert result.exit_code == 1
     assert json.loads(result.stdout) == [{
         "file": f"{course}/modules/toets.yaml", "line": 27, "col": 5, "level": "error",
@@ -70,9 +81,9 @@ def test_warnings_fail_only_with_strict(course: Path) -> None:
     with (course / "course.yaml").open("a", encoding="utf-8") as f:
         f.write("    - id: sig-extra\n      kind: signaal\n      title: Nooit gevonden\n")
     expected = f"{course}/course.yaml:51:11: warning: the notebook entry 'sig-extra' can never be collected: no choice, answer or scene adds it\n"
-    relaxed = run("validate", course)
+    relaxed = run("validate", course, "--lang", "en")
     assert (relaxed.exit_code, relaxed.stdout, relaxed.stderr) == (0, expected, f"1 warning in {course}\n")
-    strict = run("validate", course, "--strict")
+    strict = run("validate", course, "--strict", "--lang", "en")
     assert (strict.exit_code, strict.stdout) == (1, expected)
 
 
@@ -80,7 +91,8 @@ def test_validate_a_yaml_syntax_error_without_traceback(course: Path) -> None:
     (course / "course.yaml").write_text("id: x\n  bad: [\n", encoding="utf-8")
     result = run("validate", course)
     assert result.exit_code == 1
-    assert f"{course}/course.yaml:2:6: error: YAML syntax error: mapping values are not allowed in this context" in result.stdout
+    assert f"{course}/course.yaml:2:3: error: laat deze regel 2 spaties minder inspringen, zodat 'bad' gelijk staat " \
+        "met 'id' op regel 1" in result.stdout
     assert "Traceback" not in result.output
 
 
@@ -127,7 +139,7 @@ def test_test_command_on_a_broken_course_and_without_tests(course: Path) -> None
     _edit(course / "modules" / "toets.yaml", "    multiple: true", "    multipel: true")
     broken = run("test", course)
     assert broken.exit_code == 1
-    assert "toets.yaml:27:5: error: unknown key 'multipel'" in broken.stderr
+    assert "toets.yaml:27:5: error: onbekende sleutel 'multipel'" in broken.stderr
     assert broken.stderr.endswith(f"1 error in {course}; the course cannot be used until the errors are fixed\n")
 
 
@@ -169,7 +181,7 @@ def test_explore_json_carries_the_assessment() -> None:
 
 def test_validate_checks_the_certificate_template(course: Path) -> None:
     _edit(course / "course.yaml", "certificate: standaard", "certificate: standard")
-    result = run("validate", course)
+    result = run("validate", course, "--lang", "en")
     assert result.exit_code == 1
     assert result.stdout == (
         f"{course}/course.yaml:21:14: error: there is no certificate template 'standard' in certificates/ "
@@ -251,7 +263,7 @@ def test_schema_of_course_module_and_playthrough() -> None:
     assert "register" in course["$defs"]["PE"]["properties"]
     module = json.loads(run("schema", "module").stdout)
     assert {"id", "title", "start", "scenes", "pass_percentage", "retake"} <= set(module["properties"])
-    assert module["$defs"]["Scene"]["properties"]["type"]["enum"] == ["scene", "hub", "question", "end"]
+    assert module["$defs"]["Scene"]["properties"]["type"]["enum"] == ["scene", "hub", "question", "open", "end"]
     playthrough = json.loads(run("schema", "playthrough").stdout)
     assert set(playthrough["properties"]) == {"name", "steps"}
     assert "text_contains" in playthrough["$defs"]["Expect"]["properties"]

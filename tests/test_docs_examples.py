@@ -46,6 +46,7 @@ from elearning.course.model import (
     Notebook,
     NotebookEntry,
     NotebookKind,
+    OpenAnswer,
     PassRules,
     Scene,
     Video,
@@ -226,7 +227,7 @@ def test_marked_files_form_a_course_that_validates_and_passes_its_tests(tmp_path
 SECTIONS: dict[int, list[type[BaseModel]]] = {
     4: [CourseMeta, PE, PassRules, AssessmentRules, Notebook, NotebookKind, NotebookEntry, Character],
     5: [Module],
-    6: [Scene, Image, Block, Line, Audio, Video],
+    6: [Scene, Image, Block, Line, Audio, Video, OpenAnswer],
     7: [Choice],
     10: [Map, Location],
     12: [Answer],
@@ -281,7 +282,11 @@ def test_every_assessment_and_certificate_message_is_documented() -> None:
     from tests.test_compiler import CASES
 
     kinds = ["guessing-passes", "correct-answer-position", "longest-answer", "pass-mark-unreachable", "pass-sink",
-             "placeholder-activity-id", "certificate-unknown", "certificate-language"]
+             "placeholder-activity-id", "certificate-unknown", "certificate-language", "open-answer-incomplete",
+             # the author mistakes of issue 12: real Dutch text, keys in the wrong place, problems at their root
+             "feedback-misplaced", "quote-then-text", "apostrophe-text", "hash-in-text", "yes-no-text",
+             "tab-indent", "odd-indent", "goto-too-little", "exit-never-opens", "key-wrong-scene-type", "stuck",
+             "unreachable-by-condition", "end-unreachable"]
     patterns = _documented_messages()
     for kind in kinds:
         for line, _ in CASES[kind][1]:

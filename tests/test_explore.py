@@ -73,7 +73,10 @@ def test_unreachable_by_condition_and_by_link() -> None:
         for kind in ("unreachable-by-condition", "unreachable-scene")
     }
     assert messages == {
-        "unreachable-by-condition": ["the scene 'park' can never be reached: the conditions on every way to it never hold"],
+        # said at its root: the condition on the only way there
+        "unreachable-by-condition": ["the condition 'var(vertrouwen) >= 1' never holds when a learner is at scene "
+                                     "'welkom', so 'Naar het park' is never available and scene 'park' is never "
+                                     "reached that way"],
         "unreachable-scene": ["the scene 'zijstraat' can never be reached: no choice leads to it"],
     }
 

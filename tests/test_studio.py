@@ -195,7 +195,8 @@ def test_the_course_page_shows_modules_and_warnings_with_their_lines(settings: S
         page = web.get("/studio/courses/buurtronde").text
         assert h1(page) == "Een ronde door de buurt"
         assert "In orde, 1 waarschuwing" in page
-        assert "buurtronde/modules/ronde.yaml:" in page and "has no &#39;reason&#39;" in page
+        # the messages follow the page's language, as the rest of the studio does
+        assert "buurtronde/modules/ronde.yaml:" in page and "heeft geen &#39;reason&#39;" in page
         assert 'href="/studio/courses/buurtronde/map/ronde"' in page and 'href="/studio/courses/buurtronde/map/toets"' in page
         assert f'href="{PREVIEW}?scene=vraag-1"' in page
 
@@ -203,6 +204,9 @@ def test_the_course_page_shows_modules_and_warnings_with_their_lines(settings: S
         svg = web.get("/studio/courses/buurtronde/map/ronde.svg").text
         plein = re.search(r'<g id="scene&#45;plein" class="node">.*?</g>\s*</g>', svg, re.S)
         assert plein and "#b02a37" in plein.group(0)
+        assert "heeft geen &#39;reason&#39;" in web.get("/studio/courses/buurtronde/map/ronde").text
+        web.client.cookies.set("lang", "en")
+        assert "has no &#39;reason&#39;" in web.get("/studio/courses/buurtronde").text
         assert "has no &#39;reason&#39;" in web.get("/studio/courses/buurtronde/map/ronde").text
 
 

@@ -14,7 +14,9 @@ from elearning.authoring.assessment import Assessment, Positions, attempts_text,
 from elearning.authoring.guessing import max_attempts
 from elearning.course.compilation import Compilation
 from elearning.course.model import Course
+from elearning.course.problems import Text, text
 from elearning.engine import play
+from elearning.i18n import N_
 
 MIN_QUESTIONS = 4  # fewer questions say too little about positions and lengths
 CLUSTER_SHARE = 0.5  # more than this share of the correct answers on one position
@@ -43,9 +45,7 @@ def _check_reach(comp: Compilation, course: Course, found: Assessment) -> None:
     if course.meta.passing.percentage > 0:
         parts.append(f"reaches {course.meta.passing.percentage:g}% of the {top} points of the course")
     comp.add(comp.course_doc, ("pass",),
-             f"the course pass mark cannot be reached: no path through the course {' and '.join(parts)} "
-             f"(the course total ranges from {found.lowest_total} to {found.highest_total}); "
-             "lower the pass mark or give more points on the paths that pass", key=True)
+             text(N_('the course pass mark cannot be reached: no path through the course {join_parts} (the course total ranges from {lowest_total} to {highest_total}); lower the pass mark or give more points on the paths that pass'), join_parts=' and '.join(parts), lowest_total=found.lowest_total, highest_total=found.highest_total), key=True)
 
 
 def _check_guessing(comp: Compilation, course: Course, found: Assessment) -> None:
@@ -54,19 +54,26 @@ def _check_guessing(comp: Compilation, course: Course, found: Assessment) -> Non
     limit = course.meta.assessment.max_guess_pass
     if found.within * 100 <= limit:
         return
-    allowed = f"more than the {limit:g}% that 'assessment: max_guess_pass' allows"
+    allowed = text(N_("more than the {limit}% that 'assessment: max_guess_pass' allows"), limit=f"{limit:g}")
+    message: Text
     if found.attempts is None:
         retakable = [m.id for m in course.modules if max_attempts(m) is None]
+        names = ", ".join(repr(m) for m in retakable)
+        modules = text(N_("modules {names}") if len(retakable) > 1 else N_("module {names}"), names=names)
         pe = course.meta.pe
-        points = f"; the course awards {pe.points:g} PE point{'' if pe.points == 1 else 's'}" if pe else ""
-        message = (f"a random guesser passes the course with a chance of {describe(found.guess)} in one attempt, "
-                   f"and module{'s' if len(retakable) > 1 else ''} {', '.join(repr(m) for m in retakable)} "
-                   f"may be retaken without limit, so guessing passes in the end ({allowed}{points}); "
-                   "limit the retakes, ask more questions or raise the pass mark")
+        points: Text | str = ""
+        if pe:
+            points = text(N_("; the course awards {points} PE point") if pe.points == 1
+                          else N_("; the course awards {points} PE points"), points=f"{pe.points:g}")
+        message = text(N_("a random guesser passes the course with a chance of {chance} in one attempt, and {modules} "
+                          "may be retaken without limit, so guessing passes in the end ({allowed}{points}); limit the "
+                          "retakes, ask more questions or raise the pass mark"),
+                       chance=describe(found.guess), modules=modules, allowed=allowed, points=points)
     else:
-        message = (f"a random guesser passes the course with a chance of {chance(found.within)} within the "
-                   f"{attempts_text(found.attempts)} allowed ({describe(found.guess)} in one attempt), {allowed}; "
-                   "ask more questions, raise the pass mark or allow fewer attempts")
+        message = text(N_("a random guesser passes the course with a chance of {chance} within the {attempts} allowed "
+                          "({guess} in one attempt), {allowed}; ask more questions, raise the pass mark or allow fewer "
+                          "attempts"), chance=chance(found.within), attempts=attempts_text(found.attempts),
+                       guess=describe(found.guess), allowed=allowed)
     comp.add(comp.course_doc, ("pass",), message, "warning", key=True)
 
 
@@ -79,15 +86,10 @@ def _check_positions(comp: Compilation, course: Course, p: Positions) -> None:
             guesser = p.constant[position - 1]
             outcome = "" if guesser.passes is None else " and passes" if guesser.passes else " and still fails"
             comp.add(doc, ("id",),
-                     f"the correct answer is answer {position} in {most} of the {p.single_answer} questions of module "
-                     f"'{p.module}' with one correct answer; a learner who always picks answer {position} scores "
-                     f"{guesser.score} of the {course.max_scores.get(p.module, 0)} points{outcome}; "
-                     "vary the position of the correct answer", "warning")
+                     text(N_("the correct answer is answer {position} in {most} of the {single_answer} questions of module '{module}' with one correct answer; a learner who always picks answer {position} scores {score} of the {max} points{outcome}; vary the position of the correct answer"), position=position, most=most, single_answer=p.single_answer, module=p.module, score=guesser.score, max=course.max_scores.get(p.module, 0), outcome=outcome), "warning")
     if p.longest_questions >= MIN_QUESTIONS and p.longest_correct > LONGEST_SHARE * p.longest_questions:
         comp.add(doc, ("id",),
-                 f"in {p.longest_correct} of the {p.longest_questions} questions of module '{p.module}' the longest "
-                 "answer is the correct one, so a learner can pick it without knowing; make the wrong answers as long "
-                 "and as careful as the right one", "warning")
+                 text(N_("in {longest_correct} of the {longest_questions} questions of module '{module}' the longest answer is the correct one, so a learner can pick it without knowing; make the wrong answers as long and as careful as the right one"), longest_correct=p.longest_correct, longest_questions=p.longest_questions, module=p.module), "warning")
 
 
 def _check_sinks(comp: Compilation, course: Course, extremes: dict[str, tuple[int, int]]) -> None:
@@ -103,13 +105,7 @@ def _check_sinks(comp: Compilation, course: Course, extremes: dict[str, tuple[in
         if module.id in named and module.pass_percentage and not play._reaches(
                 low, module.pass_percentage, course.max_scores.get(module.id, 0)):
             comp.add(comp.module_docs[module.id], ("pass_percentage",),
-                     f"module '{module.id}' cannot be retaken, and a learner who scores {low} of its "
-                     f"{course.max_scores.get(module.id, 0)} points fails its pass mark of {module.pass_percentage:g}%; "
-                     "'pass' requires it, so that learner can never pass the course; allow 'retake: true' "
-                     "or let the module's points count less", "warning")
+                     text(N_("module '{module}' cannot be retaken, and a learner who scores {low} of its {max} points fails its pass mark of {pass_percentage}%; 'pass' requires it, so that learner can never pass the course; allow 'retake: true' or let the module's points count less"), module=module.id, low=low, max=course.max_scores.get(module.id, 0), pass_percentage=f"{module.pass_percentage:g}"), "warning")
         elif pct > 0 and not play._reaches(best - high + low, pct, top):
             comp.add(comp.course_doc, ("pass", "percentage"),
-                     f"module '{module.id}' cannot be retaken, and a learner who scores {low} of its "
-                     f"{course.max_scores.get(module.id, 0)} points there stays below the course pass mark of "
-                     f"{pct:g}% ({top} points in all) for good, however well they do in the rest; allow "
-                     f"'retake: true' on module '{module.id}' or lower 'percentage' under 'pass'", "warning")
+                     text(N_("module '{module}' cannot be retaken, and a learner who scores {low} of its {max} points there stays below the course pass mark of {pct}% ({top} points in all) for good, however well they do in the rest; allow 'retake: true' on module '{module}' or lower 'percentage' under 'pass'"), module=module.id, low=low, max=course.max_scores.get(module.id, 0), pct=f"{pct:g}", top=top), "warning")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from elearning.authoring.assessment import Assessment, assess
 from elearning.authoring.assessment_checks import check_assessment
+from elearning.authoring.causes import never_open, situation
 from elearning.authoring.paths import PathSummary, SituationGraph, analyse, build_graph
 from elearning.authoring.situations import (
     Chains,
@@ -31,8 +32,10 @@ from elearning.authoring.situations import (
 from elearning.course.checks import scene_homes
 from elearning.course.compilation import Compilation
 from elearning.course.model import Course, Module
+from elearning.course.problems import Text, text
 from elearning.engine import play
 from elearning.engine.state import State
+from elearning.i18n import N_
 
 DEFAULT_MAX_STATES = 300_000
 
@@ -47,8 +50,9 @@ class ModuleReport:
     min_score: int
     max_score: int
     unreached: list[str]
-    minutes: tuple[float, float, float]  # shortest, median, longest
+    minutes: tuple[float, float, float]  # shortest, median, longest: online, at the screen
     bound_hit: bool
+    offline_minutes: float = 0  # declared work away from the screen (offline_minutes) of the scenes reached
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,12 @@ class Exploration:
             sum(m.minutes[1] for m in self.modules),
             sum(m.minutes[2] for m in self.modules),
         )
+
+    @property
+    def offline_minutes(self) -> float:
+        """Work away from the screen that the scenes learners reach declare: part of the study load,
+        not of the time online."""
+        return round(sum(m.offline_minutes for m in self.modules), 1)
 
     def module(self, module_id: str) -> ModuleReport:
         return next(m for m in self.modules if m.module == module_id)
@@ -99,6 +109,7 @@ def _analyse(module: Module, graph: SituationGraph) -> _Analysis:
         unreached=[s.id for s in module.scenes if s.id not in reached],
         minutes=(round(shortest / 60, 1), round(median / 60, 1), round(longest / 60, 1)),
         bound_hit=graph.bound_hit,
+        offline_minutes=round(sum(s.offline_minutes or 0 for s in module.scenes if s.id in reached), 1),
     )
     return _Analysis(report, summary)
 
@@ -207,14 +218,13 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
             analyses: dict[str, _Analysis], graphs: dict[str, SituationGraph]) -> None:
     homes = scene_homes(comp)
 
-    def at(scene_id: str, message: str, level: str = "error") -> None:
+    def at(scene_id: str, message: str | Text, level: str = "error") -> None:
         module_id, i = homes[scene_id]
         comp.add(comp.module_docs[module_id], ("scenes", i, "id"), message, level)  # type: ignore[arg-type]
 
     if exploration.bound_hit:
         comp.add(comp.course_doc, ("modules",),
-                 f"the course has more than {exploration.max_states:,} distinct situations, so it could not be "
-                 "checked completely; use fewer independent flags, variables or notebook entries in conditions")
+                 text(N_('the course has more than {max_states} distinct situations, so it could not be checked completely; use fewer independent flags, variables or notebook entries in conditions'), max_states=f"{exploration.max_states:,}"))
     linked = {m.start for m in course.modules}
     for m in course.modules:
         for s in m.scenes:
@@ -224,45 +234,49 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
             if s.goto:
                 linked.add(s.goto)
     explored = {r.module for r in exploration.modules}
+    cut_off = False  # an earlier module cannot be finished: what comes after it is an echo
     for module in course.modules:
         if module.id not in explored:
-            if exploration.bound_hit:
+            if exploration.bound_hit or cut_off:
                 continue  # the module before it was not explored to its ends
-            comp.add(comp.module_docs[module.id], ("id",), f"module '{module.id}' can never be reached: "
-                     "no path through the module before it reaches its end")
+            comp.add(comp.module_docs[module.id], ("id",), text(N_("module '{module}' can never be reached: no path through the module before it reaches its end"), module=module.id))
             continue
         analysis = analyses[module.id]
         report = analysis.report
         if report.bound_hit:
             continue
-        for sid in report.unreached:
-            kind = "end scene" if course.scene(sid).type == "end" else "scene"
-            why = ("no choice leads to it" if sid not in linked
-                   else "the conditions on every way to it never hold")
-            at(sid, f"the {kind} '{sid}' can never be reached: {why}", "warning")
+        unreached = [sid for sid in report.unreached if sid not in linked]
+        roots = _roots(comp, course, module, graphs[module.id], analysis, report, homes)
+        if roots:
+            cut_off = cut_off or bool(analysis.summary.no_exit)
+        else:
+            unreached = report.unreached
+        for sid in unreached:
+            kind = text(N_("end scene") if course.scene(sid).type == "end" else N_("scene"))
+            why = text(N_("no choice leads to it") if sid not in linked
+                       else N_("the conditions on every way to it never hold"))
+            at(sid, text(N_("the {type} '{scene}' can never be reached: {why}"), type=kind, scene=sid, why=why), "warning")
         for sid in sorted(analysis.summary.dead_ends):
-            at(sid, f"a learner can get stuck at scene '{sid}': in some situations none of its choices is available")
-        for sid in sorted(analysis.summary.no_exit):
-            at(sid, f"a learner who reaches scene '{sid}' can never finish module '{module.id}': "
-                    "every way from there loops back without reaching an end scene")
+            at(sid, text(N_("a learner can get stuck at scene '{scene}': none of its choices is available in this "
+                            "situation: {situation}"), scene=sid,
+                         situation=situation(course, graphs[module.id].stuck[sid])))
+        if not roots:
+            for sid in sorted(analysis.summary.no_exit):
+                at(sid, text(N_("a learner who reaches scene '{scene}' can never finish module '{module}': every way from there loops back without reaching an end scene"), scene=sid, module=module.id))
         for sid, pts in sorted(analysis.summary.farming):
             level = "error" if pts > 0 else "warning"
             scene = course.scene(sid)
             # the score changes on a choice edge by exactly that choice's points
             culprit = next((j for j, c in enumerate(scene.choices) if c.points == pts and not c.once), None)
             if culprit is None:
-                at(sid, f"scene '{sid}' gives {pts:+d} points on a choice that a learner can take again and again "
-                        "(by coming back to it); make that choice 'once: true' or move the points", level)
+                at(sid, text(N_("scene '{scene}' gives {points} points on a choice that a learner can take again and again (by coming back to it); make that choice 'once: true' or move the points"), scene=sid, points=f"{pts:+d}"), level)
                 continue
             module_id, i = homes[sid]
             comp.add(comp.module_docs[module_id], ("scenes", i, "choices", culprit, "points"),
-                     f"scene '{sid}' gives {pts:+d} points on a choice that a learner can take again and again "
-                     f"(by coming back to it): '{scene.choices[culprit].label}'; make that choice 'once: true' "
-                     "or move the points", level)  # type: ignore[arg-type]
+                     text(N_("scene '{scene}' gives {points} points on a choice that a learner can take again and again (by coming back to it): '{label}'; make that choice 'once: true' or move the points"), scene=sid, points=f"{pts:+d}", label=scene.choices[culprit].label), level)  # type: ignore[arg-type]
         if module.pass_percentage and report.max_score <= 0:
             comp.add(comp.module_docs[module.id], ("pass_percentage",),
-                     f"module '{module.id}' has a pass mark of {module.pass_percentage:g}%, but no path earns any points; "
-                     "give points on choices or answers, or remove 'pass_percentage'")
+                     text(N_("module '{module}' has a pass mark of {pass_percentage}%, but no path earns any points; give points on choices or answers, or remove 'pass_percentage'"), module=module.id, pass_percentage=f"{module.pass_percentage:g}"))
     collected: set[str] = set()
     for g in graphs.values():
         collected |= g.collected
@@ -271,9 +285,36 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
         for i, entry in enumerate(course.meta.notebook.entries):
             if entry.id in statically and entry.id not in collected:
                 comp.add(comp.course_doc, ("notebook", "entries", i, "id"),
-                         f"the notebook entry '{entry.id}' can never be collected: the choices that add it can never be taken",
+                         text(N_("the notebook entry '{entry}' can never be collected: the choices that add it can never be taken"), entry=entry.id),
                          "warning")
     total = sum(r.max_score for r in exploration.modules)
-    if course.meta.passing.percentage > 0 and total <= 0 and not exploration.bound_hit:
-        comp.add(comp.course_doc, ("pass", "percentage"), "the course has a pass percentage, but no path earns any points; "
-                 "give points on choices or answers, or remove 'percentage' under 'pass'")
+    if course.meta.passing.percentage > 0 and total <= 0 and not exploration.bound_hit and not cut_off:
+        comp.add(comp.course_doc, ("pass", "percentage"), text(N_("the course has a pass percentage, but no path earns any points; give points on choices or answers, or remove 'percentage' under 'pass'")))
+
+
+def _roots(comp: Compilation, course: Course, module: Module, graph: SituationGraph, analysis: _Analysis,
+           report: ModuleReport, homes: dict[str, tuple[str, int]]) -> bool:
+    """Report the conditions that never hold when a module has scenes that cannot reach an end
+    or cannot be reached (their root, once, instead of every echo). True when there were any."""
+    summary = analysis.summary
+    if not summary.no_exit and not report.unreached:
+        return False
+    found = never_open(module, graph)
+    if not found:
+        return False
+    blocked = sorted(summary.no_exit)
+    for root in found:
+        module_id, i = homes[root.scene]
+        where = ("scenes", i, *root.path)
+        if blocked:
+            message = text(N_("the condition '{condition}' never holds when a learner is at scene '{scene}', so "
+                              "'{label}' is never available; because of that, a learner who reaches scene "
+                              "'{first}' can never finish module '{module}'"), condition=root.condition,
+                           scene=root.scene, label=root.label, module=module.id,
+                           first=root.scene if root.scene in summary.no_exit else blocked[0])
+        else:
+            message = text(N_("the condition '{condition}' never holds when a learner is at scene '{scene}', so "
+                              "'{label}' is never available and scene '{goto}' is never reached that way"),
+                           condition=root.condition, scene=root.scene, label=root.label, goto=root.goto)
+        comp.add(comp.module_docs[module_id], where, message, "error" if blocked else "warning")
+    return True

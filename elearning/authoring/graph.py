@@ -28,6 +28,7 @@ KINDS: dict[str, dict[str, str]] = {
     "hub": {"shape": "house", "fillcolor": "#cfe2ff", "label": N_("hub (map)")},
     "scene": {"shape": "box", "fillcolor": "#ffffff", "label": N_("scene")},
     "question": {"shape": "hexagon", "fillcolor": "#fff3cd", "label": N_("question"), "style": "filled"},
+    "open": {"shape": "note", "fillcolor": "#e2d9f3", "label": N_("open answer"), "style": "filled"},
     "end": {"shape": "doubleoctagon", "fillcolor": "#d1e7dd", "label": N_("end"), "style": "filled"},
 }
 PROBLEM_FILL = "#f8d7da"
@@ -179,8 +180,8 @@ def _edges(course: Course, module: Module, scene: Scene,
             if ans.goto:
                 # the answer's id, as analytics count answers: the map's overlay shows how often it was picked
                 out.append((ans.goto, answer_id(ans, i), "\n".join(_wrap(ans.text)), None))
-        if scene.goto and not all(a.goto for a in scene.answers):
-            out.append((scene.goto, "answer", _("answer"), None))
+    if scene.type in ("question", "open") and scene.goto and not (scene.answers and all(a.goto for a in scene.answers)):
+        out.append((scene.goto, "answer", _("answer"), None))
     if scene.type == "end":
         if module.retake:
             out.append((module.start, "retake", _("retake"), None))

@@ -15,6 +15,8 @@ from elearning.authoring.explore import DEFAULT_MAX_STATES, explore_checks
 from elearning.course import Course, Problem, compile_course
 from elearning.course.compilation import Compilation, collector_paused
 from elearning.course.messages import suggest
+from elearning.course.problems import text
+from elearning.i18n import N_
 
 
 def load_course(path: str | Path, *, max_states: int | None = None,
@@ -51,8 +53,7 @@ def check_certificate(comp: Compilation, course: Course, templates: Mapping[str,
         f"there is no template in '{language}' yet; add one to certificates/"
     if name not in templates:
         comp.add(comp.course_doc, ("certificate",),
-                 f"there is no certificate template '{name}' in certificates/{suggest(name, templates)}; {choose}")
+                 text(N_("there is no certificate template '{name}' in certificates/{hint}; {choose}"), name=name, hint=suggest(name, templates), choose=choose))
     elif language not in templates[name]:
         comp.add(comp.course_doc, ("certificate",),
-                 f"the certificate template '{name}' has its texts in '{', '.join(templates[name])}', not in the "
-                 f"course language '{language}'; {choose}")
+                 text(N_("the certificate template '{name}' has its texts in '{join_templates_name}', not in the course language '{language}'; {choose}"), name=name, join_templates_name=', '.join(templates[name]), language=language, choose=choose))

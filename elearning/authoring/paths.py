@@ -39,11 +39,13 @@ class SituationGraph:
     collected: set[str] = field(default_factory=set)
     passed: set[str] = field(default_factory=set)  # scenes walked over in runs of plain scenes
     bound_hit: bool = False
+    available: set[tuple[str, str]] = field(default_factory=set)  # (scene, choice id) available in some situation
+    stuck: dict[str, State] = field(default_factory=dict)  # per dead-end scene, the first situation stuck there
 
 
-def _moves(course: Course, state: State) -> list[tuple[State, list[dict[str, Any]]]]:
-    """Every (state, events) one action away: each available choice, or each set of answers
-    (and on past the page that shows how the answer went)."""
+def _moves(course: Course, state: State, available: set[tuple[str, str]]) -> list[tuple[State, list[dict[str, Any]]]]:
+    """Every (state, events) one action away: each available choice (noted in `available`), or
+    each set of answers (and on past the page that shows how the answer went)."""
     scene = course.scene(state.scene)
     if scene.type == "end":
         return []
@@ -54,7 +56,16 @@ def _moves(course: Course, state: State) -> list[tuple[State, list[dict[str, Any
         else:
             picks = [[i] for i in ids]
         return [play.answer_and_continue(course, state, p) for p in picks]
-    return [play.apply(course, state, scene, cid, item) for cid, item in play.moves(course, state)]
+    if scene.type == "open":  # hand in an answer it accepts, and on past the model answer
+        written, events = play.apply(course, state, scene, "write", "write")
+        after, more = play.continue_open(course, written)
+        available.add((scene.id, "write"))
+        return [(after, events + more)]
+    out = []
+    for cid, item in play.moves(course, state):
+        available.add((scene.id, cid))
+        out.append(play.apply(course, state, scene, cid, item))
+    return out
 
 
 def build_graph(course: Course, entries: list[State], obs: Observed, max_states: int, timer: PageTimer,
@@ -97,7 +108,10 @@ def build_graph(course: Course, entries: list[State], obs: Observed, max_states:
             graph.ends.append(n)
             graph.end_states.append(state)
             continue
-        for new_state, events in _moves(course, state):
+        moves = _moves(course, state, graph.available)
+        if not moves:
+            graph.stuck.setdefault(state.scene, state)
+        for new_state, events in moves:
             new_state, seconds = jump(new_state)
             m, new = node_for(new_state)
             graph.edges[n].append((m, new_state.score - state.score, seconds))

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,15 +19,28 @@ from elearning.authoring.plain_text import dialogue_lines, filled, plain_text
 from elearning.authoring.playthrough import playthrough_schema, resolve_answers, run_course_tests
 from elearning.authoring.scene_problems import problems_by_scene
 from elearning.certificates.templates import certificate_templates
+from elearning.commands.starter import write_starter
 from elearning.course import Course, Problem
-from elearning.course.schema import SCHEMAS, dumps
-from elearning.engine import EngineError, State, answer, choose, start, view
+from elearning.course.loader import read_yaml
+from elearning.course.model import Scene
+from elearning.course.schema import SCHEMAS, course_ids, dumps
+from elearning.engine import (
+    EngineError,
+    State,
+    TextRejected,
+    answer,
+    choose,
+    continue_open,
+    start,
+    view,
+    write,
+)
 from elearning.engine.play import Page
 from elearning.i18n import N_, translator
 
 STUDY_LOAD_TOLERANCE = 0.20
 Translate = Callable[..., str]
-ALL_SCHEMAS = {**SCHEMAS, "playthrough": playthrough_schema}
+ALL_SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {**SCHEMAS, "playthrough": playthrough_schema}
 
 
 class CourseNotFound(click.ClickException):
@@ -71,13 +85,29 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _load(path: Path) -> tuple[Course, list[Problem]]:
+def _language(path: Path, lang: str | None) -> str:
+    """The language of the author's messages: --lang, else the course's `language`, else Dutch."""
+    if lang is not None:
+        return lang
+    data = read_yaml(path / "course.yaml", "course.yaml").data
+    found = data.get("language") if isinstance(data, dict) else None
+    return found if found in LANGUAGES else "nl"
+
+
+LANGUAGES = ("nl", "en")
+lang_option = click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=None,
+    help="The language of the messages; default: the course's `language` (Dutch when it has none).")
+
+
+def _load(path: Path, lang: str | None = None) -> tuple[Course, list[Problem]]:
     """A course without errors, or the errors on stderr and exit 1."""
     course, problems = _compile(path)
     if course is None:
+        said = _language(path, lang)
         for problem in problems:
             if problem.level == "error":
-                click.echo(str(problem), err=True)
+                click.echo(problem.line_in(said), err=True)
         click.echo(f"{_summary(problems, path)}; the course cannot be used until the errors are fixed", err=True)
         raise SystemExit(1)
     return course, problems
@@ -88,18 +118,21 @@ def _load(path: Path) -> tuple[Course, list[Problem]]:
 @course_path
 @click.option("--strict", is_flag=True, help="Warnings count as failures too.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(path: Path, strict: bool, fmt: str) -> None:
+@lang_option
+def validate(path: Path, strict: bool, fmt: str, lang: str | None) -> None:
     """Check every file of the course at PATH and report every problem in one pass.
 
-    Prints `file:line:col: error|warning: message`; exits 1 when there are errors
-    (or warnings, with --strict), 2 when PATH is not a course folder.
+    Prints `file:line:col: error|warning: message`, the message in the course's language
+    (or --lang); exits 1 when there are errors (or warnings, with --strict), 2 when PATH
+    is not a course folder.
     """
     _, problems = _compile(path)
+    said = _language(path, lang)
     if fmt == "json":
-        click.echo(json.dumps([p.to_json() for p in problems], indent=2, ensure_ascii=False))
+        click.echo(json.dumps([p.to_json(said) for p in problems], indent=2, ensure_ascii=False))
     else:
         for problem in problems:
-            click.echo(str(problem))
+            click.echo(problem.line_in(said))
     click.echo(_summary(problems, path), err=True)
     failing = any(p.level == "error" or strict for p in problems)
     raise SystemExit(1 if failing else 0)
@@ -141,17 +174,18 @@ def explore_command(path: Path, max_states: int, fmt: str) -> None:
     course, _ = _load(path)
     result = explore(course, max_states=max_states)
     claimed = course.meta.study_load_minutes
-    typical = result.minutes[1]
+    typical = result.minutes[1] + result.offline_minutes
     off = abs(typical - claimed) / claimed
     if fmt == "json":
-        data = asdict(result) | {"minutes": result.minutes, "study_load_minutes": claimed, "bound_hit": result.bound_hit}
+        data = asdict(result) | {"minutes": result.minutes, "offline_minutes": result.offline_minutes,
+                                 "study_load_minutes": claimed, "bound_hit": result.bound_hit}
         click.echo(json.dumps(data, indent=2))
     else:
         click.echo(_explore_report(course, result))
     if off > STUDY_LOAD_TOLERANCE:
         more = "more" if typical > claimed else "less"
         click.echo(
-            f"warning: the typical path takes {typical:g} minutes, {off:.0%} {more} than "
+            f"warning: the typical path takes {typical:g} minutes (online and offline), {off:.0%} {more} than "
             f"study_load_minutes: {claimed} in course.yaml; adjust one of them",
             err=True,
         )
@@ -193,6 +227,11 @@ def _explore_report(course: Course, result: Exploration) -> str:
         f"course: shortest path {short:g} min, typical (median) {typical:g} min, longest {longest:g} min; "
         f"course.yaml claims study_load_minutes: {course.meta.study_load_minutes}"
     )
+    if result.offline_minutes:
+        lines.append(
+            f"course: online (median) {typical:g} min + offline (away from the screen) {result.offline_minutes:g} min "
+            f"= {typical + result.offline_minutes:g} min of study load"
+        )
     if result.assessment is not None:
         lines += ["", *report_lines(course, result.assessment)]
     return "\n".join(lines)
@@ -237,14 +276,28 @@ def graph_command(path: Path, module_id: str | None, fmt: str | None, output: Pa
 @click.argument("kind", required=False, type=click.Choice(sorted(ALL_SCHEMAS)))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="A file for one schema; a folder for all of them (KIND.schema.json).")
-def schema_command(kind: str | None, output: Path | None) -> None:
+@click.option("--course", "course_folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Offer the ids of the course in this folder for completion (scenes, notebook entries, "
+                   "variables, modules); with no -o, writes into COURSE/schemas/.")
+def schema_command(kind: str | None, output: Path | None, course_folder: Path | None) -> None:
     """The JSON Schema of course.yaml, modules/*.yaml or tests/*.yaml, for editors.
 
     `elearning schema module` prints one schema; `elearning schema -o schemas/` writes
-    course.schema.json, module.schema.json and playthrough.schema.json into schemas/.
+    course.schema.json, module.schema.json and playthrough.schema.json into schemas/;
+    `elearning schema --course demo` writes them into demo/schemas/, knowing demo's ids.
     """
+    ids = None
+    if course_folder is not None:
+        _check_folder(course_folder)
+        ids = course_ids(course_folder)
+        if kind is None and output is None:
+            output = course_folder / "schemas"
+
+    def make(name: str) -> str:
+        return dumps(SCHEMAS[name](ids) if ids is not None and name in SCHEMAS else ALL_SCHEMAS[name]())
+
     if kind is not None:
-        text = dumps(ALL_SCHEMAS[kind]())
+        text = make(kind)
         if output is None:
             click.echo(text, nl=False)
         else:
@@ -257,9 +310,30 @@ def schema_command(kind: str | None, output: Path | None) -> None:
             f"name a schema ({', '.join(sorted(ALL_SCHEMAS))}), or give -o FOLDER to write all of them"
         )
     output.mkdir(parents=True, exist_ok=True)
-    for name, make in ALL_SCHEMAS.items():
-        (output / f"{name}.schema.json").write_text(dumps(make()), encoding="utf-8")
+    for name in ALL_SCHEMAS:
+        (output / f"{name}.schema.json").write_text(make(name), encoding="utf-8")
         click.echo(f"wrote {output / f'{name}.schema.json'}", err=True)
+
+
+# -- new -------------------------------------------------------------------------------------
+@click.command(name="new")
+@click.argument("path", type=click.Path(path_type=Path))
+def new_command(path: Path) -> None:
+    """Start a course at PATH: a small valid course to build on, with schemas for the editor.
+
+    Writes course.yaml, modules/start.yaml, tests/doorloop.yaml and schemas/ (the `$schema`
+    line at the top of each file points there, so completion works wherever PATH is).
+    Refuses to write into a folder that already holds files.
+    """
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise click.ClickException(f"'{path}' already exists and is not empty; pick a new folder")
+    write_starter(path)
+    ids = course_ids(path)
+    (path / "schemas").mkdir(parents=True, exist_ok=True)
+    for name, make in ALL_SCHEMAS.items():
+        text = dumps(SCHEMAS[name](ids) if name in SCHEMAS else make())
+        (path / "schemas" / f"{name}.schema.json").write_text(text, encoding="utf-8")
+    click.echo(f"wrote a new course in {path}; check it with: elearning validate --strict {path}", err=True)
 
 
 # -- play -------------------------------------------------------------------------------------
@@ -282,7 +356,8 @@ def play_command(path: Path) -> None:
         options = _options(page, _)
         if show:
             click.echo(_render(page, options, _, course))
-        if not options and not page.answers:
+        writing = page.scene.type == "open" and not page.reviewing
+        if not options and not page.answers and not writing:
             return
         click.echo("[" + _("n = notebook, q = quit") + "] > ", nl=False)
         line = stdin.readline()
@@ -297,7 +372,11 @@ def play_command(path: Path) -> None:
             show = False
             continue
         try:
-            if page.answers and not page.reviewing:
+            if writing:
+                state, _events = write(course, state, wanted)
+            elif page.scene.type == "open":
+                state, _events = continue_open(course, state)
+            elif page.answers and not page.reviewing:
                 picks, problem = resolve_answers(page, [p for p in wanted.replace(",", " ").split() if p])
                 if problem:
                     raise ValueError(problem)
@@ -307,6 +386,12 @@ def play_command(path: Path) -> None:
             show = True
         except (ValueError, IndexError, KeyError):
             click.echo(_("That is not possible here") + f": {wanted!r}")
+            show = False
+        except TextRejected as exc:
+            limits = page.scene.open
+            assert limits is not None  # noqa: S101 - an open scene has open:
+            click.echo(_("Write at least {n} characters.", n=limits.min_length) if exc.reason == "too_short"
+                       else _("Write at most {n} characters.", n=limits.max_length))
             show = False
         except EngineError as exc:
             click.echo(_("That is not possible here") + f": {exc}")
@@ -369,7 +454,9 @@ def _render(page: Page, options: list[tuple[str, str]], _: Translate, course: Co
                 reason = ": " + _(_REASONS.get(c.reason, c.reason)) if c.id in _KEYWORDS and c.reason else \
                     f": {c.reason}" if c.reason else ""
                 lines.append(f"   - {label} (" + _("not available") + f"{reason})")
-    if page.reviewing:  # a question just answered: how it went, then "continue"
+    if scene.open is not None:
+        lines += _open_lines(scene, page.reviewing, _)
+    elif page.reviewing:  # a question just answered: how it went, then "continue"
         lines += ["", _("Correct") if page.correct else _("Not correct")]
         for i, a in enumerate(page.answers):
             marks = [mark for mark, on in ((_("your answer"), a.picked), (_("right answer"), a.correct)) if on]
@@ -379,6 +466,20 @@ def _render(page: Page, options: list[tuple[str, str]], _: Translate, course: Co
         lines += [f"  {chr(97 + i) if i < 26 else a.id}) {a.text}" for i, a in enumerate(page.answers)]
         lines += ["", _("Pick one or more answers (for example: a,c).") if scene.multiple else _("Pick one answer (for example: a).")]
     return "\n".join(lines)
+
+
+def _open_lines(scene: Scene, handed_in: bool, _: Translate) -> list[str]:
+    spec = scene.open
+    assert spec is not None  # noqa: S101 - only for open scenes
+    if not handed_in:
+        return ["", _("Write your answer on one line ({low} to {high} characters).", low=spec.min_length,
+                      high=spec.max_length)]
+    lines = [""]
+    if spec.model_answer:
+        lines += [_("Model answer") + ":", plain_text(spec.model_answer), ""]
+    if spec.checklist:
+        lines += [_("Checklist") + ":"] + [f"  - {item}" for item in spec.checklist]
+    return lines
 
 
 def _notebook(course: Course, state: State, _: Translate) -> str:
@@ -395,5 +496,5 @@ def _notebook(course: Course, state: State, _: Translate) -> str:
 
 
 COMMANDS: list[click.Command] = [
-    validate, test_command, explore_command, graph_command, schema_command, play_command,
+    validate, test_command, explore_command, graph_command, schema_command, new_command, play_command,
 ]

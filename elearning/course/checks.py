@@ -13,6 +13,8 @@ from elearning.course.media import check_media
 from elearning.course.messages import suggest
 from elearning.course.model import Audio, Course, Image, Module, Scene, Video
 from elearning.course.placeholders import looks_like_placeholder
+from elearning.course.problems import Text, text
+from elearning.i18n import N_
 
 RESERVED_CHOICE_IDS = {"next", "retake"}
 LEARNER = "me"  # the speaker id of the learner's own lines in a dialogue
@@ -39,7 +41,7 @@ class _Ctx:
                         first = comp.module_docs[first_mod]
                         line = first.locate(("scenes", first_i, "id")).line
                         comp.add(doc, ("scenes", i, "id"),
-                                 f"the scene id '{sid}' is used twice; it is also used at {first.display}:{line}")
+                                 text(N_("the scene id '{scene}' is used twice; it is also used at {file}:{line}"), scene=sid, file=first.display, line=line))
                         self.duplicates.add(sid)
                         continue
                     self.scene_home[sid] = (module_id, i)
@@ -101,7 +103,7 @@ def check_course(comp: Compilation, course: Course) -> None:
                 for loc in scene.locations:
                     if loc.id in ctx.locations:
                         _add_scene(ctx, module, scene, ("locations", scene.locations.index(loc), "id"),
-                                   f"the location id '{loc.id}' is used twice")
+                                   text(N_("the location id '{location}' is used twice"), location=loc.id))
                     ctx.locations[loc.id] = scene.id
     for module in course.modules:
         _check_module(ctx, module)
@@ -109,12 +111,11 @@ def check_course(comp: Compilation, course: Course) -> None:
         return  # a module that could not be read may set the flags and add the entries
     for doc, path, offset, name in ctx.flag_reads:
         if name not in ctx.flags_set:
-            comp.add(doc, path, f"the flag '{name}' is read here but no choice, answer or scene ever sets it"
-                     f"{suggest(name, ctx.flags_set)}", "warning", offset=offset)
+            comp.add(doc, path, text(N_("the flag '{name}' is read here but no choice, answer or scene ever sets it{hint}"), name=name, hint=suggest(name, ctx.flags_set)), "warning", offset=offset)
     for i, entry in enumerate(ctx.meta.notebook.entries):
         if entry.id not in ctx.entries_collected:
             comp.add(comp.course_doc, ("notebook", "entries", i, "id"),
-                     f"the notebook entry '{entry.id}' can never be collected: no choice, answer or scene adds it", "warning")
+                     text(N_("the notebook entry '{entry}' can never be collected: no choice, answer or scene adds it"), entry=entry.id), "warning")
 
 
 def _check_meta(ctx: _Ctx) -> None:
@@ -122,32 +123,29 @@ def _check_meta(ctx: _Ctx) -> None:
     seen: set[str] = set()
     for i, mid in enumerate(meta.modules):
         if mid in seen:
-            comp.add(doc, ("modules", i), f"the module '{mid}' is listed twice")
+            comp.add(doc, ("modules", i), text(N_("the module '{module}' is listed twice"), module=mid))
         seen.add(mid)
-    for what, key, item_ids in (("notebook kind", "kinds", [k.id for k in meta.notebook.kinds]),
-                                ("notebook entry", "entries", [e.id for e in meta.notebook.entries])):
+    for what, key, item_ids in ((N_("notebook kind"), "kinds", [k.id for k in meta.notebook.kinds]),
+                                (N_("notebook entry"), "entries", [e.id for e in meta.notebook.entries])):
         ids: set[str] = set()
         for i, item_id in enumerate(item_ids):
             if item_id in ids:
-                comp.add(doc, ("notebook", key, i, "id"), f"the {what} id '{item_id}' is used twice")
+                comp.add(doc, ("notebook", key, i, "id"), text(N_("the {what} id '{id}' is used twice"), what=text(what), id=item_id))
             ids.add(item_id)
     for i, entry in enumerate(meta.notebook.entries):
         if entry.kind not in ctx.kinds:
             comp.add(doc, ("notebook", "entries", i, "kind"),
-                     f"notebook entry '{entry.id}' has the unknown kind '{entry.kind}'{suggest(entry.kind, ctx.kinds)}; "
-                     "declare it under notebook: kinds:")
+                     text(N_("notebook entry '{entry}' has the unknown kind '{kind}'{hint}; declare it under notebook: kinds:"), entry=entry.id, kind=entry.kind, hint=suggest(entry.kind, ctx.kinds)))
     for i, mid in enumerate(meta.passing.modules or []):
         if mid not in meta.modules:
-            comp.add(doc, ("pass", "modules", i), f"'pass' names the unknown module '{mid}'{suggest(mid, meta.modules)}")
+            comp.add(doc, ("pass", "modules", i), text(N_("'pass' names the unknown module '{module}'{hint}"), module=mid, hint=suggest(mid, meta.modules)))
     _check_characters(ctx)
-    for name, text in meta.snippets.items():
+    for name, snippet in meta.snippets.items():
         if doc is not None:
-            _check_text(ctx, doc, ("snippets", name), text, in_snippet=True)
+            _check_text(ctx, doc, ("snippets", name), snippet, in_snippet=True)
     if meta.pe is not None and looks_like_placeholder(meta.pe.activity_id):
         comp.add(doc, ("pe", "activity_id"),
-                 f"the activity id '{meta.pe.activity_id}' in 'pe' is a placeholder; the provider must fill in the id "
-                 "the register gave this accredited activity before the course goes live (it is printed on every "
-                 "certificate)", "warning")
+                 text(N_("the activity id '{activity_id}' in 'pe' is a placeholder; the provider must fill in the id the register gave this accredited activity before the course goes live (it is printed on every certificate)"), activity_id=meta.pe.activity_id), "warning")
 
 
 def _check_characters(ctx: _Ctx) -> None:
@@ -166,11 +164,11 @@ def _check_characters(ctx: _Ctx) -> None:
                 ctx.comp.add(doc, ("characters", i, "portrait", "src"), problem)
 
 
-def _check_text(ctx: _Ctx, doc: Document, path: PathKey, text: str, *, in_snippet: bool = False) -> None:
+def _check_text(ctx: _Ctx, doc: Document, path: PathKey, value: str, *, in_snippet: bool = False) -> None:
     """Every {{ ... }} in a text: readable, and naming what exists."""
-    for ph in interpolation.find(text):
+    for ph in interpolation.find(value):
         if ph.error:
-            problem: str | None = ph.error
+            problem: str | Text | None = ph.error
         elif ph.word == "snippet":
             if in_snippet:
                 problem = "a snippet cannot use another snippet; write its text out"
@@ -182,7 +180,7 @@ def _check_text(ctx: _Ctx, doc: Document, path: PathKey, text: str, *, in_snippe
         else:
             problem = _reference_problem(ctx, ph.word, ph.arg) if ph.arg is not None else None
         if problem:
-            ctx.comp.add_at(doc, _place(ctx, doc, path, text, ph), problem)
+            ctx.comp.add_at(doc, _place(ctx, doc, path, value, ph), problem)
 
 
 def _place(ctx: _Ctx, doc: Document, path: PathKey, text: str, ph: interpolation.Placeholder) -> Located:
@@ -207,7 +205,7 @@ def _place(ctx: _Ctx, doc: Document, path: PathKey, text: str, ph: interpolation
     return start
 
 
-def _add_scene(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, message: str,
+def _add_scene(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, message: str | Text,
                level: str = "error", *, key: bool = False) -> None:
     ctx.comp.add(ctx.doc(module.id), ctx.scene_path(scene.id) + sub, message, level, key=key)  # type: ignore[arg-type]
 
@@ -217,12 +215,12 @@ def _check_module(ctx: _Ctx, module: Module) -> None:
     start = module.start if isinstance(module.start, str) else None
     if start is not None and ctx.scene_home.get(start, (None,))[0] != module.id:
         if start in ctx.scene_home:
-            ctx.comp.add(doc, ("start",), f"the start scene '{start}' belongs to another module; start with a scene of this module")
+            ctx.comp.add(doc, ("start",), text(N_("the start scene '{scene}' belongs to another module; start with a scene of this module"), scene=start))
         else:
-            ctx.comp.add(doc, ("start",), f"the start scene '{start}' does not exist{suggest(start, _own(ctx, module))}")
+            ctx.comp.add(doc, ("start",), text(N_("the start scene '{scene}' does not exist{hint}"), scene=start, hint=suggest(start, _own(ctx, module))))
     raw_types = [str(raw.get("type", "scene")) for raw in _raw_list(doc.data, "scenes")]
-    if not any(s.type == "end" for s in module.scenes) and set(raw_types) <= {"scene", "hub", "question"}:
-        ctx.comp.add(doc, ("scenes",), f"module '{module.id}' has no end scene (type: end); learners could never finish it")
+    if not any(s.type == "end" for s in module.scenes) and set(raw_types) <= {"scene", "hub", "question", "open"}:
+        ctx.comp.add(doc, ("scenes",), text(N_("module '{module}' has no end scene (type: end); learners could never finish it"), module=module.id))
     for scene in module.scenes:
         if ctx.scene_home.get(scene.id, (None,))[0] == module.id:
             _check_scene(ctx, module, scene)
@@ -238,50 +236,41 @@ def _check_target(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, target:
         return
     if home is None:
         _add_scene(ctx, module, scene, sub,
-                   f"scene '{scene.id}' leads to '{target}', but there is no scene with that id{suggest(target, _own(ctx, module))}")
+                   text(N_("scene '{scene}' leads to '{target}', but there is no scene with that id{hint}"), scene=scene.id, target=target, hint=suggest(target, _own(ctx, module))))
     elif home[0] != module.id:
         _add_scene(ctx, module, scene, sub,
-                   f"scene '{scene.id}' leads to '{target}' in module '{home[0]}'; a choice can only lead to a scene "
-                   "of its own module (modules follow each other after their end scene)")
+                   text(N_("scene '{scene}' leads to '{target}' in module '{module}'; a choice can only lead to a scene of its own module (modules follow each other after their end scene)"), scene=scene.id, target=target, module=home[0]))
 
 
 def _check_scene(ctx: _Ctx, module: Module, scene: Scene) -> None:
     kind = scene.type
-    wrong_keys = {
-        "scene": ("map", "locations", "answers", "goto", "multiple"),
-        "hub": ("answers", "goto", "multiple"),
-        "question": ("map", "locations", "choices"),
-        "end": ("map", "locations", "answers", "goto", "multiple", "choices"),
-    }[kind]
-    for name in wrong_keys:
-        if name in scene.model_fields_set and getattr(scene, name):
-            extra = " (an end scene offers 'next' and 'retake' by itself)" if kind == "end" and name == "choices" else ""
-            _add_scene(ctx, module, scene, (name,), f"a scene of type '{kind}' cannot have '{name}'{extra}", key=True)
     if kind == "scene" and not scene.choices:
         _add_scene(ctx, module, scene, ("id",),
-                   f"scene '{scene.id}' has no choices, so learners get stuck; add a choice or make it an end scene (type: end)")
+                   text(N_("scene '{scene}' has no choices, so learners get stuck; add a choice or make it an end scene (type: end)"), scene=scene.id))
     if kind == "hub":
         if scene.map is None:
-            _add_scene(ctx, module, scene, ("id",), f"hub '{scene.id}' needs a map (map: src, alt, width, height)")
+            _add_scene(ctx, module, scene, ("id",), text(N_("hub '{scene}' needs a map (map: src, alt, width, height)"), scene=scene.id))
         if not scene.locations:
-            _add_scene(ctx, module, scene, ("id",), f"hub '{scene.id}' needs at least one location")
+            _add_scene(ctx, module, scene, ("id",), text(N_("hub '{scene}' needs at least one location"), scene=scene.id))
     if kind == "question":
         _check_question(ctx, module, scene)
+    if kind == "open":
+        _check_open(ctx, module, scene)
 
     seen_ids: set[str] = set()
     for i, ch in enumerate(scene.choices):
         cid = ch.id or f"c{i + 1}"
         if ch.id in RESERVED_CHOICE_IDS or (ch.id or "").startswith("loc-"):
-            _add_scene(ctx, module, scene, ("choices", i, "id"), f"the choice id '{ch.id}' is reserved; pick another")
+            _add_scene(ctx, module, scene, ("choices", i, "id"), text(N_("the choice id '{choice}' is reserved; pick another"), choice=ch.id))
         if cid in seen_ids:
-            _add_scene(ctx, module, scene, ("choices", i, "id"), f"the choice id '{cid}' is used twice in scene '{scene.id}'")
+            _add_scene(ctx, module, scene, ("choices", i, "id"), text(N_("the choice id '{choice}' is used twice in scene '{scene}'"), choice=cid, scene=scene.id))
         seen_ids.add(cid)
         _check_target(ctx, module, scene, ("choices", i, "goto"), ch.goto)
         _check_effects(ctx, module, scene, ("choices", i), ch)
         _check_condition(ctx, module, scene, ("choices", i, "when"), ch.when)
         if ch.unavailable == "show" and not ch.reason and (ch.when or ch.once):
             _add_scene(ctx, module, scene, ("choices", i, "unavailable"),
-                       f"choice '{ch.label}' is shown when unavailable, but has no 'reason' telling the learner why", "warning")
+                       text(N_("choice '{label}' is shown when unavailable, but has no 'reason' telling the learner why"), label=ch.label), "warning")
     for i, block in enumerate(scene.blocks):
         _check_condition(ctx, module, scene, ("blocks", i, "when"), block.when)
     for i, loc in enumerate(scene.locations):
@@ -290,12 +279,10 @@ def _check_scene(ctx: _Ctx, module: Module, scene: Scene) -> None:
         _check_condition(ctx, module, scene, ("locations", i, "done_when"), loc.done_when)
         if loc.when and not loc.reason:
             _add_scene(ctx, module, scene, ("locations", i, "when"),
-                       f"location '{loc.id}' is locked until its condition holds, but has no 'reason' telling "
-                       "the learner why", "warning")
+                       text(N_("location '{location}' is locked until its condition holds, but has no 'reason' telling the learner why"), location=loc.id), "warning")
         if scene.map and (loc.x > scene.map.width or loc.y > scene.map.height):
             _add_scene(ctx, module, scene, ("locations", i, "x"),
-                       f"location '{loc.id}' at ({loc.x:g}, {loc.y:g}) lies outside the map "
-                       f"({scene.map.width:g} x {scene.map.height:g})", "warning")
+                       text(N_("location '{location}' at ({x}, {y}) lies outside the map ({width} x {height})"), location=loc.id, x=f"{loc.x:g}", y=f"{loc.y:g}", width=f"{scene.map.width:g}", height=f"{scene.map.height:g}"), "warning")
     if scene.image:
         _check_image(ctx, module, scene, ("image",), scene.image)
     if scene.map:
@@ -354,24 +341,27 @@ def _check_media(ctx: _Ctx, module: Module, scene: Scene, key: str, media: Audio
 
 def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
     if len(scene.answers) < 2:
-        _add_scene(ctx, module, scene, ("answers",), f"question '{scene.id}' needs at least two answers")
+        _add_scene(ctx, module, scene, ("answers",), text(N_("question '{scene}' needs at least two answers"), scene=scene.id))
     if scene.answers and not any(a.correct for a in scene.answers):
-        _add_scene(ctx, module, scene, ("answers",), f"question '{scene.id}' has no answer marked 'correct: true'")
+        _add_scene(ctx, module, scene, ("answers",), text(N_("question '{scene}' has no answer marked 'correct: true'"), scene=scene.id))
     if scene.multiple and len(scene.answers) > MAX_MULTIPLE_ANSWERS:
         _add_scene(ctx, module, scene, ("answers",),
-                   f"question '{scene.id}' has {len(scene.answers)} answers; a multiple-answer question has at most {MAX_MULTIPLE_ANSWERS}")
+                   text(N_("question '{scene}' has {n} answers; a multiple-answer question has at most {most}"), scene=scene.id, n=len(scene.answers), most=MAX_MULTIPLE_ANSWERS))
     if not scene.multiple and sum(1 for a in scene.answers if a.correct) > 1:
         _add_scene(ctx, module, scene, ("answers",),
-                   f"question '{scene.id}' has several correct answers; add 'multiple: true' or keep one correct", "warning")
+                   text(N_("question '{scene}' has several correct answers; add 'multiple: true' or keep one correct"), scene=scene.id), "warning")
     ids = [a.id or chr(ord("a") + i) for i, a in enumerate(scene.answers)]
     for i, aid in enumerate(ids):
         if aid in ids[:i]:
-            _add_scene(ctx, module, scene, ("answers", i, "id"), f"the answer id '{aid}' is used twice in question '{scene.id}'")
+            _add_scene(ctx, module, scene, ("answers", i, "id"), text(N_("the answer id '{answer}' is used twice in question '{scene}'"), answer=aid, scene=scene.id))
     branching = [i for i, a in enumerate(scene.answers) if a.goto]
     pooled = any(scene.id in pool.pool for pool in module.draw)
     if scene.goto is None and (pooled or not branching or len(branching) < len(scene.answers)):
-        _add_scene(ctx, module, scene, ("id",), f"question '{scene.id}' needs 'goto': the scene after answering"
-                   + (" (for the answers without a 'goto' of their own)" if branching else ""))
+        if branching:
+            _add_scene(ctx, module, scene, ("id",), f"question '{scene.id}' needs 'goto': the scene after answering "
+                       "(for the answers without a 'goto' of their own)")
+        else:
+            _add_scene(ctx, module, scene, ("id",), text(N_("question '{scene}' needs 'goto': the scene after answering"), scene=scene.id))
     elif scene.goto is not None:
         _check_target(ctx, module, scene, ("goto",), scene.goto)
     for i in branching:
@@ -391,30 +381,54 @@ def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
         _check_effects(ctx, module, scene, ("answers", i), ans)
 
 
+def _check_open(ctx: _Ctx, module: Module, scene: Scene) -> None:
+    spec = scene.open
+    if spec is None:
+        _add_scene(ctx, module, scene, ("id",), f"open scene '{scene.id}' needs 'open:' with a model_answer or a checklist")
+    else:
+        if spec.min_length > spec.max_length:
+            _add_scene(ctx, module, scene, ("open", "min_length"),
+                       f"open scene '{scene.id}' asks for at least {spec.min_length} characters but allows at most "
+                       f"{spec.max_length}")
+        if spec.model_answer is None and not spec.checklist:
+            _add_scene(ctx, module, scene, ("open",),
+                       f"open scene '{scene.id}' needs a model_answer or a checklist: learners see it after handing in")
+        if spec.self_assessment and not spec.checklist:
+            _add_scene(ctx, module, scene, ("open", "self_assessment"),
+                       f"open scene '{scene.id}' has self_assessment but no checklist to assess against")
+        if module.assessment and not spec.review:
+            _add_scene(ctx, module, scene, ("id",),
+                       f"open scene '{scene.id}' is in an assessment module but nobody reviews it, so it proves "
+                       "nothing; add 'review: true' under 'open:' or move it to another module", "warning")
+    if scene.goto is None:
+        _add_scene(ctx, module, scene, ("id",), f"open scene '{scene.id}' needs 'goto': the scene after handing in")
+    else:
+        _check_target(ctx, module, scene, ("goto",), scene.goto)
+
+
 def _check_effects(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, ch: Any) -> None:
     for key in ("set", "add"):
         for name in getattr(ch, key):
             if name not in ctx.variables and "variables" not in ctx.unsound:
                 _add_scene(ctx, module, scene, sub + (key, name),
-                           f"the variable '{name}' is not declared{suggest(name, ctx.variables)}; "
-                           "declare it under 'variables:' in course.yaml", key=True)
+                           text(N_("the variable '{name}' is not declared{hint}; declare it under 'variables:' in course.yaml"), name=name, hint=suggest(name, ctx.variables)), key=True)
     for i, entry in enumerate(ch.notebook):
         if entry not in ctx.entries and "notebook" not in ctx.unsound:
             _add_scene(ctx, module, scene, sub + ("notebook", i),
-                       f"the notebook entry '{entry}' does not exist{suggest(entry, ctx.entries)}; "
-                       "declare it under notebook: entries: in course.yaml")
+                       text(N_("the notebook entry '{entry}' does not exist{hint}; declare it under notebook: entries: in course.yaml"), entry=entry, hint=suggest(entry, ctx.entries)))
 
 
-def _check_condition(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, text: str | None) -> None:
-    if text is None:
+def _check_condition(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, condition: str | None) -> None:
+    if condition is None:
         return
     doc = ctx.doc(module.id)
     path = ctx.scene_path(scene.id) + sub
     _, quote = doc.scalar_start(path)
     try:
-        node = conditions.parse(text)
+        node = conditions.parse(condition)
     except conditions.ConditionError as exc:
-        ctx.comp.add(doc, path, f"cannot read the condition '{text}': {exc.message}", offset=quote + exc.column)
+        ctx.comp.add(doc, path, text(N_("cannot read the condition '{condition}': {problem}"), condition=condition,
+                                     problem=exc.message), offset=quote + exc.column)
         return
     for fn, arg, col in conditions.references(node):
         problem = _reference_problem(ctx, fn, arg)
@@ -424,21 +438,22 @@ def _check_condition(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, text
             ctx.comp.add(doc, path, problem, offset=quote + col)
 
 
-def _reference_problem(ctx: _Ctx, fn: str, arg: str) -> str | None:
+def _reference_problem(ctx: _Ctx, fn: str, arg: str) -> Text | None:
     known: dict[str, tuple[str, Any]] = {
-        "visited": ("scene", ctx.scene_home),
-        "var": ("variable", ctx.variables),
-        "has": ("notebook entry", ctx.entries),
-        "count": ("notebook kind", ctx.kinds),
-        "done": ("location", ctx.locations),
-        "done_count": ("hub", ctx.hubs),
+        "visited": (N_("scene"), ctx.scene_home),
+        "var": (N_("variable"), ctx.variables),
+        "has": (N_("notebook entry"), ctx.entries),
+        "count": (N_("notebook kind"), ctx.kinds),
+        "done": (N_("location"), ctx.locations),
+        "done_count": (N_("hub"), ctx.hubs),
     }
     if fn not in known or (fn == "var" and "variables" in ctx.unsound) or (
             fn in ("has", "count") and "notebook" in ctx.unsound):
         return None
     noun, ids = known[fn]
     if arg not in ids:
-        return f"{fn}({arg}): there is no {noun} '{arg}'{suggest(arg, ids)}"
+        return text(N_("{call}: there is no {noun} '{id}'{hint}"), call=f"{fn}({arg})", noun=text(noun), id=arg,
+                    hint=suggest(arg, ids))
     return None
 
 
@@ -448,11 +463,13 @@ def _check_image(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, image: I
         _add_scene(ctx, module, scene, sub + ("src",), problem)
 
 
-def _file_problem(ctx: _Ctx, src: str, what: str, example: str, *, in_media: bool = False) -> str | None:
+def _file_problem(ctx: _Ctx, src: str, what: str, example: str, *, in_media: bool = False) -> str | Text | None:
     """Why the file `src` cannot be used: outside the course folder (or, in_media, outside its
     media/ folder, the one the player serves and the course version covers), or not there."""
     path = PurePosixPath(src)
     if path.is_absolute() or ".." in path.parts or "://" in src:
+        if what == "image" and example == "media/map.svg":
+            return text(N_("the image '{image}' must be a path inside the course folder, such as media/map.svg"), image=src)
         return f"the {what} '{src}' must be a path inside the course folder, such as {example}"
     if in_media and path.parts[0] != "media":
         return f"the {what} '{src}' must be in the course's media folder, such as {example}"
@@ -463,6 +480,8 @@ def _file_problem(ctx: _Ctx, src: str, what: str, example: str, *, in_media: boo
     except OSError:  # a name too long for the file system, for one
         exists, nearby = False, []
     if not exists:
+        if what == "image":
+            return text(N_("the image '{image}' does not exist in the course folder{hint}"), image=src, hint=suggest(src, nearby))
         return f"the {what} '{src}' does not exist in the course folder{suggest(src, nearby)}"
     return None
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from elearning.course.loader import Document, Located, PathKey, read_yaml
 from elearning.course.model import Course
-from elearning.course.problems import Level, Problem
+from elearning.course.problems import Level, Problem, Text
 
 
 class Compilation:
@@ -34,21 +34,23 @@ class Compilation:
         # draws its scenario map with the problem scenes marked
         self.draft: Course | None = None
 
-    def add(self, doc: Document | None, path: PathKey, message: str, level: Level = "error", *,
+    def add(self, doc: Document | None, path: PathKey, message: str | Text, level: Level = "error", *,
             key: bool = False, offset: int = 0) -> None:
+        """A problem at path in doc (at its key with key=True, `offset` characters into its value).
+        A message given as Text can be said in the author's language; a plain str only in English."""
         if doc is None:
-            self.problems.append(Problem(str(self.root), 1, 1, level, message))
+            self.problems.append(_problem(str(self.root), 1, 1, level, message))
             return
         where = doc.locate(path, key=key)
-        self.problems.append(Problem(doc.display, where.line, where.col + offset, level, message))
+        self.problems.append(_problem(doc.display, where.line, where.col + offset, level, message))
 
-    def add_at(self, doc: Document, where: Located, message: str, level: Level = "error") -> None:
-        self.problems.append(Problem(doc.display, where.line, where.col, level, message))
+    def add_at(self, doc: Document, where: Located, message: str | Text, level: Level = "error") -> None:
+        self.problems.append(_problem(doc.display, where.line, where.col, level, message))
 
     def read(self, rel: str) -> Document:
         doc = read_yaml(self.root / rel, str(self.root / rel))
-        for where, message in doc.problems:
-            self.add_at(doc, where, message)
+        for where, message, level in doc.problems:
+            self.add_at(doc, where, message, level)
         return doc
 
     @property
@@ -61,6 +63,12 @@ class Compilation:
         if any(p.level == "error" for p in problems):
             return None, problems
         return course, problems
+
+
+def _problem(file: str, line: int, col: int, level: Level, message: str | Text) -> Problem:
+    if isinstance(message, Text):
+        return Problem(file, line, col, level, str(message), message)
+    return Problem(file, line, col, level, message)
 
 
 @contextmanager

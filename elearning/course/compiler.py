@@ -22,9 +22,11 @@ from elearning.course.assessment_keys import check_assessment
 from elearning.course.checks import check_course
 from elearning.course.compilation import Compilation, collector_paused
 from elearning.course.interpolation import with_snippets
+from elearning.course.keys import check_keys
 from elearning.course.messages import friendly, without_echoes
 from elearning.course.model import Course, CourseMeta, Module, Scene
-from elearning.course.problems import Level
+from elearning.course.problems import Level, text
+from elearning.i18n import N_
 
 
 def compile_course(path: str | Path) -> Compilation:
@@ -40,10 +42,10 @@ def compile_course(path: str | Path) -> Compilation:
 def _compile(path: str | Path) -> Compilation:
     comp = Compilation(Path(path))
     if not _is_dir(comp.root):
-        comp.add(None, (), f"there is no course folder at '{path}'")
+        comp.add(None, (), text(N_("there is no course folder at '{path}'"), path=path))
         return comp
     if not (comp.root / "course.yaml").is_file():
-        comp.add(None, (), "this folder has no course.yaml; a course folder holds course.yaml and modules/*.yaml")
+        comp.add(None, (), text(N_('this folder has no course.yaml; a course folder holds course.yaml and modules/*.yaml')))
         return comp
 
     meta, raw_meta = _read_meta(comp)
@@ -69,13 +71,13 @@ def _read_meta(comp: Compilation) -> tuple[CourseMeta | None, dict[str, Any]]:
     if doc.root is None:
         return None, {}
     if not isinstance(doc.data, dict):
-        comp.add(doc, (), "course.yaml must be a mapping of keys such as id, title and modules")
+        comp.add(doc, (), text(N_('course.yaml must be a mapping of keys such as id, title and modules')))
         return None, {}
     try:
         return CourseMeta.model_validate(doc.data), doc.data
     except ValidationError as exc:
         for err in without_echoes(exc.errors()):
-            path, key, message = friendly(err, CourseMeta, doc.data)  # type: ignore[arg-type]
+            path, key, message = friendly(err, CourseMeta, doc.data, source=doc.source)  # type: ignore[arg-type]
             comp.unsound_meta.add(str(path[0]) if path else "")
             if not doc.is_refused(path):
                 comp.add(doc, path, message, key=key)
@@ -117,7 +119,7 @@ def _read_modules(comp: Compilation, meta: CourseMeta | None, raw_meta: dict[str
     for index, module_id in enumerate(listed):
         rel = f"modules/{module_id}.yaml"
         if not _is_file(comp.root / rel):
-            comp.add(comp.course_doc, ("modules", index), f"module '{module_id}' is listed, but there is no file {rel}")
+            comp.add(comp.course_doc, ("modules", index), text(N_("module '{module}' is listed, but there is no file {rel}"), module=module_id, rel=rel))
             comp.all_modules_read = False
             continue
         module = _read_module(comp, rel, module_id, meta.snippets if meta is not None else {})
@@ -130,7 +132,7 @@ def _read_modules(comp: Compilation, meta: CourseMeta | None, raw_meta: dict[str
             if file.suffix in (".yaml", ".yml") and file.stem not in listed:
                 level: Level = "warning" if file.suffix == ".yaml" else "error"
                 hint = "add it to 'modules' in course.yaml" if file.suffix == ".yaml" else "rename it to .yaml"
-                comp.add(comp.course_doc, ("modules",), f"the file modules/{file.name} is not used: {hint}", level)
+                comp.add(comp.course_doc, ("modules",), text(N_('the file modules/{name} is not used: {hint}'), name=file.name, hint=hint), level)
     return modules
 
 
@@ -169,19 +171,26 @@ def _read_module(comp: Compilation, rel: str, module_id: str, snippets: dict[str
         return None
     data = doc.data
     if not isinstance(data, dict):
-        comp.add(doc, (), "a module file must be a mapping of keys such as id, title, start and scenes")
+        comp.add(doc, (), text(N_('a module file must be a mapping of keys such as id, title, start and scenes')))
         return None
     if isinstance(data.get("id"), str) and data["id"] != module_id:
-        comp.add(doc, ("id",), f"the module id '{data['id']}' differs from its file name '{module_id}'; make them equal")
+        comp.add(doc, ("id",), text(N_("the module id '{data_id}' differs from its file name '{module}'; make them equal"), data_id=data['id'], module=module_id))
         data = {**data, "id": module_id}  # the file name is how the course knows the module
     data = with_snippets(data, snippets)
+    keys = check_keys(doc, data)
+    for path, message in keys.found:
+        comp.add(doc, path, message, key=True)
     try:
-        return Module.model_validate(data)
+        module = Module.model_validate(data)
     except ValidationError as exc:
         for err in without_echoes(exc.errors()):
-            path, key, message = friendly(err, Module, data)  # type: ignore[arg-type]
+            if keys.echoes(tuple(err["loc"]), err["type"]):
+                continue
+            path, key, message = friendly(err, Module, data, source=doc.source)  # type: ignore[arg-type]
             if not doc.is_refused(path):
                 comp.add(doc, path, message, key=key)
+    else:
+        return module
     # Keep what is sound, so later checks do not report echoes of these errors.
     scenes = []
     raw_scenes = data.get("scenes")

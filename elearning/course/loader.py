@@ -18,6 +18,10 @@ from typing import Any
 
 import yaml
 
+from elearning.course.problems import Level, Text, text
+from elearning.course.yaml_hints import comment_in_text, syntax_hint
+from elearning.i18n import N_
+
 try:  # libyaml is much faster; fall back to the pure-Python parser where it is missing
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover
@@ -44,7 +48,7 @@ class Document:
     display: str  # the path as shown in messages
     data: Any = None
     root: yaml.Node | None = None
-    problems: list[tuple[Located, str]] = field(default_factory=list)
+    problems: list[tuple[Located, Text, Level]] = field(default_factory=list)
     refused: list[PathKey] = field(default_factory=list)  # values left out (aliases, too deep)
 
     def is_refused(self, path: PathKey) -> bool:
@@ -79,6 +83,16 @@ class Document:
         style = getattr(node, "style", None)
         return loc, (1 if style in ("'", '"') else 0)
 
+    def source(self, path: PathKey) -> str | None:
+        """The text of the scalar at path as written (before YAML read `no` as false), or None."""
+        node = self.root
+        for part in path:
+            node, _ = _child(node, part) if node is not None else (None, None)
+        return node.value if isinstance(node, yaml.ScalarNode) and not node.style else None
+
+    def error(self, where: Located, message: Text, level: Level = "error") -> None:
+        self.problems.append((where, message, level))
+
 
 def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node | None]:
     if isinstance(node, yaml.MappingNode) and isinstance(part, str):
@@ -96,107 +110,76 @@ def read_yaml(path: Path, display: str) -> Document:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        doc.problems.append((Located(1, 1), f"cannot read the file: {exc.strerror}"))
+        doc.error(Located(1, 1), text(N_("cannot read the file: {reason}"), reason=exc.strerror))
         return doc
     if len(raw) > MAX_FILE_BYTES:
-        doc.problems.append(
-            (Located(1, 1), f"the file is {len(raw):,} bytes; files larger than {MAX_FILE_BYTES:,} bytes are refused")
-        )
+        doc.error(Located(1, 1), text(N_("the file is {size} bytes; files larger than {limit} bytes are refused"),
+                                      size=f"{len(raw):,}", limit=f"{MAX_FILE_BYTES:,}"))
         return doc
     try:
-        text = raw.decode("utf-8-sig")
+        source = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         col = exc.start - raw.rfind(b"\n", 0, exc.start)
-        doc.problems.append((Located(line, col), "the file is not UTF-8 text; save it as UTF-8"))
+        doc.error(Located(line, col), text(N_("the file is not UTF-8 text; save it as UTF-8")))
         return doc
-    if "\x00" in text:
-        doc.problems.append((Located(1, 1), "the file contains binary data, not YAML text"))
+    if "\x00" in source:
+        doc.error(Located(1, 1), text(N_("the file contains binary data, not YAML text")))
         return doc
     try:
-        nodes = list(yaml.compose_all(text, Loader=_Loader))
+        nodes = list(yaml.compose_all(source, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
-        doc.problems.append(_syntax_problem(exc, text))
+        (line, col), message = syntax_hint(exc, source, ALIAS_MESSAGE)
+        doc.error(Located(line, col), message)
         return doc
     except yaml.reader.ReaderError as exc:
         # libyaml counts bytes of the UTF-8 text, the pure-Python reader characters
-        before = text.encode()[: exc.position].decode(errors="ignore") if _Loader is not yaml.SafeLoader else text[: exc.position]
+        before = source.encode()[: exc.position].decode(errors="ignore") if _Loader is not yaml.SafeLoader \
+            else source[: exc.position]
         where = Located(before.count("\n") + 1, len(before) - before.rfind("\n"))
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
-        doc.problems.append((where, f"the file contains the invisible control character U+{code:04X}, which YAML "
-                                    "does not allow; remove it (retype the text around it)"))
+        doc.error(where, text(N_("the file contains the invisible control character {code}, which YAML does not "
+                                 "allow; remove it (retype the text around it)"), code=f"U+{code:04X}"))
         return doc
     except (yaml.YAMLError, RecursionError) as exc:
-        doc.problems.append((Located(1, 1), f"YAML syntax error: {exc}"))
+        doc.error(Located(1, 1), text(N_("YAML syntax error: {problem}"), problem=str(exc)))
         return doc
     if not nodes or nodes[0] is None:
-        doc.problems.append((Located(1, 1), "the file is empty"))
+        doc.error(Located(1, 1), text(N_("the file is empty")))
         return doc
     if len(nodes) > 1:
         second = nodes[1]
-        doc.problems.append((Located(second.start_mark.line + 1, 1), "a file holds one YAML document; remove the '---'"))
+        doc.error(Located(second.start_mark.line + 1, 1), text(N_("a file holds one YAML document; remove the '---'")))
     doc.root = nodes[0]
     doc.data = _to_python(nodes[0], doc)
-    if doc.refused and any(message == ALIAS_MESSAGE for _, message in doc.problems):
-        doc.problems = [p for p in doc.problems if p[1] != ALIAS_MESSAGE] + _aliases(text)
+    if doc.refused and any(message == ALIAS_MESSAGE for _, message, _ in doc.problems):
+        doc.problems = [p for p in doc.problems if p[1] != ALIAS_MESSAGE] + _aliases(source)
+    for line, col, shown in comment_in_text(doc.root, source):
+        doc.error(Located(line, col), text(N_(
+            "YAML reads ' #' and the rest of this line as a comment, so the text ends at '{shown}'; to keep the "
+            "'#', put the whole text between double quotes (a comment belongs on a line of its own)"), shown=shown),
+            "warning")
     return doc
 
 
-ALIAS_MESSAGE = "anchors and aliases (& and *) are not supported; write the value out"
+ALIAS_MESSAGE = text(N_("anchors and aliases (& and *) are not supported; write the value out"))
 
 
-def _aliases(text: str) -> list[tuple[Located, str]]:
+def _aliases(source: str) -> list[tuple[Located, Text, Level]]:
     """Where each alias (*name) is used: the composed node tree only knows where its anchor is."""
-    out = []
-    for event in yaml.parse(text, Loader=_Loader):
+    out: list[tuple[Located, Text, Level]] = []
+    for event in yaml.parse(source, Loader=_Loader):
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
             if mark is None:
                 continue
             out.append((Located(mark.line + 1, mark.column + 1),
-                        f"anchors and aliases (& and *) are not supported; write the value of '*{event.anchor}' out here"))
+                        text(N_("anchors and aliases (& and *) are not supported; write the value of '{alias}' out here"),
+                             alias=f"*{event.anchor}"), "error"))
     return out
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> tuple[Located, str]:
-    """libyaml's problem, with what it means for an author and where to look."""
-    problem = exc.problem or exc.context or "invalid YAML"
-    mark = exc.problem_mark or exc.context_mark
-    opened = exc.context_mark
-    hint = ""
-    if problem.startswith("mapping values are not allowed"):
-        hint = "a ':' followed by a space cannot stand here: put a text that contains ': ' between double quotes, " \
-               "or check the indentation of this line"
-    elif problem == "found character that cannot start any token" and mark is not None:
-        char = text[mark.index] if mark.index < len(text) else ""
-        hint = ("this line is indented with a tab; indent with spaces" if char == "\t"
-                else f"a text cannot start with '{char}'; put the text between double quotes")
-    elif problem.startswith("did not find expected ',' or") and opened is not None:
-        bracket, name = ("]", "list") if problem.endswith("']'") else ("}", "mapping")
-        hint = (f"the {name} that opens on line {opened.line + 1} is not closed with '{bracket}', "
-                "or a text in it needs double quotes")
-    elif problem == "found unexpected end of stream" and "quoted" in (exc.context or "") and opened is not None:
-        mark = opened
-        hint = "this quote is never closed; end the text with the same quote mark"
-    elif problem == "found unknown escape character":
-        hint = "between double quotes a backslash (\\) starts a special character; write \\\\ or use single quotes"
-    elif problem == "did not find expected key":
-        hint = "this line does not line up with the keys above it; check its indentation, " \
-               "and put a text with special characters between double quotes"
-    elif problem == "did not find expected '-' indicator":
-        hint = "this line does not line up with the list above it; start a list item with '- ' at the same indentation"
-    elif problem == "could not find expected ':'":
-        hint = "a line above has no ':' after its key, or a text runs over several lines; put such a text between double quotes"
-    elif problem == "found undefined alias" or (exc.context or "").startswith("while scanning an anchor"):
-        return _located(mark), ALIAS_MESSAGE
-    return _located(mark), f"YAML syntax error: {problem}" + (f"; {hint}" if hint else "")
-
-
-def _located(mark: yaml.Mark | None) -> Located:
-    return Located(mark.line + 1, mark.column + 1) if mark is not None else Located(1, 1)
-
-
-BRACES_MESSAGE = "a text that starts with '{{' must stand between double quotes: \"{{ ... }}\""
+BRACES_MESSAGE = N_("a text that starts with '{{' must stand between double quotes: \"{{ ... }}\"")
 
 
 def _braces(node: yaml.MappingNode) -> bool:
@@ -215,14 +198,15 @@ def _to_python(root: yaml.Node, doc: Document) -> Any:
     while stack:
         node, container, slot, path = stack.pop()
         if id(node) in seen:
-            doc.problems.append((Located(node.start_mark.line + 1, node.start_mark.column + 1), ALIAS_MESSAGE))
+            doc.error(Located(node.start_mark.line + 1, node.start_mark.column + 1), ALIAS_MESSAGE)
             doc.refused.append(path)
             container[slot] = None
             continue
         seen.add(id(node))
         if len(path) > MAX_DEPTH:
             mark = node.start_mark
-            doc.problems.append((Located(mark.line + 1, mark.column + 1), f"nested more than {MAX_DEPTH} levels deep"))
+            doc.error(Located(mark.line + 1, mark.column + 1),
+                      text(N_("nested more than {depth} levels deep"), depth=MAX_DEPTH))
             doc.refused.append(path)
             container[slot] = None
             continue
@@ -238,7 +222,7 @@ def _to_python(root: yaml.Node, doc: Document) -> Any:
                 stack.append((node.value[i], items, i, path + (i,)))
         elif isinstance(node, yaml.MappingNode) and _braces(node):
             mark = node.start_mark
-            doc.problems.append((Located(mark.line + 1, mark.column + 1), BRACES_MESSAGE))
+            doc.error(Located(mark.line + 1, mark.column + 1), text(BRACES_MESSAGE))
             doc.refused.append(path)
             container[slot] = None
         elif isinstance(node, yaml.MappingNode):
@@ -248,18 +232,17 @@ def _to_python(root: yaml.Node, doc: Document) -> Any:
             for knode, vnode in node.value:
                 if not isinstance(knode, yaml.ScalarNode):
                     mark = knode.start_mark
-                    doc.problems.append((Located(mark.line + 1, mark.column + 1), "a key must be a plain word"))
+                    doc.error(Located(mark.line + 1, mark.column + 1), text(N_("a key must be a plain word")))
                     continue
                 key = knode.value
                 if key == "<<":
                     mark = knode.start_mark
-                    doc.problems.append((Located(mark.line + 1, mark.column + 1), "merge keys (<<) are not supported"))
+                    doc.error(Located(mark.line + 1, mark.column + 1), text(N_("merge keys (<<) are not supported")))
                     continue
                 if key in mapping:
                     mark = knode.start_mark
-                    doc.problems.append(
-                        (Located(mark.line + 1, mark.column + 1), f"the key '{key}' appears twice here; keep one")
-                    )
+                    doc.error(Located(mark.line + 1, mark.column + 1),
+                              text(N_("the key '{key}' appears twice here; keep one"), key=key))
                     continue
                 mapping[key] = None
                 pending.append((vnode, mapping, key, path + (key,)))

@@ -3,74 +3,88 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import BaseModel
 
 from elearning.course.loader import PathKey
+from elearning.course.problems import Text, text
+from elearning.i18n import N_
 
 _EXPECTED = {
-    "int": "a whole number",
-    "float": "a number",
-    "bool": "true or false",
-    "string": "text",
-    "str": "text",
-    "list": "a list (lines starting with '- ')",
-    "dict": "a mapping (lines of 'key: value')",
-    "model": "a mapping (lines of 'key: value')",
+    "int": N_("a whole number"),
+    "float": N_("a number"),
+    "bool": N_("true or false"),
+    "string": N_("text"),
+    "str": N_("text"),
+    "list": N_("a list (lines starting with '- ')"),
+    "dict": N_("a mapping (lines of 'key: value')"),
+    "model": N_("a mapping (lines of 'key: value')"),
 }
 
 
 _BOUNDS = {
-    "greater_than": ("more than", "gt"),
-    "greater_than_equal": ("at least", "ge"),
-    "less_than": ("less than", "lt"),
-    "less_than_equal": ("at most", "le"),
+    "greater_than": (N_("{subject} must be more than {bound}, not {value}"), "gt"),
+    "greater_than_equal": (N_("{subject} must be at least {bound}, not {value}"), "ge"),
+    "less_than": (N_("{subject} must be less than {bound}, not {value}"), "lt"),
+    "less_than_equal": (N_("{subject} must be at most {bound}, not {value}"), "le"),
 }
 
 
 _NOUNS = {
-    "scenes": "scene",
-    "choices": "choice",
-    "locations": "location",
-    "answers": "answer",
-    "blocks": "text block",
-    "entries": "notebook entry",
-    "kinds": "notebook kind",
-    "modules": "module",
-    "dialogue": "line",
-    "characters": "character",
+    "scenes": N_("scene"),
+    "choices": N_("choice"),
+    "locations": N_("location"),
+    "answers": N_("answer"),
+    "blocks": N_("text block"),
+    "entries": N_("notebook entry"),
+    "kinds": N_("notebook kind"),
+    "modules": N_("module"),
+    "dialogue": N_("line"),
+    "characters": N_("character"),
 }
+_NAMED = N_("{noun} '{id}'")
+_NUMBERED = N_("{noun} {n}")
 
 
-def suggest(word: str, options: Iterable[str]) -> str:
+def suggest(word: str, options: Iterable[str]) -> Text | str:
     """' (did you mean 'x'?)' when an option is close to word, else ''."""
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{match[0]}'?)" if match else ""
+    return text(N_(" (did you mean '{option}'?)"), option=match[0]) if match else ""
 
 
-def describe(path: PathKey, data: Any) -> str:
+def describe(path: PathKey, data: Any) -> Text | str:
     """A human name for the place at path: "scene 'bakker-1', choice 2", "notebook entry 'sig-1'"."""
-    parts: list[str] = []
+    parts: list[Text] = []
     node = data
     parent_key: str | int | None = None
+    section = False
     for part in path:
         child = node[part] if _has(node, part) else None
         if isinstance(part, int):
-            noun = _NOUNS.get(str(parent_key), "item")
+            noun = text(_NOUNS.get(str(parent_key), N_("item")))
             ident = child.get("id") if isinstance(child, dict) else None
             if isinstance(ident, str):
-                parts.append(f"{noun} '{ident}'")
+                parts.append(text(_NAMED, noun=noun, id=ident))
             else:
-                parts.append(f"{noun} {part + 1}")
+                parts.append(text(_NUMBERED, noun=noun, n=part + 1))
         elif parent_key is None and isinstance(child, dict):  # a section of course.yaml: pass, pe, notebook
-            parts.append(f"'{part}'")
+            parts.append(text("'{key}'", key=part))
+            section = True
         node = child
         parent_key = part
-    if len(parts) > 1 and parts[0].startswith("'"):
+    if len(parts) > 1 and section:
         parts = parts[1:]  # "notebook entry 'x'" says enough; "'notebook', notebook entry 'x'" says it twice
-    return ", ".join(parts)
+    return joined(parts)
+
+
+def joined(parts: list[Text]) -> Text | str:
+    """The parts as one text, separated by commas ("scene 'x', choice 2")."""
+    if not parts:
+        return ""
+    values = {f"p{i}": p for i, p in enumerate(parts)}
+    return Text(", ".join("{" + k + "}" for k in values), tuple(values.items()))
 
 
 def _has(node: Any, part: str | int) -> bool:
@@ -137,67 +151,100 @@ def without_echoes(errors: list[Any]) -> list[Any]:
     return kept
 
 
-def friendly(err: dict[str, Any], model: type[BaseModel], data: Any, prefix: PathKey = ()) -> tuple[PathKey, bool, str]:
-    """(path, point-at-key?, message) for one pydantic error dict."""
+def _in(where: Text | str) -> Text | str:
+    return text(N_(" in {where}"), where=where) if where else ""
+
+
+def _quotes_hint(source: str | None, value: Any) -> Text | str:
+    """Why a text came out as true/false or a number, when YAML read a word such as `no` so."""
+    if not source or isinstance(value, str):
+        return ""
+    if isinstance(value, bool):
+        return text(N_("; YAML reads {word} as {value} (yes, no, on, off, true and false are true or false to YAML): "
+                       "to show the word, put it between double quotes: \"{word}\""),
+                    word=source, value=str(value).lower())
+    if value is not None and not isinstance(value, dict | list):
+        return text(N_("; to use it as text, put it between double quotes: \"{word}\""), word=source)
+    return ""
+
+
+def friendly(err: dict[str, Any], model: type[BaseModel], data: Any, prefix: PathKey = (),
+             source: Callable[[PathKey], str | None] | None = None) -> tuple[PathKey, bool, Text]:
+    """(path, point-at-key?, message) for one pydantic error dict; source gives the text of a value
+    as written in the file (to explain a `no` that YAML read as false)."""
     loc: PathKey = prefix + tuple(p for p in err["loc"] if isinstance(p, int | str))
     kind = err["type"]
     if len(loc) >= 2 and loc[-1] == "[key]":  # a key of a mapping such as variables or flags
         loc = loc[:-1]
         where = describe(loc[:-2], data)
-        owner = f"'{loc[-2]}'" + (f" of {where}" if where else "")
+        owner = text(N_("'{key}' of {where}"), key=loc[-2], where=where) if where else text("'{key}'", key=loc[-2])
         if kind == "string_pattern_mismatch":
-            return loc, True, (f"'{loc[-1]}' in {owner} is not a valid id: use lower-case letters, digits, - and _ "
-                               "(no spaces), starting with a letter or digit")
-        return loc, True, f"the key '{loc[-1]}' in {owner}: {err['msg']}"
+            return loc, True, text(N_("'{key}' in {owner} is not a valid id: use lower-case letters, digits, - and _ "
+                                      "(no spaces), starting with a letter or digit"), key=loc[-1], owner=owner)
+        return loc, True, text(N_("the key '{key}' in {owner}: {problem}"), key=loc[-1], owner=owner, problem=err["msg"])
     where = describe(loc[:-1], data)
-    in_where = f" in {where}" if where else ""
+    in_where = _in(where)
     last = loc[-1] if loc else ""
     value = err.get("input")
+    subject: Text
     if isinstance(last, int) and len(loc) >= 2:  # an item of a list: "choice 2 in scene 'x'", "module 3 of 'modules'"
-        subject = f"{_NOUNS.get(str(loc[-2]), 'item')} {last + 1}" + (in_where or f" of '{loc[-2]}'")
+        item = text(_NUMBERED, noun=text(_NOUNS.get(str(loc[-2]), N_("item"))), n=last + 1)
+        subject = text("{item}{where}", item=item, where=in_where) if where else \
+            text(N_("{item} of '{key}'"), item=item, key=loc[-2])
     else:
-        subject = f"'{last}'{in_where}"
+        subject = text("'{key}'{where}", key=last, where=in_where)
     if kind == "extra_forbidden":
         described = _model_at(model, loc[len(prefix):-1])
         hint = suggest(str(last), field_names(described)) if described else ""
-        return loc, True, f"unknown key '{last}'{in_where}{hint}"
+        if not hint and " " in str(last).strip():  # {title: Eerst luisteren, dan praten}: the comma ended the text
+            hint = text(N_("; inside { } a comma ends a value, so the words after it became a key: put a text with a "
+                           "comma between double quotes"))
+        return loc, True, text(N_("unknown key '{key}'{where}{hint}"), key=last, where=in_where, hint=hint)
     if kind == "missing":
         if last == "alt":
-            return loc, False, f"the image{in_where} has no alt text; add 'alt:' that describes what it shows"
+            return loc, False, text(N_("the image{where} has no alt text; add 'alt:' that describes what it shows"),
+                                    where=in_where)
         if last in ("transcript", "captions") and len(loc) >= 2 and loc[-2] in ("audio", "video"):
-            need = ("a transcript (a text file with what is said and heard)" if last == "transcript"
-                    else "captions (a WebVTT .vtt file)")
-            return loc, False, (f"the {loc[-2]}{in_where} has no '{last}'; learners who cannot hear or see it need "
-                                f"{need}")
-        return loc, False, f"missing required key '{last}'{in_where}"
+            need = (text(N_("a transcript (a text file with what is said and heard)")) if last == "transcript"
+                    else text(N_("captions (a WebVTT .vtt file)")))
+            return loc, False, text(N_("the {media}{where} has no '{key}'; learners who cannot hear or see it need {need}"),
+                                    media=loc[-2], where=in_where, key=last, need=need)
+        return loc, False, text(N_("missing required key '{key}'{where}"), key=last, where=in_where)
     if kind == "string_pattern_mismatch":
-        return loc, False, (
-            f"'{value}' is not a valid id{in_where}: use lower-case letters, digits, - and _ "
-            "(no spaces), starting with a letter or digit"
-        )
+        return loc, False, text(N_("'{value}' is not a valid id{where}: use lower-case letters, digits, - and _ "
+                                   "(no spaces), starting with a letter or digit"), value=value, where=in_where)
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
-        return loc, False, f"{subject} must be one of {expected}, not '{value}'"
+        return loc, False, text(N_("{subject} must be one of {expected}, not '{value}'"),
+                                subject=subject, expected=expected, value=value)
     if kind in ("too_short", "string_too_short"):
         if last == "alt":
-            return loc, False, f"the image{in_where} has no alt text; describe what it shows"
-        what = "empty" if kind == "string_too_short" else "too short"
+            return loc, False, text(N_("the image{where} has no alt text; describe what it shows"), where=in_where)
         need = err.get("ctx", {}).get("min_length")
-        extra = f" (at least {need} needed)" if need and kind == "too_short" else ""
-        return loc, False, f"{subject} is {what}{extra}"
+        if kind == "string_too_short":
+            return loc, False, text(N_("{subject} is empty"), subject=subject)
+        if need:
+            return loc, False, text(N_("{subject} is too short (at least {n} needed)"), subject=subject, n=need)
+        return loc, False, text(N_("{subject} is too short"), subject=subject)
     if kind == "string_too_long":
-        return loc, False, f"{subject} is too long (at most {err.get('ctx', {}).get('max_length')} characters)"
+        return loc, False, text(N_("{subject} is too long (at most {n} characters)"), subject=subject,
+                                n=err.get("ctx", {}).get("max_length"))
     if kind in _BOUNDS:
-        phrase, ctx_key = _BOUNDS[kind]
-        return loc, False, f"{subject} must be {phrase} {err.get('ctx', {}).get(ctx_key, 0):g}, not {value!r}"
+        template, ctx_key = _BOUNDS[kind]
+        return loc, False, text(template, subject=subject, bound=f"{err.get('ctx', {}).get(ctx_key, 0):g}",
+                                value=repr(value))
     if kind == "finite_number":
-        return loc, False, f"{subject} must be a number, not {value!r}"
+        return loc, False, text(N_("{subject} must be a number, not {value}"), subject=subject, value=repr(value))
     for prefix_word, words in _EXPECTED.items():
         if kind.startswith(prefix_word + "_") or kind == prefix_word + "_type":
-            shown = "nothing" if value is None else repr(value) if not isinstance(value, dict | list) else type(value).__name__
-            if isinstance(value, dict):
-                shown = "a mapping"
+            shown: Text | str = repr(value)
+            if value is None:
+                shown = text(N_("nothing"))
+            elif isinstance(value, dict):
+                shown = text(N_("a mapping"))
             elif isinstance(value, list):
-                shown = "a list"
-            return loc, False, f"{subject} must be {words}, not {shown}"
-    return loc, False, f"{subject}: {err['msg']}"
+                shown = text(N_("a list"))
+            hint = _quotes_hint(source(loc) if source else None, value) if prefix_word in ("string", "str") else ""
+            return loc, False, text(N_("{subject} must be {expected}, not {value}{hint}"), subject=subject,
+                                    expected=text(words), value=shown, hint=hint)
+    return loc, False, text("{subject}: {problem}", subject=subject, problem=err["msg"])

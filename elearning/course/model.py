@@ -27,6 +27,7 @@ Condition = Annotated[
     ),
 ]
 Markdown = Annotated[str, Field(description="Text in Markdown.")]
+MAX_OPEN_LENGTH = 20000  # characters of one open answer, at most
 
 
 class Model(BaseModel):
@@ -41,7 +42,7 @@ class Image(Model):
 class Block(Model):
     """A piece of text shown only when its condition holds."""
 
-    when: Condition | None = None
+    when: Condition | None = Field(default=None, description="The text is shown only when this holds.")
     text: Markdown
 
 
@@ -56,10 +57,10 @@ class Effects(Model):
 
 class Choice(Effects):
     id: Id | None = Field(default=None, description="Optional id; needed only to refer to the choice elsewhere.")
-    label: str = Field(min_length=1)
+    label: str = Field(min_length=1, description="The text of the choice, as the learner sees it.")
     goto: Id = Field(description="The scene this choice leads to.")
     feedback: Markdown | None = Field(default=None, description="Shown on the next page, after choosing.")
-    points: int = 0
+    points: int = Field(default=0, description="Points for taking this choice (may be negative).")
     when: Condition | None = Field(default=None, description="The choice is available only when this holds.")
     once: bool = Field(default=False, description="The choice can be taken only once per attempt.")
     unavailable: Literal["hide", "show"] = Field(
@@ -70,7 +71,7 @@ class Choice(Effects):
 
 class Location(Model):
     id: Id
-    label: str = Field(min_length=1)
+    label: str = Field(min_length=1, description="The name of the place, on the map and in the list.")
     goto: Id = Field(description="The first scene at this place.")
     x: float = Field(ge=0, description="Horizontal position of the marker on the map, in map units.")
     y: float = Field(ge=0, description="Vertical position of the marker on the map, in map units.")
@@ -88,11 +89,11 @@ class Map(Image):
 
 
 class Answer(Effects):
-    id: Id | None = None
-    text: str = Field(min_length=1)
-    correct: bool = False
+    id: Id | None = Field(default=None, description="Optional id; default a, b, c... in file order.")
+    text: str = Field(min_length=1, description="The text of the answer.")
+    correct: bool = Field(default=False, description="This answer is (one of) the right one(s).")
     points: int | None = Field(default=None, description="Points for this answer; default 1 if correct, else 0.")
-    feedback: Markdown | None = None
+    feedback: Markdown | None = Field(default=None, description="Shown after the learner picked this answer.")
     pinned: bool = Field(
         default=False, description="When the answers are shuffled, this one stays last (e.g. 'all of the above')."
     )
@@ -132,12 +133,47 @@ class Video(Model):
     poster: str | None = Field(default=None, description="Path of an image shown before the video plays.")
 
 
+class OpenAnswer(Model):
+    """What an open scene asks: the learner writes plain text, then sees a model answer or a checklist."""
+
+    min_length: int = Field(default=1, ge=1, le=MAX_OPEN_LENGTH, description="The fewest characters the answer may have.")
+    max_length: int = Field(default=2000, ge=1, le=MAX_OPEN_LENGTH, description="The most characters the answer may have.")
+    model_answer: Markdown | None = Field(default=None, description="Shown after the learner hands in the answer.")
+    checklist: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+        default_factory=list, description="Points a good answer covers; shown after handing in.")
+    self_assessment: bool = Field(
+        default=False, description="The learner ticks the checklist points their answer covers (needs a checklist).")
+    review: bool = Field(
+        default=False, description="A reviewer of the course approves the answer (or returns it) before the module counts.")
+
+
+SceneType = Literal["scene", "hub", "question", "open", "end"]
+SCENE_TYPES: tuple[SceneType, ...] = ("scene", "hub", "question", "open", "end")
+
+# The keys that only some types of scene take; every other key of a Scene belongs to all types.
+# The compiler (course/keys.py) and the JSON Schema (course/schema.py) both read this table,
+# so a key for one type of scene is one line here.
+SCENE_TYPE_KEYS: dict[str, tuple[SceneType, ...]] = {
+    "choices": ("scene", "hub"),
+    "shuffle_choices": ("scene", "hub"),
+    "map": ("hub",),
+    "locations": ("hub",),
+    "answers": ("question",),
+    "multiple": ("question",),
+    "feedback": ("question",),
+    "goto": ("question", "open"),
+    "shuffle": ("question",),
+    "open": ("open",),
+}
+
+
 class Scene(Model):
     id: Id
-    type: Literal["scene", "hub", "question", "end"] = "scene"
-    title: str | None = None
+    type: SceneType = Field(default="scene", description="scene (text and choices), hub (a map with places), "
+                            "question (answers to pick), open (an answer the learner writes) or end (the end of the module).")
+    title: str | None = Field(default=None, description="The heading of the page.")
     text: Markdown = ""
-    image: Image | None = None
+    image: Image | None = Field(default=None, description="An image with its alt text (src, alt).")
     blocks: list[Block] = Field(default_factory=list, description="Extra text shown only when a condition holds.")
     dialogue: list[Line] = Field(default_factory=list, description="A conversation: lines that name their speaker.")
     style: Literal["conversation", "chat"] = Field(
@@ -148,7 +184,7 @@ class Scene(Model):
     on_enter: Effects | None = Field(
         default=None, description="Effects applied every time a learner enters the scene (not on reloading the page)."
     )
-    choices: list[Choice] = Field(default_factory=list)
+    choices: list[Choice] = Field(default_factory=list, description="Scene and hub only: what the learner can do next.")
     # hub
     map: Map | None = Field(default=None, description="Hub only: the map of the neighbourhood.")
     locations: list[Location] = Field(default_factory=list, description="Hub only: the places to visit.")
@@ -156,8 +192,12 @@ class Scene(Model):
     multiple: bool = Field(default=False, description="Question only: more than one answer may be chosen.")
     answers: list[Answer] = Field(default_factory=list, description="Question only: the answers.")
     feedback: Markdown | None = Field(default=None, description="Question only: shown after any answer.")
-    goto: Id | None = Field(default=None, description="Question only: the scene after answering.")
+    goto: Id | None = Field(default=None, description="Question and open only: the scene after answering.")
+    open: OpenAnswer | None = Field(default=None, description="Open only: what the learner writes and sees afterwards.")
     minutes: float | None = Field(default=None, ge=0, description="Extra study time for this scene (a video, an exercise).")
+    offline_minutes: float | None = Field(
+        default=None, ge=0, description="Study time for work away from the screen (an interview, a walk): "
+        "counted in the study load, not in the time online.")
     shuffle: bool | None = Field(
         default=None, description="Question only: show the answers in a new order per attempt; "
         "default: yes in an assessment module, no elsewhere."
@@ -181,7 +221,7 @@ Reveal = Literal["after_each", "after_submit", "after_pass", "never"]
 
 class Module(Model):
     id: Id
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, description="The title of the module, as learners see it.")
     description: Markdown = ""
     start: Id = Field(description="The first scene of the module.")
     pass_percentage: float | None = Field(
@@ -203,26 +243,26 @@ class Module(Model):
     draw: list[Draw] = Field(
         default_factory=list, description="Question pools: per try, each pool's drawn questions are asked and the others skipped."
     )
-    scenes: list[Scene] = Field(min_length=1)
+    scenes: list[Scene] = Field(min_length=1, description="The scenes of the module: scene, hub, question or end.")
 
 
 class NotebookKind(Model):
     id: Id
-    label: str
-    description: str | None = None
+    label: str = Field(description="The name of the kind, as a heading in the notebook.")
+    description: str | None = Field(default=None, description="One line about this kind of note.")
 
 
 class NotebookEntry(Model):
     id: Id
     kind: Id
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, description="The title of the note, as the learner sees it.")
     text: Markdown = ""
 
 
 class Notebook(Model):
-    title: str = "Notitieboek"
-    kinds: list[NotebookKind] = Field(default_factory=list)
-    entries: list[NotebookEntry] = Field(default_factory=list)
+    title: str = Field(default="Notitieboek", description="The name of the notebook, as learners see it.")
+    kinds: list[NotebookKind] = Field(default_factory=list, description="The kinds of notes (signals, connectors...).")
+    entries: list[NotebookEntry] = Field(default_factory=list, description="The notes a learner can collect.")
 
 
 class Character(Model):
@@ -261,26 +301,26 @@ class AssessmentRules(Model):
 
 class CourseMeta(Model):
     id: Id
-    title: str = Field(min_length=1)
-    language: Literal["nl", "en"] = "nl"
+    title: str = Field(min_length=1, description="The title of the course, on every page and the certificate.")
+    language: Literal["nl", "en"] = Field(default="nl", description="The language of the course: nl or en.")
     description: Markdown = ""
-    version: str = "1"
-    study_load_minutes: int = Field(gt=0)
-    pe: PE | None = None
-    passing: PassRules = Field(default_factory=PassRules, alias="pass")
+    version: str = Field(default="1", description="The version of the course text, for the authors.")
+    study_load_minutes: int = Field(gt=0, description="How long the course takes, in minutes.")
+    pe: PE | None = Field(default=None, description="Permanent-education points: points, register, activity_id.")
+    passing: PassRules = Field(default_factory=PassRules, alias="pass", description="What a learner needs to pass.")
     assessment: AssessmentRules = Field(
         default_factory=AssessmentRules, description="What the validator demands of the assessment (guessing)."
     )
     modules: list[Id] = Field(min_length=1, description="The modules in the order learners take them (file names without .yaml).")
     certificate: str = Field(default="standaard", description="The folder in certificates/ with the certificate template.")
-    notebook: Notebook = Field(default_factory=Notebook)
+    notebook: Notebook = Field(default_factory=Notebook, description="The notebook: its kinds and entries.")
     variables: dict[Id, int] = Field(default_factory=dict, description="Variables with their starting value.")
     characters: list[Character] = Field(default_factory=list, description="The people who speak in dialogues.")
     snippets: dict[Id, Markdown] = Field(
         default_factory=dict, description="Reusable texts, used in a text as {{ snippet(id) }}."
     )
     seconds_per_decision: float = Field(default=15, ge=0, description="Estimated thinking time per choice, for study time estimates.")
-    words_per_minute: float = Field(default=200, gt=0)
+    words_per_minute: float = Field(default=200, gt=0, description="Reading speed, for study time estimates.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, populate_by_name=True)
 
@@ -311,6 +351,11 @@ class Course(Model):
     @property
     def id(self) -> str:
         return self.meta.id
+
+    @property
+    def has_open(self) -> bool:
+        """The course has open scenes (whose answers are stored apart from the state)."""
+        return any(s.type == "open" for m in self.modules for s in m.scenes)
 
     def module(self, module_id: str) -> Module:
         return self._index()[0][module_id]

@@ -124,7 +124,9 @@ def source_file(root: Path, folder: str, rel: str) -> Path | None:
     return target
 
 
-def problem_views(root: Path, problems: Iterable[Problem], editor_url: str | None = None) -> list[ProblemView]:
+def problem_views(root: Path, problems: Iterable[Problem], lang: str,
+                  editor_url: str | None = None) -> list[ProblemView]:
+    """The problems as the studio lists them, their messages in the page's language."""
     base = root.resolve()
     sources: dict[Path, list[str] | None] = {}
     out = []
@@ -138,7 +140,7 @@ def problem_views(root: Path, problems: Iterable[Problem], editor_url: str | Non
                 sources[path] = _read_lines(path)
             lines = sources[path]
         out.append(ProblemView(
-            where=f"{shown}:{problem.line}:{problem.col}", level=problem.level, message=problem.message,
+            where=f"{shown}:{problem.line}:{problem.col}", level=problem.level, message=problem.say(lang),
             excerpt=_excerpt(lines, problem.line, problem.col) if lines else None,
             href=source_href(editor_url, root, path, problem.line, problem.col) if lines else None,
         ))
@@ -177,11 +179,13 @@ def _excerpt(lines: list[str], line: int, col: int) -> Markup | None:
     return Markup('<pre class="excerpt"><code>{}</code></pre>').format(Markup("\n").join(rows))
 
 
-def scene_problems(course: Course, root: Path, folder: Path, problems: Iterable[Problem]) -> dict[str, list[str]]:
-    """Problems per scene id, each as `file:line:col: level: message`, the file relative to root."""
+def scene_problems(course: Course, root: Path, folder: Path, problems: Iterable[Problem],
+                   lang: str) -> dict[str, list[str]]:
+    """Problems per scene id, each as `file:line:col: level: message`, the file relative to root
+    and the message in lang."""
     top = root.resolve()
     return {
-        scene_id: [f"{Path(p.file).resolve().relative_to(top).as_posix()}:{p.line}:{p.col}: {p.level}: {p.message}"
+        scene_id: [f"{Path(p.file).resolve().relative_to(top).as_posix()}:{p.line}:{p.col}: {p.level}: {p.say(lang)}"
                    for p in found]
         for scene_id, found in problems_by_scene(course, folder, problems).items()
     }

@@ -47,7 +47,8 @@ def preview_url(course_id: str, scene_id: str | None = None) -> str:
 
 
 def _problems_context(request: Request, status: FolderStatus | None) -> dict[str, Any]:
-    problems = problem_views(library(request).courses_dir, status.problems, settings(request).editor_url) if status else []
+    problems = problem_views(library(request).courses_dir, status.problems, i18n.language(request),
+                             settings(request).editor_url) if status else []
     return {"status": status, "problems": problems}
 
 
@@ -126,7 +127,7 @@ async def run_tests(request: Request) -> Response:
     if files:
         results = await anyio.to_thread.run_sync(run_course_tests, shown, files[0].parent)
     editor = settings(request).editor_url
-    rows = [(r, problem_views(lib.courses_dir, r.failures, editor)) for r in results]
+    rows = [(r, problem_views(lib.courses_dir, r.failures, i18n.language(request), editor)) for r in results]
     return render_studio(request, "studio/tests.html", {
         "course": shown, "rows": rows, "passed": sum(1 for r in results if r.passed), "total": len(results),
         "active": "course", "status": status, "test_files": files, **live(request, status),
@@ -204,7 +205,7 @@ async def _map(request: Request) -> tuple[Course, Any, str, dict[str, Any]]:
     reached, taken = await _overlay(shown, version) if online else ({}, {})
     problems: dict[str, list[str]] = {}
     if status is not None:
-        problems = scene_problems(shown, lib.courses_dir, status.folder, status.problems)
+        problems = scene_problems(shown, lib.courses_dir, status.folder, status.problems, i18n.language(request))
     editor = settings(request).editor_url
     sources: dict[str, str | None] = {}
     for scene_id, where in shown.sources.items():
@@ -235,7 +236,7 @@ async def scenario_map(request: Request) -> Response:
         svg = inline_svg(await anyio.to_thread.run_sync(_svg, dot), "map-caption")
     except GraphvizError as exc:
         error = str(exc)
-    kinds = {"hub": _("map"), "scene": _("scene"), "question": _("question"), "end": _("end")}
+    kinds = {"hub": _("map"), "scene": _("scene"), "question": _("question"), "open": _("open answer"), "end": _("end")}
     return render_studio(request, "studio/map.html", {
         "course": shown, "module": module, "svg": svg, "graph_error": error, "kinds": kinds,
         "active": "map", "preview_url": preview_url, **extra, **live(request, extra["status"]),

@@ -109,8 +109,9 @@ async def _tables(section: str, course: Course, labels: Labels, scope: Scope, la
         questions, choices = await asyncio.gather(analytics.questions(scope), analytics.choice_distribution(scope))
         report = Report(scope, empty, questions=tuple(questions), choices=tuple(choices))
         return [build.questions_table(labels, report, lang), build.answers_table(labels, report, lang)]
-    report = Report(scope, empty, entries=tuple(await analytics.missed_entries(labels.course, scope)))
-    return [build.entries_table(labels, report, lang)]
+    entries, written = await asyncio.gather(analytics.missed_entries(labels.course, scope), analytics.open_answers(scope))
+    report = Report(scope, empty, entries=tuple(entries), open_answers=tuple(written))
+    return [build.entries_table(labels, report, lang), build.open_answers_table(labels, report, lang)]
 
 
 def _shown(table: Table, lang: str) -> dict[str, Any]:
