@@ -295,8 +295,8 @@ def _check_scene(ctx: _Ctx, module: Module, scene: Scene) -> None:
             _check_media(ctx, module, scene, key, media)
     doc = ctx.doc(module.id)
     raw_scene = _raw_list(doc.data, "scenes", dict_only=False)[ctx.scene_home[scene.id][1]]
-    for path, text in interpolation.scene_texts(raw_scene):
-        _check_text(ctx, doc, ctx.scene_path(scene.id) + path, text)
+    for path, value in interpolation.scene_texts(raw_scene):
+        _check_text(ctx, doc, ctx.scene_path(scene.id) + path, value)
     if scene.title and "{{" in scene.title:
         _add_scene(ctx, module, scene, ("title",), "a title cannot hold '{{ ... }}'; values and snippets work in "
                    "a scene's texts, dialogue, labels and feedback")

@@ -26,7 +26,13 @@ from elearning.engine.state import State
 from elearning.web import i18n
 from elearning.web.views._base import library, redirect, settings
 from elearning.web.views._studio import author_only, current_course, live, render_studio
-from elearning.web.views.play import _choice_labels, _markers, choice_reasons, open_error, text_values
+from elearning.web.views.play import (
+    _choice_labels,
+    _markers,
+    choice_reasons,
+    open_error,
+    text_values,
+)
 
 SALT = "elearning.studio.preview"
 MAX_NUMBER = 1_000_000
