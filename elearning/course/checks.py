@@ -120,6 +120,9 @@ def check_course(comp: Compilation, course: Course) -> None:
 
 def _check_meta(ctx: _Ctx) -> None:
     comp, meta, doc = ctx.comp, ctx.meta, ctx.comp.course_doc
+    cover_problem = _image_problem(ctx, meta.cover) if meta.cover else None
+    if cover_problem:
+        comp.add(doc, ("cover", "src"), cover_problem)
     seen: set[str] = set()
     for i, mid in enumerate(meta.modules):
         if mid in seen:
@@ -461,6 +464,10 @@ def _check_image(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, image: I
     problem = _file_problem(ctx, image.src, "image", "media/map.svg")
     if problem:
         _add_scene(ctx, module, scene, sub + ("src",), problem)
+
+
+def _image_problem(ctx: _Ctx, image: Image) -> str | Text | None:
+    return _file_problem(ctx, image.src, "image", "media/map.svg")
 
 
 def _file_problem(ctx: _Ctx, src: str, what: str, example: str, *, in_media: bool = False) -> str | Text | None:
