@@ -111,7 +111,7 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
          "pleintje)"),
     ]),
     "flag-never-set": (True, [
-        ("modules/wijk.yaml:66:24: warning: the flag 'app-gezein' is read here but no choice ever sets it "
+        ("modules/wijk.yaml:66:24: warning: the flag 'app-gezein' is read here but no choice, answer or scene ever sets it "
          "(did you mean 'app-gezien'?)", "app-gezein)"),
     ]),
     "no-way-out": (False, [
@@ -144,7 +144,7 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
          "(did you mean 'media/kaart.svg'?)", "media/wijkkaart.svg"),
     ]),
     "notebook-never-collected": (True, [
-        ("course.yaml:21:12: warning: the notebook entry 'verb-juf' can never be collected: no choice adds it",
+        ("course.yaml:21:12: warning: the notebook entry 'verb-juf' can never be collected: no choice, answer or scene adds it",
          "verb-juf,"),
     ]),
     # -- found by exploring every path
@@ -445,10 +445,10 @@ def test_the_mini_course_has_no_problems() -> None:
 
 
 def test_a_problem_prints_as_file_line_col_level_message() -> None:
-    problem = Problem("c/course.yaml", 3, 7, "warning", "the flag 'x' is read here but no choice ever sets it")
-    assert str(problem) == "c/course.yaml:3:7: warning: the flag 'x' is read here but no choice ever sets it"
+    problem = Problem("c/course.yaml", 3, 7, "warning", "the flag 'x' is read here but no choice, answer or scene ever sets it")
+    assert str(problem) == "c/course.yaml:3:7: warning: the flag 'x' is read here but no choice, answer or scene ever sets it"
     assert problem.to_json() == {"file": "c/course.yaml", "line": 3, "col": 7, "level": "warning",
-                                 "message": "the flag 'x' is read here but no choice ever sets it"}
+                                 "message": "the flag 'x' is read here but no choice, answer or scene ever sets it"}
 
 
 # -- edits on a private copy of the mini course -----------------------------------------------

@@ -25,7 +25,11 @@ from elearning.storage import attempts as store
 
 log = logging.getLogger(__name__)
 
-MEDIA_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
+MEDIA_SUFFIXES = {
+    ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif",  # images
+    ".mp3", ".m4a", ".ogg", ".oga", ".wav", ".flac", ".mp4", ".m4v", ".webm", ".ogv",  # audio and video
+    ".vtt", ".txt", ".md",  # captions and transcripts
+}
 
 
 @dataclass(frozen=True)

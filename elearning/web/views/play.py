@@ -32,7 +32,7 @@ from elearning.storage import issuing
 from elearning.storage import open_answers as open_store
 from elearning.web import i18n
 from elearning.web.errors import error_page
-from elearning.web.session import load_user, owner
+from elearning.web.session import load_user, owner, session_user
 from elearning.web.views import certificates
 from elearning.web.views._base import library, redirect, render, settings
 from elearning.web.views.catalogue import module_rows, module_status_words
@@ -157,7 +157,15 @@ def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None,
         "open_answer": open_answer, "can_draft": True,
         "checks": engine.pass_checks(course, state) if page.finished else [],
         "certificate": certificate,
+        "values": text_values(request, page),
     }, status_code=status_code)
+
+
+def text_values(request: Request, page: Page) -> dict[str, str]:
+    """What the {{ ... }} in the page's course texts stand for: the engine's values and the
+    learner's name (nothing for a guest)."""
+    user = session_user(request)
+    return {**page.values, "name": user.name if user is not None else ""}
 
 
 async def scene(request: Request) -> Response:
