@@ -18,7 +18,8 @@ from typing import Any
 
 from elearning.course.loader import PathKey
 from elearning.course.messages import suggest
-from elearning.course.problems import Text, text
+from elearning.course.problems import Text
+from elearning.course.problems import text as message
 from elearning.i18n import N_
 
 WORDS: dict[str, str] = {
@@ -69,7 +70,7 @@ def find(text: str) -> list[Placeholder]:
         close = text.find(_CLOSE, pos + 2)
         inner = text[pos + 2:close] if close >= 0 else ""
         if close < 0 or _OPEN in inner or "\n" in inner:  # a value stands on one line
-            out.append(Placeholder(pos, pos + 2, error=text(N_("'{open}' is not closed with '{close}' on the same line"), open=_OPEN, close=_CLOSE)))
+            out.append(Placeholder(pos, pos + 2, error=message(N_("'{open}' is not closed with '{close}' on the same line"), open=_OPEN, close=_CLOSE)))
             pos = text.find(_OPEN, pos + 2)
             continue
         out.append(_read(inner, pos, close + 2))
@@ -80,25 +81,25 @@ def find(text: str) -> list[Placeholder]:
 def _read(inner: str, start: int, end: int) -> Placeholder:
     bare = inner.strip()
     if not bare:
-        return Placeholder(start, end, error=text(N_("there is nothing between '{open}' and '{close}'; write a value such as {example} or {other}"),
+        return Placeholder(start, end, error=message(N_("there is nothing between '{open}' and '{close}'; write a value such as {example} or {other}"),
                                                   open=_OPEN, close=_CLOSE, example="{{ var(naam) }}", other="{{ score }}"))
     m = _FORM.fullmatch(bare)
     if m is None:
-        return Placeholder(start, end, error=text(N_("cannot read '{value}': between '{open}' and '{close}' stands one of {choices}, nothing else"),
+        return Placeholder(start, end, error=message(N_("cannot read '{value}': between '{open}' and '{close}' stands one of {choices}, nothing else"),
                                                   value=f"{{{{ {bare} }}}}", open=_OPEN, close=_CLOSE, choices=_choices()))
     word, arg, called = m.group(1), m.group(2), "(" in bare
     if word in _TRUE_OR_FALSE:
-        return Placeholder(start, end, error=text(N_("{word}() is true or false, not a value to show; use it in the 'when' of a text block instead"), word=word))
+        return Placeholder(start, end, error=message(N_("{word}() is true or false, not a value to show; use it in the 'when' of a text block instead"), word=word))
     if word in WORDS:
         if called:
-            return Placeholder(start, end, error=text(N_("'{word}' is a value, not a function; write {value}"), word=word, value=f"{{{{ {word} }}}}"))
+            return Placeholder(start, end, error=message(N_("'{word}' is a value, not a function; write {value}"), word=word, value=f"{{{{ {word} }}}}"))
         return Placeholder(start, end, word)
     if word in CALLS:
         noun, optional = CALLS[word]
         if not called or (arg is None and not optional):
-            return Placeholder(start, end, error=text(N_("{word}() needs the id of a {noun}: {value}"), word=word, noun=text(noun), value=f"{{{{ {word}(id) }}}}"))
+            return Placeholder(start, end, error=message(N_("{word}() needs the id of a {noun}: {value}"), word=word, noun=message(noun), value=f"{{{{ {word}(id) }}}}"))
         return Placeholder(start, end, word, arg)
-    return Placeholder(start, end, error=text(N_("unknown value '{word}'{hint}; write one of {choices}"), word=word, hint=suggest(word, [*WORDS, *CALLS]), choices=_choices()))
+    return Placeholder(start, end, error=message(N_("unknown value '{word}'{hint}; write one of {choices}"), word=word, hint=suggest(word, [*WORDS, *CALLS]), choices=_choices()))
 
 
 def _choices() -> str:
