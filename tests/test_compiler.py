@@ -750,3 +750,29 @@ def test_a_goto_on_the_scene_instead_of_its_choice_is_one_error_not_two(course: 
         "modules/wijk.yaml:10:5: error: this key belongs to a choice: indent it under the choice, in line with "
         "'label' on line 9 (now it stands on scene 'welkom', where it means nothing)",
     ]
+
+
+def test_no_problem_is_reported_with_a_plain_english_string() -> None:
+    """Where the compiler and the checks report a problem, the message is `text(N_(...))`, not
+    a str or f-string (those cannot be said in Dutch); this also covers messages that no fixture
+    reaches."""
+    import ast
+
+    root = Path(__file__).parent.parent / "elearning"
+    plain: list[str] = []
+    for path in sorted([*(root / "course").glob("*.py"), *(root / "authoring").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            args: list[ast.expr] = []
+            if name in ("add", "add_at") and isinstance(node.func, ast.Attribute) and \
+                    ast.unparse(node.func.value).endswith("comp") and len(node.args) > 2:
+                args = [node.args[2]]
+            elif name == "_add_scene" and len(node.args) > 4:
+                args = [node.args[4]]
+            elif name == "Placeholder":
+                args = [k.value for k in node.keywords if k.arg == "error"]
+            plain += [f"{path.name}:{a.lineno}" for a in args
+                      if isinstance(a, ast.JoinedStr) or (isinstance(a, ast.Constant) and isinstance(a.value, str))]
+    assert plain == []
