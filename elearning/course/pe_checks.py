@@ -78,8 +78,8 @@ def _check_texts(comp: Compilation, course: Course) -> None:
         for scene in module.scenes:
             if scene.id not in index:
                 continue
-            for sub, text in _texts(scene):
-                found = hard_coded_points(text)
+            for sub, value in _texts(scene):
+                found = hard_coded_points(value)
                 if found:
                     comp.add(doc, ("scenes", index[scene.id], *sub), _message(found), "warning")
 
