@@ -196,8 +196,12 @@ def comment_in_text(root: yaml.Node | None, source: str) -> list[tuple[int, int,
     """(line, column of the '#', the text as YAML read it) of every text cut short at ' #'."""
     found: list[tuple[int, int, str]] = []
     stack: list[yaml.Node] = [root] if root is not None else []
+    seen: set[int] = set()  # an alias shares its anchor's node: walk each node once (alias bombs)
     while stack:
         node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if isinstance(value, yaml.ScalarNode):
