@@ -37,7 +37,8 @@ from elearning.testing.learners import FINISHED, MAX_STEPS, Learner, TransportEr
 
 COURSE = Path(__file__).resolve().parent.parent / "courses" / "polarisatie"
 LEARNERS = 50
-ACTIONS = {"choice_made", "location_chosen", "question_answered", "feedback_read", "module_started", "module_retaken"}
+ACTIONS = {"choice_made", "location_chosen", "question_answered", "feedback_read", "module_started", "module_retaken",
+           "open_answer_submitted"}
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +88,8 @@ def _matches(values: tuple[str, ...], kind: str, choice: str | None, scene: str 
         return kind == "module_retaken"
     if values == ("continue",):
         return kind == "feedback_read"
+    if values == ("write",):  # an open answer handed in
+        return kind == "open_answer_submitted"
     if kind == "question_answered":  # the form posts opaque values per attempt (engine.assessment)
         ids = (choice or "").split(",")
         return set(values) in (set(ids), {answer_value(state, scene or "", a) for a in ids})

@@ -28,7 +28,9 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 _STEP = re.compile(r'name="step" value="(\d+)"')
 _CHOICE = re.compile(r'<button type="submit" name="choice" value="([^"]+)"')
 _ANSWER = re.compile(r'<input type="(radio|checkbox)" name="answer" value="([^"]+)"')
-_TITLE = re.compile(r"<h1>(.*?)</h1>", re.S)
+_TITLE = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+_TEXTAREA = re.compile(r'<textarea name="text"[^>]*\bmaxlength="(\d+)"')
+_HINT_LENGTH = re.compile(r'id="open-text-hint">[^<]*?(\d+)\D+(\d+)')
 FINISHED = 'id="course-result-title"'  # the end of the course
 SESSION_COOKIE = "elearning_session"
 TIMEOUT = 30.0  # seconds for one request
@@ -323,6 +325,14 @@ class Learner:
         csrf, step = _CSRF.search(html), _STEP.search(html)
         if csrf is None or step is None:
             return None
+        textarea = _TEXTAREA.search(html)
+        if textarea:  # an open answer: hand in a text of a length the scene accepts
+            bounds = _HINT_LENGTH.search(html)
+            low, high = (int(bounds.group(1)), int(bounds.group(2))) if bounds else (1, int(textarea.group(1)) - 200)
+            length = min(high, max(low, 200))
+            words = "Ik loop door de wijk en praat met de bakker over wat hij ziet. "
+            return {"csrf": csrf.group(1), "step": step.group(1), "action": "submit",
+                    "text": (words * (length // len(words) + 1))[:length].strip().ljust(low, ".")}
         answers = _ANSWER.findall(html)
         if answers:
             ids = [value for _, value in answers]
@@ -345,7 +355,7 @@ class Learner:
             self._error("choice", response)
             return False
         self.unanswered -= 1
-        values = tuple(form["answer"]) if "answer" in form else (form["choice"],)
+        values = tuple(form["answer"]) if "answer" in form else ("write",) if "text" in form else (form["choice"],)
         assert self.attempt is not None  # noqa: S101 - narrows the type; set before this point
         self.acknowledged.append(Acknowledged(self.attempt, int(form["step"]), values))
         return True
