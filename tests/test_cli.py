@@ -251,7 +251,7 @@ def test_schema_of_course_module_and_playthrough() -> None:
     assert "register" in course["$defs"]["PE"]["properties"]
     module = json.loads(run("schema", "module").stdout)
     assert {"id", "title", "start", "scenes", "pass_percentage", "retake"} <= set(module["properties"])
-    assert module["$defs"]["Scene"]["properties"]["type"]["enum"] == ["scene", "hub", "question", "end"]
+    assert module["$defs"]["Scene"]["properties"]["type"]["enum"] == ["scene", "hub", "question", "open", "end"]
     playthrough = json.loads(run("schema", "playthrough").stdout)
     assert set(playthrough["properties"]) == {"name", "steps"}
     assert "text_contains" in playthrough["$defs"]["Expect"]["properties"]

@@ -231,6 +231,12 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
         ("course.yaml:13:14: error: the certificate template 'standard-en' has its texts in 'en', not in the course "
          "language 'nl'; the templates in 'nl': standaard", "standard-en"),
     ]),
+    "open-answer-incomplete": (False, [
+        ("modules/wijk.yaml:47:7: error: open scene 'bakker-2' needs a model_answer or a checklist: learners see it "
+         "after handing in", "min_length"),
+        ("modules/wijk.yaml:47:19: error: open scene 'bakker-2' asks for at least 500 characters but allows at most "
+         "100", "500"),
+    ]),
     # -- several errors in several files: all of them, in one pass
     "many-errors": (False, [
         ("course.yaml:5:1: error: unknown key 'study_load_minuten' (did you mean 'study_load_minutes'?)",
@@ -497,7 +503,7 @@ def test_several_errors_in_one_scene_are_all_reported_without_echoes(course: Pat
         "modules/wijk.yaml:36:15: error: scene 'bakker' leads to 'bakker2', but there is no scene with that id "
         "(did you mean 'bakker-2'?)",
         "modules/wijk.yaml:37:9: error: unknown key 'pionts' in scene 'bakker', choice 1 (did you mean 'points'?)",
-        "modules/wijk.yaml:61:11: error: 'type' in scene 'einde' must be one of 'scene', 'hub', 'question' or "
+        "modules/wijk.yaml:61:11: error: 'type' in scene 'einde' must be one of 'scene', 'hub', 'question', 'open' or "
         "'end', not 'einde'",
     ]
 

@@ -43,6 +43,7 @@ from elearning.course.model import (
     Notebook,
     NotebookEntry,
     NotebookKind,
+    OpenAnswer,
     PassRules,
     Scene,
 )
@@ -206,7 +207,7 @@ def test_marked_files_form_a_course_that_validates_and_passes_its_tests(tmp_path
 SECTIONS: dict[int, list[type[BaseModel]]] = {
     4: [CourseMeta, PE, PassRules, AssessmentRules, Notebook, NotebookKind, NotebookEntry],
     5: [Module],
-    6: [Scene, Image, Block],
+    6: [Scene, Image, Block, OpenAnswer],
     7: [Choice],
     10: [Map, Location],
     12: [Answer],

@@ -217,14 +217,14 @@ steps:
 """
     assert _run(course, tmp_path, text) == [
         (2, 1, "unknown key 'sceen'; known keys: name, steps"),
-        (4, 5, "step 1: a step holds exactly one of choose, answer or expect; found: choose, answer"),
+        (4, 5, "step 1: a step holds exactly one of choose, answer, write or expect; found: choose, answer"),
         (7, 7, "unknown key 'scen' in step 2 (expect) (did you mean 'scene'?); known keys: scene, module, "
                "score, score_at_least, score_at_most, has, lacks, count, flags, vars, text_contains, "
                "module_passed, finished, passed"),
         (8, 14, "'score' in step 2 (expect) must be a whole number, not 'veel'"),
         (9, 17, "item 2 of 'answer' in step 3 must be text, not 5"),
-        (10, 5, "step 4: a step holds exactly one of choose, answer or expect; found: none"),
-        (11, 5, "unknown key 'chose' in step 5 (did you mean 'choose'?); known keys: choose, answer, expect"),
+        (10, 5, "step 4: a step holds exactly one of choose, answer, write or expect; found: none"),
+        (11, 5, "unknown key 'chose' in step 5 (did you mean 'choose'?); known keys: choose, answer, write, expect"),
     ]
     assert _run(course, tmp_path, "steps:\n  - choose: c1\n") == [(1, 1, "missing key 'name'")]
     assert _run(course, tmp_path, "name: ''\nsteps: [{choose: ''}]\n") == [(1, 7, "'name' is empty")]

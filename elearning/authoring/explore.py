@@ -47,8 +47,9 @@ class ModuleReport:
     min_score: int
     max_score: int
     unreached: list[str]
-    minutes: tuple[float, float, float]  # shortest, median, longest
+    minutes: tuple[float, float, float]  # shortest, median, longest: online, at the screen
     bound_hit: bool
+    offline_minutes: float = 0  # declared work away from the screen (offline_minutes) of the scenes reached
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,12 @@ class Exploration:
             sum(m.minutes[1] for m in self.modules),
             sum(m.minutes[2] for m in self.modules),
         )
+
+    @property
+    def offline_minutes(self) -> float:
+        """Work away from the screen that the scenes learners reach declare: part of the study load,
+        not of the time online."""
+        return round(sum(m.offline_minutes for m in self.modules), 1)
 
     def module(self, module_id: str) -> ModuleReport:
         return next(m for m in self.modules if m.module == module_id)
@@ -99,6 +106,7 @@ def _analyse(module: Module, graph: SituationGraph) -> _Analysis:
         unreached=[s.id for s in module.scenes if s.id not in reached],
         minutes=(round(shortest / 60, 1), round(median / 60, 1), round(longest / 60, 1)),
         bound_hit=graph.bound_hit,
+        offline_minutes=round(sum(s.offline_minutes or 0 for s in module.scenes if s.id in reached), 1),
     )
     return _Analysis(report, summary)
 

@@ -173,7 +173,7 @@ def _edges(course: Course, module: Module, scene: Scene,
         if choice.once:
             label[-1] += _(" [once]")
         out.append((choice.goto, cid, "\n".join(label), choice.when))
-    if scene.type == "question" and scene.goto:
+    if scene.type in ("question", "open") and scene.goto:
         out.append((scene.goto, "answer", _("answer"), None))
     if scene.type == "end":
         if module.retake:

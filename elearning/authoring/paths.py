@@ -54,6 +54,10 @@ def _moves(course: Course, state: State) -> list[tuple[State, list[dict[str, Any
         else:
             picks = [[i] for i in ids]
         return [play.answer_and_continue(course, state, p) for p in picks]
+    if scene.type == "open":  # hand in an answer it accepts, and on past the model answer
+        written, events = play.apply(course, state, scene, "write", "write")
+        after, more = play.continue_open(course, written)
+        return [(after, events + more)]
     return [play.apply(course, state, scene, cid, item) for cid, item in play.moves(course, state)]
 
 

@@ -25,11 +25,14 @@ from elearning.engine.play import (
     ChoiceUnavailable,
     EngineError,
     Page,
+    TextRejected,
     answer_and_continue,
     choice_id,
     choose,
+    continue_open,
     start,
     view,
+    write,
 )
 from elearning.engine.state import State
 
@@ -67,14 +70,15 @@ class Expect(_Strict):
 class Step(_Strict):
     choose: str | None = Field(default=None, description="A choice id (c1, c2... or the author's id), its exact label, a hub location (loc-<id>), next or retake.")
     answer: Names | None = Field(default=None, description="Answer ids: a, b, c... by position, or the answers' own ids; a list for a multiple-answer question.")
+    write: str | None = Field(default=None, description="The text of an open answer: handed in, then on past the model answer.")
     expect: Expect | None = Field(default=None, description="Checks at this point.")
 
     @model_validator(mode="after")
     def _one_action(self) -> Step:
-        given = [k for k in ("choose", "answer", "expect") if getattr(self, k) is not None]
+        given = [k for k in ("choose", "answer", "write", "expect") if getattr(self, k) is not None]
         if len(given) != 1:
             found = ", ".join(given) if given else "none"
-            raise ValueError(f"a step holds exactly one of choose, answer or expect; found: {found}")
+            raise ValueError(f"a step holds exactly one of choose, answer, write or expect; found: {found}")
         return self
 
 
@@ -240,6 +244,18 @@ class _Runner:
                 return answer_and_continue(self.course, state, ids)[0], []
             except ChoiceUnavailable as exc:
                 return state, [self._fail(i, "answer", f"{_step_name(i, step)}: {exc.reason} on question '{page.scene.id}'")]
+        if step.write is not None:
+            if page.scene.type != "open":
+                return state, [self._fail(i, "write", f"{_step_name(i, step)}: scene '{page.scene.id}' does not ask "
+                                                      "for an open answer")]
+            try:
+                return continue_open(self.course, write(self.course, state, step.write)[0])[0], []
+            except TextRejected as exc:
+                limits = page.scene.open
+                assert limits is not None  # noqa: S101 - an open scene has open:
+                why = (f"the text is shorter than {limits.min_length} characters" if exc.reason == "too_short"
+                       else f"the text is longer than {limits.max_length} characters")
+                return state, [self._fail(i, "write", f"{_step_name(i, step)}: {why} on scene '{page.scene.id}'")]
         assert step.expect is not None  # noqa: S101 - Step allows exactly one action
         failures = []
         for key, message in _check(self.course, state, page, step.expect):
@@ -337,10 +353,14 @@ def _step_name(i: int, step: Step) -> str:
     if step.answer is not None:
         shown = step.answer[0] if len(step.answer) == 1 else "[" + ", ".join(step.answer) + "]"
         return f"step {i + 1} (answer: {shown})"
+    if step.write is not None:
+        return f"step {i + 1} (write)"
     return f"step {i + 1} (expect)"
 
 
 def _action_key(step: Step) -> str:
+    if step.write is not None:
+        return "write"
     return "choose" if step.choose is not None else "answer" if step.answer is not None else "expect"
 
 
@@ -370,5 +390,5 @@ def _short(text: str, width: int = 40) -> str:
 def playthrough_schema() -> dict[str, Any]:
     return json_schema(
         Playthrough, title="tests/<name>.yaml",
-        description="A scripted playthrough: a name and steps (choose, answer, expect).",
+        description="A scripted playthrough: a name and steps (choose, answer, write, expect).",
     )

@@ -257,6 +257,8 @@ class PageTimer:
         scene = self.course.scene(scene_id)
         words = self.words(scene.text)
         words += sum(self.words(c.label) for c in scene.choices) + sum(self.words(a.text) for a in scene.answers)
+        if scene.open is not None:
+            words += self.words(scene.open.model_answer or "") + sum(self.words(c) for c in scene.open.checklist)
         seconds = words * 60.0 / self.wpm + (scene.minutes or 0) * 60.0
         if scene.type != "end":
             seconds += self.decision

@@ -19,8 +19,19 @@ from elearning.authoring.playthrough import playthrough_schema, resolve_answers,
 from elearning.authoring.scene_problems import problems_by_scene
 from elearning.certificates.templates import certificate_templates
 from elearning.course import Course, Problem
+from elearning.course.model import Scene
 from elearning.course.schema import SCHEMAS, dumps
-from elearning.engine import EngineError, State, answer, choose, start, view
+from elearning.engine import (
+    EngineError,
+    State,
+    TextRejected,
+    answer,
+    choose,
+    continue_open,
+    start,
+    view,
+    write,
+)
 from elearning.engine.play import Page
 from elearning.i18n import N_, translator
 
@@ -141,17 +152,18 @@ def explore_command(path: Path, max_states: int, fmt: str) -> None:
     course, _ = _load(path)
     result = explore(course, max_states=max_states)
     claimed = course.meta.study_load_minutes
-    typical = result.minutes[1]
+    typical = result.minutes[1] + result.offline_minutes
     off = abs(typical - claimed) / claimed
     if fmt == "json":
-        data = asdict(result) | {"minutes": result.minutes, "study_load_minutes": claimed, "bound_hit": result.bound_hit}
+        data = asdict(result) | {"minutes": result.minutes, "offline_minutes": result.offline_minutes,
+                                 "study_load_minutes": claimed, "bound_hit": result.bound_hit}
         click.echo(json.dumps(data, indent=2))
     else:
         click.echo(_explore_report(course, result))
     if off > STUDY_LOAD_TOLERANCE:
         more = "more" if typical > claimed else "less"
         click.echo(
-            f"warning: the typical path takes {typical:g} minutes, {off:.0%} {more} than "
+            f"warning: the typical path takes {typical:g} minutes (online and offline), {off:.0%} {more} than "
             f"study_load_minutes: {claimed} in course.yaml; adjust one of them",
             err=True,
         )
@@ -193,6 +205,11 @@ def _explore_report(course: Course, result: Exploration) -> str:
         f"course: shortest path {short:g} min, typical (median) {typical:g} min, longest {longest:g} min; "
         f"course.yaml claims study_load_minutes: {course.meta.study_load_minutes}"
     )
+    if result.offline_minutes:
+        lines.append(
+            f"course: online (median) {typical:g} min + offline (away from the screen) {result.offline_minutes:g} min "
+            f"= {typical + result.offline_minutes:g} min of study load"
+        )
     if result.assessment is not None:
         lines += ["", *report_lines(course, result.assessment)]
     return "\n".join(lines)
@@ -282,7 +299,8 @@ def play_command(path: Path) -> None:
         options = _options(page, _)
         if show:
             click.echo(_render(page, options, _))
-        if not options and not page.answers:
+        writing = page.scene.type == "open" and not page.reviewing
+        if not options and not page.answers and not writing:
             return
         click.echo("[" + _("n = notebook, q = quit") + "] > ", nl=False)
         line = stdin.readline()
@@ -297,7 +315,11 @@ def play_command(path: Path) -> None:
             show = False
             continue
         try:
-            if page.answers and not page.reviewing:
+            if writing:
+                state, _events = write(course, state, wanted)
+            elif page.scene.type == "open":
+                state, _events = continue_open(course, state)
+            elif page.answers and not page.reviewing:
                 picks, problem = resolve_answers(page, [p for p in wanted.replace(",", " ").split() if p])
                 if problem:
                     raise ValueError(problem)
@@ -307,6 +329,12 @@ def play_command(path: Path) -> None:
             show = True
         except (ValueError, IndexError, KeyError):
             click.echo(_("That is not possible here") + f": {wanted!r}")
+            show = False
+        except TextRejected as exc:
+            limits = page.scene.open
+            assert limits is not None  # noqa: S101 - an open scene has open:
+            click.echo(_("Write at least {n} characters.", n=limits.min_length) if exc.reason == "too_short"
+                       else _("Write at most {n} characters.", n=limits.max_length))
             show = False
         except EngineError as exc:
             click.echo(_("That is not possible here") + f": {exc}")
@@ -365,7 +393,9 @@ def _render(page: Page, options: list[tuple[str, str]], _: Translate) -> str:
                 reason = ": " + _(_REASONS.get(c.reason, c.reason)) if c.id in _KEYWORDS and c.reason else \
                     f": {c.reason}" if c.reason else ""
                 lines.append(f"   - {label} (" + _("not available") + f"{reason})")
-    if page.reviewing:  # a question just answered: how it went, then "continue"
+    if scene.open is not None:
+        lines += _open_lines(scene, page.reviewing, _)
+    elif page.reviewing:  # a question just answered: how it went, then "continue"
         lines += ["", _("Correct") if page.correct else _("Not correct")]
         for i, a in enumerate(page.answers):
             marks = [mark for mark, on in ((_("your answer"), a.picked), (_("right answer"), a.correct)) if on]
@@ -375,6 +405,20 @@ def _render(page: Page, options: list[tuple[str, str]], _: Translate) -> str:
         lines += [f"  {chr(97 + i) if i < 26 else a.id}) {a.text}" for i, a in enumerate(page.answers)]
         lines += ["", _("Pick one or more answers (for example: a,c).") if scene.multiple else _("Pick one answer (for example: a).")]
     return "\n".join(lines)
+
+
+def _open_lines(scene: Scene, handed_in: bool, _: Translate) -> list[str]:
+    spec = scene.open
+    assert spec is not None  # noqa: S101 - only for open scenes
+    if not handed_in:
+        return ["", _("Write your answer on one line ({low} to {high} characters).", low=spec.min_length,
+                      high=spec.max_length)]
+    lines = [""]
+    if spec.model_answer:
+        lines += [_("Model answer") + ":", plain_text(spec.model_answer), ""]
+    if spec.checklist:
+        lines += [_("Checklist") + ":"] + [f"  - {item}" for item in spec.checklist]
+    return lines
 
 
 def _notebook(course: Course, state: State, _: Translate) -> str:

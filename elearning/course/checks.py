@@ -153,7 +153,7 @@ def _check_module(ctx: _Ctx, module: Module) -> None:
         else:
             ctx.comp.add(doc, ("start",), f"the start scene '{start}' does not exist{suggest(start, _own(ctx, module))}")
     raw_types = [str(raw.get("type", "scene")) for raw in _raw_list(doc.data, "scenes")]
-    if not any(s.type == "end" for s in module.scenes) and set(raw_types) <= {"scene", "hub", "question"}:
+    if not any(s.type == "end" for s in module.scenes) and set(raw_types) <= {"scene", "hub", "question", "open"}:
         ctx.comp.add(doc, ("scenes",), f"module '{module.id}' has no end scene (type: end); learners could never finish it")
     for scene in module.scenes:
         if ctx.scene_home.get(scene.id, (None,))[0] == module.id:
@@ -180,10 +180,11 @@ def _check_target(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, target:
 def _check_scene(ctx: _Ctx, module: Module, scene: Scene) -> None:
     kind = scene.type
     wrong_keys = {
-        "scene": ("map", "locations", "answers", "goto", "multiple"),
-        "hub": ("answers", "goto", "multiple"),
-        "question": ("map", "locations", "choices"),
-        "end": ("map", "locations", "answers", "goto", "multiple", "choices"),
+        "scene": ("map", "locations", "answers", "goto", "multiple", "open"),
+        "hub": ("answers", "goto", "multiple", "open"),
+        "question": ("map", "locations", "choices", "open"),
+        "open": ("map", "locations", "answers", "multiple", "choices", "shuffle", "shuffle_choices"),
+        "end": ("map", "locations", "answers", "goto", "multiple", "choices", "open"),
     }[kind]
     for name in wrong_keys:
         if name in scene.model_fields_set and getattr(scene, name):
@@ -199,6 +200,8 @@ def _check_scene(ctx: _Ctx, module: Module, scene: Scene) -> None:
             _add_scene(ctx, module, scene, ("id",), f"hub '{scene.id}' needs at least one location")
     if kind == "question":
         _check_question(ctx, module, scene)
+    if kind == "open":
+        _check_open(ctx, module, scene)
 
     seen_ids: set[str] = set()
     for i, ch in enumerate(scene.choices):
@@ -251,6 +254,31 @@ def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
             _add_scene(ctx, module, scene, ("answers", i, "id"), f"the answer id '{aid}' is used twice in question '{scene.id}'")
     if scene.goto is None:
         _add_scene(ctx, module, scene, ("id",), f"question '{scene.id}' needs 'goto': the scene after answering")
+    else:
+        _check_target(ctx, module, scene, ("goto",), scene.goto)
+
+
+def _check_open(ctx: _Ctx, module: Module, scene: Scene) -> None:
+    spec = scene.open
+    if spec is None:
+        _add_scene(ctx, module, scene, ("id",), f"open scene '{scene.id}' needs 'open:' with a model_answer or a checklist")
+    else:
+        if spec.min_length > spec.max_length:
+            _add_scene(ctx, module, scene, ("open", "min_length"),
+                       f"open scene '{scene.id}' asks for at least {spec.min_length} characters but allows at most "
+                       f"{spec.max_length}")
+        if spec.model_answer is None and not spec.checklist:
+            _add_scene(ctx, module, scene, ("open",),
+                       f"open scene '{scene.id}' needs a model_answer or a checklist: learners see it after handing in")
+        if spec.self_assessment and not spec.checklist:
+            _add_scene(ctx, module, scene, ("open", "self_assessment"),
+                       f"open scene '{scene.id}' has self_assessment but no checklist to assess against")
+        if module.assessment and not spec.review:
+            _add_scene(ctx, module, scene, ("id",),
+                       f"open scene '{scene.id}' is in an assessment module but nobody reviews it, so it proves "
+                       "nothing; add 'review: true' under 'open:' or move it to another module", "warning")
+    if scene.goto is None:
+        _add_scene(ctx, module, scene, ("id",), f"open scene '{scene.id}' needs 'goto': the scene after handing in")
     else:
         _check_target(ctx, module, scene, ("goto",), scene.goto)
 

@@ -27,6 +27,7 @@ Condition = Annotated[
     ),
 ]
 Markdown = Annotated[str, Field(description="Text in Markdown.")]
+MAX_OPEN_LENGTH = 20000  # characters of one open answer, at most
 
 
 class Model(BaseModel):
@@ -102,9 +103,23 @@ class Answer(Model):
         return 1 if self.correct else 0
 
 
+class OpenAnswer(Model):
+    """What an open scene asks: the learner writes plain text, then sees a model answer or a checklist."""
+
+    min_length: int = Field(default=1, ge=1, le=MAX_OPEN_LENGTH, description="The fewest characters the answer may have.")
+    max_length: int = Field(default=2000, ge=1, le=MAX_OPEN_LENGTH, description="The most characters the answer may have.")
+    model_answer: Markdown | None = Field(default=None, description="Shown after the learner hands in the answer.")
+    checklist: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+        default_factory=list, description="Points a good answer covers; shown after handing in.")
+    self_assessment: bool = Field(
+        default=False, description="The learner ticks the checklist points their answer covers (needs a checklist).")
+    review: bool = Field(
+        default=False, description="A reviewer of the course approves the answer (or returns it) before the module counts.")
+
+
 class Scene(Model):
     id: Id
-    type: Literal["scene", "hub", "question", "end"] = "scene"
+    type: Literal["scene", "hub", "question", "open", "end"] = "scene"
     title: str | None = None
     text: Markdown = ""
     image: Image | None = None
@@ -117,8 +132,12 @@ class Scene(Model):
     multiple: bool = Field(default=False, description="Question only: more than one answer may be chosen.")
     answers: list[Answer] = Field(default_factory=list, description="Question only: the answers.")
     feedback: Markdown | None = Field(default=None, description="Question only: shown after any answer.")
-    goto: Id | None = Field(default=None, description="Question only: the scene after answering.")
+    goto: Id | None = Field(default=None, description="Question and open only: the scene after answering.")
+    open: OpenAnswer | None = Field(default=None, description="Open only: what the learner writes and sees afterwards.")
     minutes: float | None = Field(default=None, ge=0, description="Extra study time for this scene (a video, an exercise).")
+    offline_minutes: float | None = Field(
+        default=None, ge=0, description="Study time for work away from the screen (an interview, a walk): "
+        "counted in the study load, not in the time online.")
     shuffle: bool | None = Field(
         default=None, description="Question only: show the answers in a new order per attempt; "
         "default: yes in an assessment module, no elsewhere."

@@ -4,20 +4,24 @@ from elearning.engine.play import (
     ChoiceUnavailable,
     EngineError,
     Page,
+    TextRejected,
     WrongCourse,
     answer,
     answer_and_continue,
     choose,
+    continue_open,
     course_passed,
     course_score,
     progress,
     start,
     view,
+    write,
 )
 from elearning.engine.state import ModuleResult, State
 from elearning.engine.versions import rebase
 
 __all__ = [
-    "ChoiceUnavailable", "EngineError", "ModuleResult", "Page", "State", "WrongCourse",
-    "answer", "answer_and_continue", "choose", "course_passed", "course_score", "progress", "rebase", "start", "view",
+    "ChoiceUnavailable", "EngineError", "ModuleResult", "Page", "State", "TextRejected", "WrongCourse",
+    "answer", "answer_and_continue", "choose", "continue_open", "course_passed", "course_score", "progress", "rebase",
+    "start", "view", "write",
 ]

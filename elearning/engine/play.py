@@ -4,11 +4,15 @@
     page = view(course, state, now=...)       # what to show: text, choices, map, answers
     state, events = choose(course, state, page.choices[0].id, now=...)
     state, events = answer(course, state, ["a", "c"], now=...)   # on a question scene
+    state, events = write(course, state, "My answer ...")           # on an open scene
 
 Choice ids are local to the current scene: an author's `id`, or `c1`, `c2`, ...
 by position; a hub location is `loc-<location id>`; an end scene offers
 `next` (onward, or finish the course) and `retake` (where the module allows); a question
 just answered shows how it went (the module's `reveal`) and offers `continue`.
+An open scene takes the learner's text with `write` (its length checked; the text itself is
+the caller's to store, never in the state or the events), then shows the model answer and
+checklist and offers `continue`, which may carry the checklist points the learner ticked.
 `now` (seconds since 1970) is the caller's clock: the engine has none; without it there is
 no waiting time between retakes.
 """
@@ -55,6 +59,10 @@ class ChoiceUnavailable(EngineError):
 
 class WrongCourse(EngineError):
     pass
+
+
+class TextRejected(ChoiceUnavailable):
+    """An open answer that is too short or too long (`reason`: 'too_short' or 'too_long')."""
 
 
 # -- facts: conditions read the state through this -------------------------------
@@ -119,8 +127,10 @@ def _scene_choices(course: Course, state: State, scene: Scene,
                    now: int | None = None) -> list[tuple[str, Any, bool, str | None]]:
     """(id, choice-or-location-or-keyword, available, reason) for every choice of the scene."""
     out: list[tuple[str, Any, bool, str | None]] = []
-    if scene.type == "question" and state.reviewing:
+    if scene.type in ("question", "open") and state.reviewing:
         return [("continue", "continue", True, None)]
+    if scene.type == "open":
+        return []  # the learner writes (`write`); `moves` offers that to the explorer
     if scene.type == "hub":
         for loc in scene.locations:
             ok = holds(course, state, loc.when)
@@ -205,8 +215,12 @@ def choose(course: Course, state: State, choice: str, now: int | None = None) ->
 
 
 def moves(course: Course, state: State) -> list[tuple[str, Any]]:
-    """The (choice id, item) pairs available now; `apply` takes one. For the explorer."""
-    return [(cid, item) for cid, item, ok, _ in _scene_choices(course, state, course.scene(state.scene)) if ok]
+    """The (choice id, item) pairs available now; `apply` takes one. For the explorer: on an open
+    scene, `write` stands for handing in an answer the scene accepts."""
+    scene = course.scene(state.scene)
+    if scene.type == "open" and not state.reviewing:
+        return [("write", "write")]
+    return [(cid, item) for cid, item, ok, _ in _scene_choices(course, state, scene) if ok]
 
 
 def apply(course: Course, state: State, scene: Scene, cid: str, item: Any,
@@ -217,6 +231,8 @@ def apply(course: Course, state: State, scene: Scene, cid: str, item: Any,
         # Every learner action is an event: going on from an answered question too.
         read: Event = {"type": "feedback_read", "scene": scene.id}
         return _enter(course, state.evolve(reviewing=False, feedback=()), scene.goto, [read], now)
+    if item == "write":
+        return _written(course, state, scene, None)
     if item == "next":
         return _next_module(course, state)
     if item == "retake":
@@ -260,6 +276,67 @@ def answer(course: Course, state: State, answer_ids: list[str], now: int | None 
         return state.evolve(reviewing=True, feedback=answer_feedback(scene, picked), step=state.step + 1), [ev]
     assert scene.goto is not None  # noqa: S101 - the compiler requires goto on questions
     return _enter(course, state.evolve(feedback=()), scene.goto, [ev], now)
+
+
+def open_length(text: str) -> int:
+    """The length of an open answer as its limits count it: characters, without the blank ends."""
+    return len(normalise_text(text).strip())
+
+
+def normalise_text(text: str) -> str:
+    """An open answer as stored: as typed, with the browser's line ends (CR LF) made plain LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def write(course: Course, state: State, text: str, now: int | None = None) -> tuple[State, list[Event]]:
+    """Hand in the answer to the current open scene: then the model answer and checklist show,
+    until `continue` (see `continue_open`). The text is the caller's to store."""
+    _check(course, state)
+    scene = course.scene(state.scene)
+    if scene.type != "open" or scene.open is None:
+        raise ChoiceUnavailable(scene.id, "write", "this scene does not ask for an open answer")
+    if state.reviewing:
+        raise ChoiceUnavailable(scene.id, "write", "this answer is handed in already")
+    length = open_length(text)
+    if length < scene.open.min_length:
+        raise TextRejected(scene.id, "write", "too_short")
+    if length > scene.open.max_length:
+        raise TextRejected(scene.id, "write", "too_long")
+    return _written(course, state, scene, length)
+
+
+def _written(course: Course, state: State, scene: Scene, length: int | None) -> tuple[State, list[Event]]:
+    assert scene.open is not None  # noqa: S101 - the compiler requires open: on an open scene
+    ev: Event = {"type": "open_answer_submitted", "scene": scene.id, "review": scene.open.review}
+    if length is not None:
+        ev["length"] = length
+    return state.evolve(reviewing=True, feedback=(), step=state.step + 1), [ev]
+
+
+def continue_open(course: Course, state: State, checked: list[str] | None = None,
+                  now: int | None = None) -> tuple[State, list[Event]]:
+    """Go on from an open answer handed in; with self-assessment, `checked` holds the checklist
+    points (k1, k2, ... by position) the learner says the answer covers."""
+    _check(course, state)
+    scene = course.scene(state.scene)
+    if scene.type != "open" or scene.open is None or not state.reviewing:
+        raise ChoiceUnavailable(scene.id, "continue", "there is no open answer to go on from here")
+    known = checklist_ids(scene)
+    picked = list(dict.fromkeys(checked or []))
+    unknown = [k for k in picked if k not in known]
+    if unknown:
+        raise ChoiceUnavailable(scene.id, "continue", f"unknown checklist point {unknown[0]!r}")
+    events: list[Event] = []
+    if scene.open.self_assessment:
+        events.append({"type": "open_answer_assessed", "scene": scene.id,
+                       "checked": [k for k in known if k in picked], "of": len(known)})
+    new, more = choose(course, state, "continue", now)
+    return new, events + more
+
+
+def checklist_ids(scene: Scene) -> list[str]:
+    """The ids of an open scene's checklist points: k1, k2, ... by position."""
+    return [f"k{i + 1}" for i in range(len(scene.open.checklist))] if scene.open else []
 
 
 def answer_and_continue(course: Course, state: State, answer_ids: list[str]) -> tuple[State, list[Event]]:
