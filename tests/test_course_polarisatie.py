@@ -5,6 +5,7 @@ images (the map above all) can be understood without seeing them."""
 from __future__ import annotations
 
 import re
+import subprocess  # noqa: S404 - pdfinfo and pdftotext read our own PDF
 import xml.etree.ElementTree as ET  # noqa: S405 - parses only the course's own SVG files
 from collections import defaultdict
 from fractions import Fraction
@@ -32,7 +33,7 @@ MARKER = "#1f3a93"
 # register's activity id. The final test is no longer a warning: a guesser passes it within
 # its three tries with a chance of about 0.12%, and its correct answers are seldom the longest.
 KNOWN_WARNINGS = [
-    "course.yaml:22:16: warning: the activity id 'INVULLEN-DOOR-AANBIEDER' in 'pe' is a placeholder; the provider "
+    "course.yaml:25:16: warning: the activity id 'INVULLEN-DOOR-AANBIEDER' in 'pe' is a placeholder; the provider "
     "must fill in the id the register gave this accredited activity before the course goes live (it is printed on "
     "every certificate)",
 ]
@@ -64,16 +65,17 @@ def test_the_guessing_analysis_of_the_course(course: Course, exploration: Explor
         scores = new
     once = sum(p for score, p in scores.items() if score * 100 >= 70 * 12)
     assert found.guess.p == pytest.approx(float(once), rel=1e-9)
-    assert found.modules["toets"].p == pytest.approx(found.guess.p, rel=1e-12)  # only the toets counts
+    assert found.modules["toets"].p == pytest.approx(found.guess.p, rel=1e-12)  # only the toets can fail
     within = 1 - (1 - once) ** 3
     assert (found.attempts, found.reachable) == (3, True)
     assert found.within == pytest.approx(float(within), rel=1e-9)
     assert found.within < 0.05
     # what `elearning explore courses/polarisatie` prints of it
-    assert report_lines(course, found)[1:4] == [
-        "pass rule: module 'toets' passed (70%); can be met",
+    assert report_lines(course, found)[1:5] == [
+        "pass rule: module 'toets' passed (70%) and module 'praktijkopdracht' passed (0%); can be met",
         "random guesser passes the course: 0.039% in one attempt; 3 attempts: 0.12%",
         "  module 'toets' passed in one try: 0.039%",
+        "  module 'praktijkopdracht' passed in one try: 100%",  # handing it in is enough; a reviewer approves it
     ]
 
 
@@ -83,7 +85,7 @@ def exploration(course: Course) -> Exploration:
 
 
 def test_the_course_compiles_without_errors_or_warnings(course: Course) -> None:
-    assert course.meta.modules == ["intro", "rondgang", "analyse", "stappenplan", "toets"]
+    assert course.meta.modules == ["intro", "rondgang", "analyse", "stappenplan", "toets", "praktijkopdracht"]
 
 
 def test_every_scene_and_ending_is_reachable(course: Course, exploration: Exploration) -> None:
@@ -99,11 +101,18 @@ def test_the_state_space_stays_small(exploration: Exploration) -> None:
     assert sum(r.states for r in exploration.modules) < 100_000
 
 
-def test_study_time_fits_the_hour_and_matches_the_claim(course: Course, exploration: Exploration) -> None:
-    _, median, _ = exploration.minutes
-    assert 45 <= median <= 75, f"median path {median} min"
+def test_study_time_fits_the_hour_and_the_study_load_carries_the_points(course: Course, exploration: Exploration) -> None:
+    _, online, _ = exploration.minutes
+    assert 45 <= online <= 75, f"median path online {online} min"
+    offline = exploration.offline_minutes
+    assert offline == sum(s.offline_minutes or 0 for s in course.module("praktijkopdracht").scenes) > 0
     claimed = course.meta.study_load_minutes
-    assert abs(median - claimed) <= 0.1 * claimed, f"median {median} min, course.yaml claims {claimed}"
+    pe = course.meta.pe
+    assert pe is not None
+    # Registerplein: one point per net hour of study, online and offline together
+    assert online + offline >= 60 * pe.points
+    assert claimed >= 60 * pe.points
+    assert abs(online + offline - claimed) <= 0.2 * claimed, f"{online} + {offline} min, course.yaml claims {claimed}"
 
 
 def test_the_scripted_playthroughs_pass(course: Course) -> None:
@@ -159,6 +168,30 @@ def test_every_question_asks_about_de_molenhoek_with_four_answers_of_one_point(c
     rust = course.scene("fase-rust")
     right = next(a for a in rust.answers if a.correct)
     assert "voorkomen" in (right.feedback or "").lower() and "rust" in (right.feedback or "").lower()
+
+
+def test_the_job_aid_is_one_tagged_page_that_says_what_its_source_says(course: Course) -> None:
+    pdf = COURSE_DIR / "media" / "werkkaart.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout  # noqa: S603, S607
+    assert re.search(r"^Pages:\s+1$", info, re.M) and re.search(r"^Tagged:\s+yes$", info, re.M)
+    assert "Title:           Werkkaart: van polarisatie naar verbinding" in info
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,  # noqa: S603, S607
+                                   check=True).stdout.split())
+    source = (COURSE_DIR / "werkkaart" / "werkkaart.html").read_text(encoding="utf-8")
+    items = [" ".join(re.sub(r"<[^>]+>", "", item).split()) for item in re.findall(r"<(?:li|h2)>(.*?)</(?:li|h2)>", source)]
+    assert len(items) >= 30
+    for item in items:
+        assert item in text, f"the PDF lacks {item!r}: make it again (courses/polarisatie/werkkaart/README.md)"
+    for cell in re.findall(r"<td>(.*?)</td>", source):
+        assert all(word in text for word in cell.split()), cell
+    # the signals, phases, roles and the seven steps of the course are on it
+    for word in ["Rust", "Ongemak", "Spanningen", "Incidenten", "Aanjager", "Meeloper", "Stille middengroep",
+                 "Bruggenbouwer", "Zondebok", "Voorbereiden", "Evalueren", "Wij-zij-taal"]:
+        assert word in text
+    # the course links to it, and every link into media/ points to a file that is there
+    linked = [m for mod in course.modules for sc in mod.scenes for m in re.findall(r"\]\((media/[^)]+)\)", sc.text)]
+    assert "media/werkkaart.pdf" in linked
+    assert all((COURSE_DIR / m).is_file() for m in linked)
 
 
 def test_metadata_for_the_register(course: Course) -> None:
