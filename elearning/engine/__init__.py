@@ -12,6 +12,7 @@ from elearning.engine.play import (
     continue_open,
     course_passed,
     course_score,
+    open_length,
     progress,
     start,
     view,
@@ -22,6 +23,7 @@ from elearning.engine.versions import rebase
 
 __all__ = [
     "ChoiceUnavailable", "EngineError", "ModuleResult", "Page", "State", "TextRejected", "WrongCourse",
-    "answer", "answer_and_continue", "choose", "continue_open", "course_passed", "course_score", "progress", "rebase",
+    "answer", "answer_and_continue", "choose", "continue_open", "course_passed", "course_score", "open_length", "progress",
+    "rebase",
     "start", "view", "write",
 ]

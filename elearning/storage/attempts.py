@@ -10,6 +10,7 @@ storage/statements.py), whichever database runs underneath.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -185,10 +186,12 @@ async def get_record(attempt_id: int) -> AttemptRecord | None:
 
 
 async def record_step(course: Course, attempt: AttemptLike, before: State, after: State,
-                      events: list[dict[str, Any]]) -> bool:
+                      events: list[dict[str, Any]], also: Sequence[tuple[str, Sequence[Any]]] = ()) -> bool:
     """Save the engine's step durably; False (and nothing written) if the attempt moved on already.
 
-    On success `attempt.last_seq` (and whatever else of the row it holds) is brought up to date.
+    `also`: more (statement, values) to write in the same transaction, such as the text of an open
+    answer handed in. On success `attempt.last_seq` (and whatever else of the row it holds) is
+    brought up to date.
     """
     at = now()
     changes = _summary(course, after)
@@ -201,6 +204,8 @@ async def record_step(course: Course, attempt: AttemptLike, before: State, after
         if await tx.execute("attempt.step", values) == 0:
             return False
         await tx.execute_many("event.insert", event_values)
+        for name, params in also:
+            await tx.execute(name, params)
         return True
 
     if not await current().execute_write(write):

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from elearning.certificates.data import CertificateData
-from elearning.storage import throttle
+from elearning.storage import open_answers, throttle
 from elearning.storage.attempts import AttemptRecord, now
 from elearning.storage.executor import current
 from elearning.storage.models import Attempt, Certificate, User
@@ -112,8 +112,10 @@ async def supersede(old: CertificateRow, *, code: str, data: CertificateData) ->
 
 
 async def passed_without_certificate(user_id: int) -> list[AttemptRecord]:
-    """The user's passed attempts that have no certificate yet (e.g. played as a guest)."""
-    done = await Certificate.filter(user_id=user_id).values_list("attempt_id", flat=True)
+    """The user's passed attempts that have no certificate yet (e.g. played as a guest), and whose
+    open answers that need a review are all approved."""
+    done = [*await Certificate.filter(user_id=user_id).values_list("attempt_id", flat=True),
+            *await open_answers.waiting_for_review(user_id)]
     rows = await Attempt.filter(user_id=user_id, passed=True, finished_at__isnull=False).exclude(
         id__in=list(done)
     ).order_by("id").values(*ATTEMPT)
@@ -122,7 +124,7 @@ async def passed_without_certificate(user_id: int) -> list[AttemptRecord]:
 
 async def users_with_unissued() -> list[int]:
     """Accounts with a passed attempt that has no certificate (for `elearning certificates issue`)."""
-    done = await Certificate.all().values_list("attempt_id", flat=True)
+    done = [*await Certificate.all().values_list("attempt_id", flat=True), *await open_answers.waiting_for_review()]
     ids: list[Any] = await Attempt.filter(user_id__isnull=False, passed=True, finished_at__isnull=False).exclude(
         id__in=list(done)
     ).distinct().values_list("user_id", flat=True)

@@ -281,3 +281,50 @@ class CourseEvaluation(Model):
     class Meta:
         table = "course_evaluation"
         indexes = (("course_id", "month"),)
+
+
+class OpenAnswer(Model):
+    """What a learner wrote on an open scene of an attempt: plain text, exactly as typed.
+
+    `status`: draft (saved, not handed in), submitted (handed in; with `review`, waiting for a
+    reviewer), returned (a reviewer sent it back with `comment`; the learner may revise it and
+    hand it in again) or approved. Erasure and retention blank `text` and `comment`.
+    """
+
+    id = fields.IntField(primary_key=True)
+    attempt: fields.ForeignKeyRelation[Attempt] = fields.ForeignKeyField(
+        "storage.Attempt", related_name="open_answers", on_delete=fields.CASCADE
+    )
+    course_id = fields.CharField(max_length=64)
+    scene = fields.CharField(max_length=64)
+    text = fields.TextField()
+    status = fields.CharField(max_length=16, default="draft")
+    review = fields.BooleanField(default=False)  # the scene asks for a reviewer's approval
+    comment = fields.TextField(default="")  # the reviewer's, when returned (or approved with a word)
+    reviewer: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "storage.User", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+    submitted_at = fields.DatetimeField(null=True)
+    reviewed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "open_answer"
+        unique_together = (("attempt_id", "scene"),)
+        indexes = (("course_id", "status"),)
+
+
+class CourseReviewer(Model):
+    """An account that reviews the open answers handed in for review in one course."""
+
+    id = fields.IntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "storage.User", related_name="review_courses", on_delete=fields.CASCADE
+    )
+    course_id = fields.CharField(max_length=64)
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "course_reviewer"
+        unique_together = (("user_id", "course_id"),)

@@ -4,7 +4,8 @@ Erasing keeps what the register may audit and what the public verification page 
 certificate's code, name, course, date, points and status. Everything else that links to the
 person goes: the account's address, password, registration number and sessions, mailed links,
 the stored PDFs (which print the registration number), and the link from attempts to the
-account (the attempts and their events stay, anonymous, so the figures of analytics stay right).
+account (the attempts and their events stay, anonymous, so the figures of analytics stay right),
+and the text of the open answers and the reviewers' comments on them.
 The account row itself stays as an empty, unusable anchor for the certificates.
 """
 
@@ -21,6 +22,7 @@ import anyio.to_thread
 from tortoise.transactions import in_transaction
 
 from elearning.certificates.data import CertificateData
+from elearning.storage import open_answers
 from elearning.storage.attempts import now
 from elearning.storage.models import (
     Attempt,
@@ -67,6 +69,7 @@ async def export(user: User) -> bytes:
         "password_resets": [_plain(r, skip=("token_hash",))
                             for r in await PasswordReset.filter(user_id=user.id).order_by("id").values()],
         "attempts": [{**_plain(a), "events": by_attempt.get(a["id"], [])} for a in attempts],
+        "open_answers": [_plain(r) for r in await open_answers.export_rows([a["id"] for a in attempts])],
         "certificates": [{**_plain(c, skip=("pdf", "data")), "data": json.loads(c["data"]),
                           "pdf": f"certificaten/{c['code']}.pdf" if c["pdf"] else None} for c in certificates],
         "pe_online_registrations": [
@@ -99,6 +102,8 @@ async def erase(user: User) -> None:
         for certificate in await Certificate.filter(user_id=user.id).using_db(conn):
             kept = replace(CertificateData.from_json(certificate.data), registration_number=None)
             await Certificate.filter(id=certificate.id).using_db(conn).update(data=kept.to_json(), pdf=None)
+        mine_attempts = await Attempt.filter(user_id=user.id).using_db(conn).values_list("id", flat=True)
+        await open_answers.blank([int(i) for i in mine_attempts], conn)  # type: ignore[call-overload]
         await Attempt.filter(user_id=user.id).using_db(conn).update(user_id=None, guest_key=None, updated_at=at)
         await UserSession.filter(user_id=user.id).using_db(conn).delete()
         await PasswordReset.filter(user_id=user.id).using_db(conn).delete()

@@ -2,7 +2,8 @@
 CLEANUP_INTERVAL_MINUTES and `elearning cleanup` runs from cron (settings RETENTION_*).
 
 Inactive guest attempts are anonymised, not deleted: the guest key (the only link to a
-browser) is removed and the attempt and its events stay, so analytics keep their figures.
+browser) is removed and the attempt and its events stay, so analytics keep their figures; the
+text of its open answers is blanked.
 Rate-limit rows, ended sessions and used or expired mailed tokens (which hold a name and a
 password hash) are deleted; mails in the outbox folder (without SMTP) are deleted as files.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 import anyio.to_thread
 
 from elearning.settings import Settings
-from elearning.storage import sessions
+from elearning.storage import open_answers, sessions
 from elearning.storage.attempts import now
 from elearning.storage.models import (
     Attempt,
@@ -40,6 +41,8 @@ class Retention:
 async def clean_up(policy: Retention, outbox: Path | None) -> dict[str, int]:
     """Apply `policy` now; how many of each kind were removed or anonymised."""
     at = now()
+    stale_guests = Attempt.filter(user_id=None, guest_key__isnull=False, updated_at__lt=at - policy.guest_attempts)
+    await open_answers.blank([int(i) for i in await stale_guests.values_list("id", flat=True)])  # type: ignore[call-overload]  # their personal text goes too
     done = {
         "throttle_rows": await ThrottleHit.filter(created_at__lt=at - policy.throttle_rows).delete(),
         "sessions": await sessions.prune(policy.ended_sessions),

@@ -23,6 +23,8 @@ EVENT = ("attempt_id", "course_hash", "seq", "type", "module", "scene", "choice"
          "payload", "created_at")
 SNAPSHOT = ("hash", "course_id", "version", "compiled", "created_at")
 DOWNLOAD = ("user_id", "status", "course_id", "completed_on", "template", "data", "pdf")
+OPEN_ANSWER_SUBMIT = ("attempt_id", "course_id", "scene", "text", "status", "review", "comment", "created_at",
+                      "updated_at", "submitted_at")
 
 _DATETIMES = frozenset({"started_at", "updated_at", "finished_at", "created_at", "issued_at", "revoked_at"})
 _DATES = frozenset({"completed_on"})
@@ -81,6 +83,12 @@ _TABLE: dict[str, Callable[[], str]] = {
     "snapshot.compiled": lambda: 'SELECT "compiled" FROM "course_snapshot" WHERE "hash" = ?1',
     "snapshot.insert": lambda: f'INSERT INTO "course_snapshot" ({_columns(SNAPSHOT)}) VALUES ({_marks(len(SNAPSHOT))})',
     "certificate.download": lambda: f'SELECT {_columns(DOWNLOAD)} FROM "certificate" WHERE "id" = ?1',
+    # An open answer handed in: a draft (or nothing) before it becomes the submitted text.
+    "open_answer.submit": lambda: (
+        f'INSERT INTO "open_answer" ({_columns(OPEN_ANSWER_SUBMIT)}) VALUES ({_marks(len(OPEN_ANSWER_SUBMIT))}) '
+        'ON CONFLICT ("attempt_id", "scene") DO UPDATE SET "text" = "excluded"."text", '
+        '"status" = "excluded"."status", "review" = "excluded"."review", "comment" = \'\', '
+        '"updated_at" = "excluded"."updated_at", "submitted_at" = "excluded"."submitted_at"'),
 }
 NAMES = frozenset(_TABLE)
 

@@ -4,7 +4,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('storage', '0008_audit_entry')]
+    dependencies = [('storage', '0011_open_answer')]
 
     initial = False
 

@@ -22,12 +22,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from elearning import engine
-from elearning.course.model import Course, Scene
+from elearning.course.model import MAX_OPEN_LENGTH, Course, Scene
 from elearning.engine.assessment import answer_ids, choice_from_value
 from elearning.engine.play import LocationView, Page
 from elearning.engine.state import State, remember
 from elearning.storage import attempts as store
 from elearning.storage import certificates as certificate_store
+from elearning.storage import open_answers as open_store
 from elearning.web import i18n
 from elearning.web.errors import error_page
 from elearning.web.session import load_user, owner
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 # "unavailable", like a choice that is not offered.
 _STEP_TOKEN = re.compile(r"[0-9]{1,9}")
 _CHOICE_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,79}")
+_CHECK_ID = re.compile(r"k[0-9]{1,4}")
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,7 @@ def _local_time(request: Request, moment: int) -> str:
 
 
 def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None, error: str | None,
-                status_code: int = 200) -> Response:
+                status_code: int = 200, open_answer: open_store.OpenAnswerRow | None = None) -> Response:
     course, state = p.course, p.state
     module = course.module(state.module)
     total, top = engine.course_score(course, state)
@@ -170,6 +172,7 @@ def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None,
         "markers": _markers(page.scene, page.locations) if page.scene.type == "hub" else [],
         "choice_labels": _choice_labels(request, course, state), "choice_reasons": choice_reasons(request, page),
         "notice": notice, "error": error, "total_score": total, "total_max": top,
+        "open_answer": open_answer, "can_draft": True,
     }, status_code=status_code)
 
 
@@ -184,12 +187,29 @@ async def scene(request: Request) -> Response:
     notices = {
         "stale": _("That choice had already been made. This is where you are now."),
         "unavailable": _("That choice is not possible now. Pick one of the options on this page."),
+        "draft": _("Your draft has been saved. You can finish it later, also on another device."),
     }
     error = None
-    if request.query_params.get("error") == "answer" and page.scene.type == "question":
+    wrong = request.query_params.get("error")
+    if wrong == "answer" and page.scene.type == "question":
         error = _("Choose one or more answers.") if page.scene.multiple else _("Choose one answer.")
+    written = None
+    if page.scene.open is not None:
+        written = (await open_store.of_attempt(loaded.attempt.id)).get(page.scene.id)
+        error = open_error(request, page.scene, wrong) if not page.reviewing else None
     return _scene_page(request, loaded, page, notice=notices.get(request.query_params.get("notice", "")),
-                       error=error)
+                       error=error, open_answer=written)
+
+
+def open_error(request: Request, scene: Scene, wrong: str | None) -> str | None:
+    """What is wrong with an open answer that was not accepted (`?error=` too_short or too_long)."""
+    _ = i18n.translator(i18n.language(request))
+    assert scene.open is not None  # noqa: S101 - only for open scenes
+    if wrong == "too_short":
+        return _("Your answer is too short: write at least {n} characters.", n=scene.open.min_length)
+    if wrong == "too_long":
+        return _("Your answer is too long: write at most {n} characters.", n=scene.open.max_length)
+    return None
 
 
 def _malformed(form: FormData, step: int) -> str | None:
@@ -204,6 +224,11 @@ def _malformed(form: FormData, step: int) -> str | None:
         return "choice"
     if not all(isinstance(v, str) and _CHOICE_ID.fullmatch(v) for v in [*choices, *answers]):
         return "choice"
+    checks, texts = form.getlist("check"), form.getlist("text")
+    if not all(isinstance(v, str) and _CHECK_ID.fullmatch(v) for v in checks) or len(set(checks)) != len(checks):
+        return "check"
+    if len(texts) > 1 or not all(isinstance(v, str) and len(v) <= MAX_OPEN_LENGTH for v in texts):
+        return "text"
     return None
 
 
@@ -215,8 +240,23 @@ async def _act(request: Request, p: Playing) -> Response:
     if form.get("step") != str(p.state.step):
         return redirect(f"{here}?notice=stale")
     now = int(time.time())
+    scene = p.course.scene(p.state.scene)
+    also: list[tuple[str, list[Any]]] = []
     try:
-        if p.course.scene(p.state.scene).type == "question" and not p.state.reviewing:
+        if scene.open is not None and not p.state.reviewing:
+            text = str(form.get("text", ""))
+            if form.get("action") == "draft":
+                await open_store.save_draft(p.attempt.id, p.course.id, scene.id, text)
+                return redirect(f"{here}?notice=draft")
+            try:
+                new, events = engine.write(p.course, p.state, text, now)
+            except engine.TextRejected as exc:
+                await open_store.save_draft(p.attempt.id, p.course.id, scene.id, text)  # nothing typed is lost
+                return redirect(f"{here}?error={exc.reason}")
+            also.append(open_store.submit_write(p.attempt.id, p.course.id, scene.id, text, review=scene.open.review))
+        elif scene.open is not None:
+            new, events = engine.continue_open(p.course, p.state, [str(c) for c in form.getlist("check")], now)
+        elif scene.type == "question" and not p.state.reviewing:
             values = [str(a) for a in form.getlist("answer")]
             if not values:
                 return redirect(f"{here}?error=answer")
@@ -226,7 +266,7 @@ async def _act(request: Request, p: Playing) -> Response:
             new, events = engine.choose(p.course, p.state, choice, now)
     except engine.ChoiceUnavailable:
         return redirect(f"{here}?notice=unavailable")
-    if not await store.record_step(p.course, p.attempt, p.state, new, events):
+    if not await store.record_step(p.course, p.attempt, p.state, new, events, also):
         return redirect(f"{here}?notice=stale")
     remember(p.attempt.state, new)  # the scene page after the redirect reads this text
     response = redirect(here)
@@ -251,19 +291,6 @@ async def place(request: Request) -> Response:
         status = 404  # no such place in this course (another course's, or made up)
     return render(request, "place.html", {**_common(loaded, "place"), "marker": markers[0] if markers else None},
                   status_code=status)
-
-
-async def notebook(request: Request) -> Response:
-    loaded = await _load(request)
-    if isinstance(loaded, Response):
-        return loaded
-    course, have = loaded.course, loaded.state.notebook
-    groups = []
-    for kind in course.meta.notebook.kinds:
-        entries = [e for e in course.meta.notebook.entries if e.kind == kind.id and e.id in have]
-        if entries:
-            groups.append((kind, entries))
-    return render(request, "notebook.html", {**_common(loaded, "notebook"), "groups": groups})
 
 
 async def result(request: Request) -> Response:
