@@ -262,7 +262,7 @@ def test_every_assessment_and_certificate_message_is_documented() -> None:
     from tests.test_compiler import CASES
 
     kinds = ["guessing-passes", "correct-answer-position", "longest-answer", "pass-mark-unreachable", "pass-sink",
-             "placeholder-activity-id", "certificate-unknown", "certificate-language"]
+             "placeholder-activity-id", "certificate-unknown", "certificate-language", "open-answer-incomplete"]
     patterns = _documented_messages()
     for kind in kinds:
         for line, _ in CASES[kind][1]:

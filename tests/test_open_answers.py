@@ -4,6 +4,7 @@ answer afterwards, self-assessment, offline minutes; the example course docs/exa
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -99,3 +100,61 @@ def test_old_courses_compile_unchanged() -> None:
     course, problems = load_course(OLD_EXAMPLE)
     assert problems == [] and course is not None
     assert all(s.open is None and s.offline_minutes is None for m in course.modules for s in m.scenes)
+
+
+# -- storage: what a reviewer may see, review status, erasure ------------------------------------
+async def _handed_in(course: Course, user_id: int, text: str, *, review: bool = True,
+                     course_id: str | None = None) -> int:
+    from elearning.storage import attempts, open_answers
+
+    state, events = engine.start(course)
+    record = await attempts.create_attempt(course, attempts.Owner(user_id=user_id), state, events)
+    state, _ = engine.choose(course, state, "c1")
+    row = await attempts.get_attempt(record.id)
+    assert row is not None
+    assert await attempts.record_step(course, row, engine.start(course)[0], state, [])
+    before = state
+    state, events = engine.write(course, state, text)
+    also = [open_answers.submit_write(record.id, course_id or course.id, "verslag", text, review=review)]
+    assert await attempts.record_step(course, row, before, state, events, also)
+    return record.id
+
+
+async def test_a_reviewer_sees_only_answers_for_review_in_their_own_courses(orm: Any, course: Course) -> None:
+    from elearning.storage import accounts, open_answers
+
+    with orm:
+        learner = await accounts.create_user("leerling@example.org", "Lea Leerling", "een goed wachtwoord")
+        mine = await accounts.create_user("rik@example.org", "Rik", "een goed wachtwoord")
+        other = await accounts.create_user("olga@example.org", "Olga", "een goed wachtwoord")
+        await open_answers.add_reviewer(mine, "praktijkopdracht")
+        await open_answers.add_reviewer(other, "een-andere-cursus")
+        reviewed = await _handed_in(course, learner.id, "Een verslag dat een beoordelaar moet lezen, lang genoeg.")
+        await _handed_in(course, learner.id, "Een verslag zonder beoordeling, alleen voor mezelf bedoeld.", review=False)
+        await open_answers.save_draft(await _handed_in(course, learner.id, "x" * 40), course.id, "ander", "concept")
+
+        queue = await open_answers.queue(mine.id)
+        assert [(i.scene, i.text) for i in queue][:1] == [("verslag", "Een verslag dat een beoordelaar moet lezen, lang genoeg.")]
+        assert all("zonder beoordeling" not in i.text and i.text != "concept" for i in queue)
+        assert set(vars(queue[0])) == {"id", "course_id", "course_hash", "scene", "text", "submitted_at"}
+        assert await open_answers.queue(other.id) == []
+        assert await open_answers.for_review(queue[0].id, other.id) is None
+        assert await open_answers.review(queue[0].id, other, approve=True, comment="") is None
+
+        assert not (await open_answers.review_status(reviewed)).complete
+        assert await open_answers.review(queue[0].id, mine, approve=True, comment="Goed.") == reviewed
+        status = await open_answers.review_status(reviewed)
+        assert status.complete and status.approved_at is not None and status.waiting == 0
+        assert await open_answers.review(queue[0].id, mine, approve=False, comment="nog eens") is None  # done already
+
+
+async def test_erasure_blanks_the_text_of_open_answers(orm: Any, course: Course) -> None:
+    from elearning.storage import accounts, open_answers, privacy
+
+    with orm:
+        learner = await accounts.create_user("leerling@example.org", "Lea Leerling", "een goed wachtwoord")
+        attempt = await _handed_in(course, learner.id, "Mijn buurvrouw Jansen vertelde me iets persoonlijks.")
+        assert (await open_answers.of_attempt(attempt))["verslag"].text.startswith("Mijn buurvrouw")
+        await privacy.erase(learner)
+        row = (await open_answers.of_attempt(attempt))["verslag"]
+        assert row.text == "" and row.comment == "" and row.status == "submitted"

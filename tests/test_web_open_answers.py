@@ -91,6 +91,8 @@ def test_write_resume_hand_in_review_return_revise_approve(web: Web, client: Tes
     assert "Verslag ingeleverd" in web.get(f"/play/{attempt}").text
 
     # Passed, but the certificate waits for the review.
+    result = web.get(f"/play/{attempt}/result").text
+    assert "Een beoordelaar moet je open antwoorden nog goedkeuren." in result
     assert _certificates(settings) == 0
 
     notebook = web.get(f"/play/{attempt}/notebook").text
@@ -139,6 +141,7 @@ def test_write_resume_hand_in_review_return_revise_approve(web: Web, client: Tes
     assert "Er wachten geen antwoorden" in reviewer.get("/review").text
     assert _certificates(settings) == 1
     assert "Goedgekeurd door de beoordelaar" in web.get(f"/play/{attempt}/notebook").text
+    assert "Download je certificaat" in web.get(f"/play/{attempt}/result").text
 
     # The notebook PDF: the owner's only, with the answer as typed.
     pdf = web.client.get(f"/play/{attempt}/notebook.pdf")

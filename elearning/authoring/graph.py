@@ -27,6 +27,7 @@ KINDS: dict[str, dict[str, str]] = {
     "hub": {"shape": "house", "fillcolor": "#cfe2ff", "label": N_("hub (map)")},
     "scene": {"shape": "box", "fillcolor": "#ffffff", "label": N_("scene")},
     "question": {"shape": "hexagon", "fillcolor": "#fff3cd", "label": N_("question"), "style": "filled"},
+    "open": {"shape": "note", "fillcolor": "#e2d9f3", "label": N_("open answer"), "style": "filled"},
     "end": {"shape": "doubleoctagon", "fillcolor": "#d1e7dd", "label": N_("end"), "style": "filled"},
 }
 PROBLEM_FILL = "#f8d7da"

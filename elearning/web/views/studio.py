@@ -235,7 +235,7 @@ async def scenario_map(request: Request) -> Response:
         svg = inline_svg(await anyio.to_thread.run_sync(_svg, dot), "map-caption")
     except GraphvizError as exc:
         error = str(exc)
-    kinds = {"hub": _("map"), "scene": _("scene"), "question": _("question"), "end": _("end")}
+    kinds = {"hub": _("map"), "scene": _("scene"), "question": _("question"), "open": _("open answer"), "end": _("end")}
     return render_studio(request, "studio/map.html", {
         "course": shown, "module": module, "svg": svg, "graph_error": error, "kinds": kinds,
         "active": "map", "preview_url": preview_url, **extra, **live(request, extra["status"]),

@@ -19,13 +19,14 @@ from starlette.responses import Response
 from elearning import engine
 from elearning.course import Course, conditions
 from elearning.course.checks import iter_conditions
+from elearning.course.model import MAX_OPEN_LENGTH
 from elearning.engine.assessment import answer_ids, choice_from_value, choice_id
 from elearning.engine.play import answer_id, enter
 from elearning.engine.state import State
 from elearning.web import i18n
 from elearning.web.views._base import library, redirect, settings
 from elearning.web.views._studio import author_only, current_course, live, render_studio
-from elearning.web.views.play import _choice_labels, _markers, choice_reasons
+from elearning.web.views.play import _choice_labels, _markers, choice_reasons, open_error
 
 SALT = "elearning.studio.preview"
 MAX_NUMBER = 1_000_000
@@ -182,6 +183,7 @@ def _page(request: Request, course: Course, state: State, *, panel: dict[str, An
         "correct_answers": {answer_id(a, i) for i, a in enumerate(page.scene.answers) if a.correct},
         "hidden_choices": hidden_choices(state, page),
         "active": "preview", "status": status, **live(request, status),
+        "open_answer": None, "can_draft": False,  # the preview stores nothing: no drafts, no text kept
     }, status_code=status_code)
 
 
@@ -205,14 +207,25 @@ async def preview(request: Request) -> Response:
     error = None
     if params.get("error") == "answer" and state.scene and course.scene(state.scene).type == "question":
         error = _("Choose one or more answers.") if course.scene(state.scene).multiple else _("Choose one answer.")
+    if state.scene and course.scene(state.scene).open is not None and not state.reviewing:
+        error = open_error(request, course.scene(state.scene), params.get("error"))
     return _page(request, course, state, notice=notices.get(params.get("notice", "")), error=error)
 
 
 async def _act(request: Request, course: Course) -> Response:
     form = await request.form()
     state = _read_token(request, course, form.get("s")) or engine.start(course)[0]
+    scene = course.scene(state.scene)
     try:
-        if course.scene(state.scene).type == "question" and not state.reviewing:
+        if scene.open is not None and not state.reviewing:
+            try:
+                new, _events = engine.write(course, state, str(form.get("text", ""))[:MAX_OPEN_LENGTH + 1])
+            except engine.TextRejected as exc:
+                return redirect(_here(course, request, state, error=exc.reason))
+        elif scene.open is not None:
+            checks = [str(c) for c in form.getlist("check")]
+            new, _events = engine.continue_open(course, state, checks)
+        elif scene.type == "question" and not state.reviewing:
             answers = [str(a) for a in form.getlist("answer")]
             if not answers:
                 return redirect(_here(course, request, state, error="answer"))
