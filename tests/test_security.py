@@ -68,7 +68,7 @@ def alice(web: Any, passing_path: list[tuple[str, str]]) -> Objects:
         "attempt_id": str(attempt), "certificate_id": pdf.group(1),
         "code": code.group(1), "course_id": "buurtronde", "module_id": "ronde",
         "location_id": "bakkerij", "lang": "en", "path": "media/kaart.svg", "token": "t" * 43,
-        "folder": "buurtronde", "section": "overview", "table": "funnel", "registration_id": "1",
+        "folder": "buurtronde", "section": "overview", "table": "funnel", "registration_id": "1", "scene_id": "vraag-1", "answer_id": "1",
     }
     return Objects(values, attempt, int(pdf.group(1)))
 
