@@ -92,3 +92,9 @@ def test_the_final_test_reads_at_least_as_plainly(course: Course) -> None:
     counts = [words(s) for s in found]
     assert sum(counts) / len(counts) <= 12
     assert max(counts) <= 25, [s for s in found if words(s) > 25]
+
+
+def test_no_course_text_names_the_pe_points(course: Course) -> None:
+    """The points are the accreditation's (an administrator's record), not the course text's."""
+    texts = "\n".join(learner_texts(course))
+    assert not re.search(r"PE-punt|\bPE\b|permanente educatie|\d+\s+punten voor", texts, re.I)
