@@ -80,7 +80,7 @@ def _retitled(course: Course, title: str) -> Course:
 def test_tables_carry_labels_from_the_course_and_raw_numbers(mini: Course, report: Report) -> None:
     tables = report_tables(mini, report, "nl")
     assert [t.key for t in tables] == [
-        "overview", "duration", "histogram", "funnel", "choices", "questions", "answers", "entries",
+        "overview", "duration", "histogram", "funnel", "choices", "questions", "answers", "entries", "open_answers",
     ]
     overview = _table(tables, "overview").records()
     assert overview[2] == {"measure": "passes", "label": "Geslaagd", "attempts": 600,

@@ -107,6 +107,7 @@ async def _handed_in(course: Course, user_id: int, text: str, *, review: bool = 
                      course_id: str | None = None) -> int:
     from elearning.storage import attempts, open_answers
 
+    await attempts.store_snapshot(course)  # as the app does when a course is first played
     state, events = engine.start(course)
     record = await attempts.create_attempt(course, attempts.Owner(user_id=user_id), state, events)
     state, _ = engine.choose(course, state, "c1")
@@ -158,3 +159,25 @@ async def test_erasure_blanks_the_text_of_open_answers(orm: Any, course: Course)
         await privacy.erase(learner)
         row = (await open_answers.of_attempt(attempt))["verslag"]
         assert row.text == "" and row.comment == "" and row.status == "submitted"
+
+
+async def test_analytics_count_open_answers_without_their_text(orm: Any, course: Course) -> None:
+    from elearning.analytics import Scope, report_tables
+    from elearning.analytics.results import OpenAnswerCount
+    from elearning.storage import accounts, analytics, open_answers
+
+    with orm:
+        learner = await accounts.create_user("leerling@example.org", "Lea Leerling", "een goed wachtwoord")
+        reviewer = await accounts.create_user("rik@example.org", "Rik", "een goed wachtwoord")
+        await open_answers.add_reviewer(reviewer, course.id)
+        await _handed_in(course, learner.id, "Mijn buurvrouw Jansen vertelde me iets persoonlijks.")
+        await _handed_in(course, learner.id, "Een tweede verslag, ook lang genoeg voor deze opdracht.")
+        first, second = await open_answers.queue(reviewer.id)
+        await open_answers.review(first.id, reviewer, approve=False, comment="Noem een plek.")
+        await open_answers.review(second.id, reviewer, approve=True, comment="")
+        report = await analytics.report(course, Scope(course.id))
+    assert report.open_answers == (OpenAnswerCount("verslag", handed_in=2, resubmitted=0, approved=1, returned=1),)
+    table = next(t for t in report_tables(course, report, "nl") if t.key == "open_answers")
+    assert table.records() == [{"scene_id": "verslag", "scene": "Je verslag", "handed_in": 2, "resubmitted": 0,
+                                "approved": 1, "returned": 1}]
+    assert "Jansen" not in repr(report_tables(course, report, "nl"))

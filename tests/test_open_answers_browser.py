@@ -36,7 +36,7 @@ def _cli(root: Path, *args: str) -> None:
     """The command in a process of its own (Playwright runs an event loop in this thread)."""
     env = {k: v for k, v in os.environ.items() if k in PASSED_ON}
     env.update(DATA_DIR=str(root / "data"), COURSES_DIR=str(root / "courses"))
-    done = subprocess.run([str(BIN / "elearning"), *args], env=env, capture_output=True, text=True, check=False)  # noqa: S603 - our own installed command
+    done = subprocess.run([str(BIN / "elearning"), *args], env=env, capture_output=True, text=True, check=False)  # noqa: S603 - our own command, no shell
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -68,7 +68,8 @@ def alice(web: Any, passing_path: list[tuple[str, str]]) -> Objects:
         "attempt_id": str(attempt), "certificate_id": pdf.group(1),
         "code": code.group(1), "course_id": "buurtronde", "module_id": "ronde",
         "location_id": "bakkerij", "lang": "en", "path": "media/kaart.svg", "token": "t" * 43,
-        "folder": "buurtronde", "section": "overview", "table": "funnel", "registration_id": "1", "scene_id": "vraag-1", "answer_id": "1",
+        "folder": "buurtronde", "section": "overview", "table": "funnel", "registration_id": "1",
+        "scene_id": "intro", "answer_id": "1",
     }
     return Objects(values, attempt, int(pdf.group(1)))
 
@@ -134,7 +135,7 @@ def test_another_learner_gets_nothing_of_alices_by_id(web: Any, alice: Objects) 
 
 def test_learners_cannot_open_author_or_admin_pages(web: Any, alice: Objects) -> None:
     web.register("bob@example.org", "Bob de Bouwer")
-    private = [r for r in _routes(web.client.app) if r.path.startswith(("/admin", "/studio"))]
+    private = [r for r in _routes(web.client.app) if r.path.startswith(("/admin", "/studio", "/review"))]
     assert private
     token = web.csrf()
     for route in private:

@@ -153,6 +153,18 @@ class EntryMiss:
 
 
 @dataclass(frozen=True)
+class OpenAnswerCount:
+    """Per open scene: how often answers were handed in, handed in again after a return, and
+    approved or returned by a reviewer. Counts only: never the text."""
+
+    scene: str
+    handed_in: int = 0
+    resubmitted: int = 0
+    approved: int = 0
+    returned: int = 0
+
+
+@dataclass(frozen=True)
 class Report:
     scope: Scope
     overview: Overview
@@ -160,3 +172,4 @@ class Report:
     choices: tuple[ChoiceCount, ...] = ()
     questions: tuple[QuestionStats, ...] = ()
     entries: tuple[EntryMiss, ...] = field(default_factory=tuple)
+    open_answers: tuple[OpenAnswerCount, ...] = ()

@@ -83,6 +83,7 @@ def report_tables(course: Course | Labels, report: Report, lang: str = "nl") -> 
         questions_table(labels, report, lang),
         answers_table(labels, report, lang),
         entries_table(labels, report, lang),
+        open_answers_table(labels, report, lang),
     ]
 
 
@@ -271,4 +272,23 @@ def entries_table(labels: Labels, report: Report, lang: str) -> Table:
                  Column("missed", _("Missed"), "count"), Column("share_missed", _("Share missed"), "share")),
         rows=rows,
         charts=(Chart(_("Missed notebook entries"), "entry", "share_missed", note="missed", maximum=1.0),),
+    )
+
+
+def open_answers_table(labels: Labels, report: Report, lang: str) -> Table:
+    """Per open scene: answers handed in, handed in again, approved and returned (counts, never text)."""
+    _ = translator(lang)
+    rank = {scene: i for i, scene in enumerate(labels.scene_order())}
+    rows = tuple(
+        (o.scene, labels.scene(o.scene), o.handed_in, o.resubmitted, o.approved, o.returned)
+        for o in sorted(report.open_answers, key=lambda o: (rank.get(o.scene, len(rank)), o.scene))
+    )
+    return Table(
+        key="open_answers", title=_("Open answers"),
+        description=_("Per open scene: how often an answer was handed in, handed in again after a reviewer returned it, and approved or returned. Only counts: what learners wrote is never shown here."),
+        columns=(Column("scene_id", _("Scene id")), Column("scene", _("Scene")),
+                 Column("handed_in", _("Handed in"), "count"), Column("resubmitted", _("Handed in again"), "count"),
+                 Column("approved", _("Approved"), "count"), Column("returned", _("Returned"), "count")),
+        rows=rows,
+        charts=(Chart(_("Open answers handed in"), "scene", "handed_in"),),
     )

@@ -280,6 +280,11 @@ class Course(Model):
     def id(self) -> str:
         return self.meta.id
 
+    @property
+    def has_open(self) -> bool:
+        """The course has open scenes (whose answers are stored apart from the state)."""
+        return any(s.type == "open" for m in self.modules for s in m.scenes)
+
     def module(self, module_id: str) -> Module:
         return self._index()[0][module_id]
 

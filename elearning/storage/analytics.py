@@ -30,6 +30,7 @@ from elearning.analytics.results import (
     Bin,
     ChoiceCount,
     EntryMiss,
+    OpenAnswerCount,
     Overview,
     QuestionStats,
     Report,
@@ -43,12 +44,15 @@ from elearning.storage.executor import connection
 
 CHOICE_KINDS = {"choice_made": "choice", "location_chosen": "location", "question_answered": "answer"}
 OUTCOME_TYPES = frozenset({"question_answered", "module_finished", "notebook_entry_added"})
+OPEN_TYPES = frozenset({"open_answer_submitted", "open_answer_resubmitted", "open_answer_reviewed"})
 # The partial indexes of migration 0004_analytics_indexes: the event types each holds, and its
 # WHERE term, which _events repeats for SQLite (on PostgreSQL it would skew the row estimates).
 INDEXES = {
     "event_entered": (frozenset({"scene_entered"}), "type = 'scene_entered'"),
     "event_choice": (frozenset(CHOICE_KINDS), "type IN ('choice_made', 'location_chosen', 'question_answered')"),
     "event_outcome": (OUTCOME_TYPES, "type IN ('module_finished', 'notebook_entry_added', 'question_answered')"),
+    # migration 0011_open_answer
+    "event_open": (OPEN_TYPES, "type IN ('open_answer_submitted', 'open_answer_resubmitted', 'open_answer_reviewed')"),
 }
 # First-answer values ride along in MIN(seq * SHIFT + value + OFFSET): exact for any 32-bit
 # value and seq, and portable (no ordered aggregates or window functions needed).
@@ -467,6 +471,28 @@ async def missed_entries(course: Course, scope: Scope) -> list[EntryMiss]:
     return await _missed_entries(course, scope, await _hashes(scope))
 
 
+async def _open_answers(scope: Scope, hashes: tuple[str, ...]) -> list[OpenAnswerCount]:
+    """Per open scene, the answers handed in and reviewed (from the events, through the index event_open)."""
+    if not hashes:
+        return []
+    _, dialect = _connection()
+    sql = (_Sql("SELECT e.scene, e.type, e.choice, COUNT(*) AS n")
+           + _events(scope, hashes, dialect, "event_open", *sorted(OPEN_TYPES))
+           + _Sql(" GROUP BY e.course_hash, e.scene, e.type, e.choice"))
+    counts: dict[str, dict[str, int]] = {}
+    for r in await _rows(sql):
+        field = {"open_answer_submitted": "handed_in", "open_answer_resubmitted": "resubmitted"}.get(r["type"])
+        if field is None:
+            field = "approved" if r["choice"] == "approved" else "returned"
+        scene = counts.setdefault(r["scene"] or "", {})
+        scene[field] = scene.get(field, 0) + _int(r["n"])
+    return [OpenAnswerCount(scene, **n) for scene, n in sorted(counts.items())]
+
+
+async def open_answers(scope: Scope) -> list[OpenAnswerCount]:
+    return await _open_answers(scope, await _hashes(scope))
+
+
 async def report(course: Course, scope: Scope) -> Report:
     """Every analytics table for one scope (the queries run one after another)."""
     hashes = await _hashes(scope)
@@ -477,4 +503,5 @@ async def report(course: Course, scope: Scope) -> Report:
         choices=tuple(await _choice_distribution(scope, hashes)),
         questions=tuple(await _questions(scope, hashes)),
         entries=tuple(await _missed_entries(course, scope, hashes)),
+        open_answers=tuple(await _open_answers(scope, hashes)),
     )

@@ -66,6 +66,7 @@ class ReviewStatus:
     returned: int  # sent back: the learner revises and hands in again
 
 
+NO_REVIEW = ReviewStatus(complete=True, approved_at=None, waiting=0, returned=0)  # a course without open scenes
 _ROW = ("id", "attempt_id", "scene", "text", "status", "review", "comment", "submitted_at", "reviewed_at")
 
 

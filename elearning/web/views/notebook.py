@@ -50,6 +50,8 @@ def _groups(course: Course, have: frozenset[str]) -> list[tuple[NotebookKind, li
 
 async def _written(p: Playing) -> list[Written]:
     """The attempt's open answers, in the order of the course."""
+    if not p.course.has_open:
+        return []
     rows = await open_store.of_attempt(p.attempt.id)
     return [Written(s, rows[s.id]) for m in p.course.modules for s in m.scenes if s.id in rows]
 

@@ -310,5 +310,5 @@ async def result(request: Request) -> Response:
         "modules": module_rows(course, state), "module_status": module_status_words(request),
         "total_score": total, "total_max": top, "minutes": round(spent.total_seconds() / 60),
         "can_retake": can_retake, "certificate": certificate,
-        "review": await open_store.review_status(loaded.attempt.id),
+        "review": await open_store.review_status(loaded.attempt.id) if course.has_open else open_store.NO_REVIEW,
     })

@@ -118,8 +118,9 @@ async def _tables(section: str, course: Course, labels: Labels, scope: Scope, la
             scope.course_id, scope.course_hash, scope.since.date() if scope.since else None,
             last.date() if last else None))
         return [ratings_table(summary, lang), comments_table(summary, lang)]
-    report = Report(scope, empty, entries=tuple(await analytics.missed_entries(labels.course, scope)))
-    return [build.entries_table(labels, report, lang)]
+    entries, written = await asyncio.gather(analytics.missed_entries(labels.course, scope), analytics.open_answers(scope))
+    report = Report(scope, empty, entries=tuple(entries), open_answers=tuple(written))
+    return [build.entries_table(labels, report, lang), build.open_answers_table(labels, report, lang)]
 
 
 def _shown(table: Table, lang: str) -> dict[str, Any]:
