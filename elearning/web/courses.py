@@ -25,7 +25,7 @@ from elearning.storage import attempts as store
 
 log = logging.getLogger(__name__)
 
-MEDIA_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif"}
+MEDIA_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf"}  # PDF: a handout to download
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,10 @@ def _common(p: Playing, active: str) -> dict[str, Any]:
     }
 
 
+load_attempt = _load  # for the other pages of an attempt (the evaluation)
+common = _common
+
+
 def _fmt(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
