@@ -111,6 +111,22 @@ def _seconds(name: str, raw: str) -> int:
     return value
 
 
+def _editor_url(name: str, raw: str) -> str:
+    import re
+    import string
+
+    scheme = re.match(r"([a-z][a-z0-9+.-]*):", raw.lower())
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(raw) if f is not None}
+    except ValueError:  # an unclosed brace
+        fields = set()
+    if (scheme is None or scheme.group(1) in ("javascript", "data", "vbscript", "file")
+            or not {"path", "line"} <= fields or not fields <= {"path", "line", "col"}):
+        raise SettingsError(f"Setting {name} has value {raw!r}. Use an editor address with {{path}} and {{line}} "
+                            "(and optionally {col}), e.g. vscode://file/{path}:{line}:{col}.")
+    return raw
+
+
 def _base_url(name: str, raw: str) -> str:
     if not raw.startswith(("http://", "https://")):
         raise SettingsError(f"Setting {name} has value {raw!r}. It must start with http:// or https://.")
@@ -176,6 +192,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SIGNATORY_TITLE", None, "That person's title or role, e.g. Directeur opleidingen."),
     Setting("SIGNATURE_IMAGE_FILE", None, "An SVG or PNG file with that person's signature, for the "
             "certificate.", _path),
+    Setting("EDITOR_URL", None, "For authors: the studio links every problem and scene to this address of "
+            "its file and line, e.g. vscode://file/{path}:{line}:{col} (VS Code) or "
+            "idea://open?file={path}&line={line}. Default: a page in the studio that shows the YAML.",
+            _editor_url),
     Setting("DEBUG", "false", "Show tracebacks on error pages. Never in production.", _bool),
     Setting("DEV", "false", "Author mode (also `elearning serve --dev`): watch COURSES_DIR and recompile "
             "a course on every save; a broken edit keeps the last good version served.", _bool),
@@ -245,6 +265,7 @@ class Settings:
     signatory_title: str | None
     signature_image_file: Path | None
     password_hash_cost: str
+    editor_url: str | None
     debug: bool
     dev: bool
     log_level: str

@@ -54,6 +54,12 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
         (courses / "kapot" / "course.yaml").read_text(encoding="utf-8").replace("id: buurtronde", "id: kapot"),
         encoding="utf-8")
     _break(courses / "kapot")
+    (courses / "buurtronde" / "tests").mkdir()
+    (courses / "buurtronde" / "tests" / "goed.yaml").write_text(
+        "name: Naar het plein\nsteps:\n  - choose: c1\n  - expect: {scene: plein}\n", encoding="utf-8")
+    (courses / "buurtronde" / "tests" / "fout.yaml").write_text(
+        "name: Een verwachting die niet uitkomt\nsteps:\n  - choose: c1\n  - expect: {scene: bakkerij}\n",
+        encoding="utf-8")
     port = free_port()
     env = server_env(root, port)
     _cli(env, "migrate")
@@ -108,8 +114,18 @@ def test_every_studio_page_type_has_no_wcag_violations(page: Any) -> None:
     page.goto("/studio/folders/kapot")
     expect(page.locator(".problem")).to_have_count(1)
     checker.check("studio: folder with errors")
+    page.get_by_role("link", name="Scenariokaart van De ronde door de buurt").click()
+    expect(page.locator("svg.scenario-svg")).to_be_visible()
+    checker.check("studio: scenario map of a course with errors")
+    page.goto("/studio/folders/kapot")
+    page.locator(".problem a").first.click()
+    expect(page.locator("tr.problem")).to_have_count(1)
+    checker.check("studio: source of a file with a problem")
     page.goto(course)
     checker.check("studio: course")
+    page.get_by_role("button", name="Voer de tests uit").click()
+    expect(page.locator("tr.test--failed")).to_have_count(1)
+    checker.check("studio: playthrough test results")
     page.goto(f"{course}/map/ronde")
     expect(page.locator("svg.scenario-svg")).to_be_visible()
     checker.check("studio: scenario map with learners")
@@ -125,6 +141,10 @@ def test_every_studio_page_type_has_no_wcag_violations(page: Any) -> None:
     page.locator("a.marker[data-place=bakkerij]").click()  # studio.js-free: enhance.js submits the place's form
     expect(page.locator("h1")).to_have_text("De bakkerij")
     checker.check("preview: scene with image")
+    page.get_by_role("button", name="Vraag wat hij daarmee bedoelt").click()
+    page.locator("a.marker[data-place=bakkerij]").click()
+    expect(page.locator("#hidden-choices-title")).to_be_visible()
+    checker.check("preview: scene with a hidden choice")
     page.get_by_label("Ga naar scène").select_option("vraag-2")
     page.get_by_role("button", name="Toestand aanpassen").click()
     expect(page.locator("h1")).to_have_text("Vraag 2")
@@ -159,7 +179,7 @@ def test_every_studio_page_type_has_no_wcag_violations(page: Any) -> None:
     checker.check("preview: hub (en)")
     page.goto(f"{course}/analytics/questions")
     checker.check("analytics: questions (en)")
-    checker.assert_clean(expected=22)
+    checker.assert_clean(expected=26)
 
 
 def test_an_open_preview_reloads_itself_after_a_save(page: Any, studio: Studio) -> None:

@@ -25,14 +25,22 @@ def load_course(path: str | Path, *, max_states: int | None = None,
     templates: the certificate templates there are, folder name -> language (the caller reads
     them from certificates/; this layer does not); when given, the course's must be one of them.
     """
+    comp = load_compilation(path, max_states=max_states, templates=templates)
+    return comp.result(comp.course)
+
+
+def load_compilation(path: str | Path, *, max_states: int | None = None,
+                     templates: Mapping[str, tuple[str, ...]] | None = None) -> Compilation:
+    """As load_course, with the whole compilation: its `course` (explored; None after an error),
+    its problems, and its `draft` (what could be read even with errors, for the studio's map)."""
     with collector_paused():
         comp = compile_course(path)
         course = comp.course
         if course is not None and templates is not None:
             check_certificate(comp, course, templates)
         if course is not None:
-            course = explore_checks(comp, course, max_states or DEFAULT_MAX_STATES)
-        return comp.result(course)
+            comp.course = explore_checks(comp, course, max_states or DEFAULT_MAX_STATES)
+        return comp
 
 
 def check_certificate(comp: Compilation, course: Course, templates: Mapping[str, tuple[str, ...]]) -> None:

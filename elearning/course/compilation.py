@@ -30,6 +30,9 @@ class Compilation:
         self.all_modules_read = True
         # the course without errors so far (its max_scores not yet known), or None
         self.course: Course | None = None
+        # what could be read of the course even with errors (unchecked, never served): the studio
+        # draws its scenario map with the problem scenes marked
+        self.draft: Course | None = None
 
     def add(self, doc: Document | None, path: PathKey, message: str, level: Level = "error", *,
             key: bool = False, offset: int = 0) -> None:

@@ -51,6 +51,7 @@ def _compile(path: str | Path) -> Compilation:
         meta=meta, modules=modules, content_hash=_content_hash(comp.root), max_scores={}, sources=_sources(comp, modules)
     )
     if meta is not None:
+        comp.draft = course
         check_course(comp, course)
         check_assessment(comp, course)
     if comp.errors == 0 and meta is not None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from elearning.authoring import load_course
+from elearning.authoring.load import load_compilation
 from elearning.certificates.templates import certificate_templates
 from elearning.course import Course, Problem
 from elearning.storage import attempts as store
@@ -35,6 +35,7 @@ class Compiled:
     folder: Path
     course: Course | None
     problems: tuple[Problem, ...]
+    draft: Course | None = None  # what could be read despite errors (never served; the studio's map)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class FolderStatus:
     problems: tuple[Problem, ...]  # of the newest compile
     compiled_at: datetime
     ok: bool  # the newest compile is the version being served
+    draft: Course | None = None  # after a compile with errors: what could be read of it (never served)
 
     @property
     def name(self) -> str:
@@ -98,20 +100,21 @@ class CourseLibrary:
             problem = Problem(str(folder / "course.yaml"), 1, 1, "error", "course.yaml is missing")
             return Compiled(folder, None, (problem,))
         try:
-            course, problems = load_course(folder, templates=certificate_templates(self.certificates_dir))
+            comp = load_compilation(folder, templates=certificate_templates(self.certificates_dir))
+            course, problems = comp.result(comp.course)
         except Exception:  # a compiler bug must not take the whole site down
             log.exception("Could not compile the course in %s", folder)
             problem = Problem(str(folder / "course.yaml"), 1, 1, "error", "the compiler failed; see the server log")
             return Compiled(folder, None, (problem,))
         for problem in problems:
             (log.error if problem.level == "error" else log.warning)("%s", problem)
-        if any(p.level == "error" for p in problems):
-            course = None
+        if course is None:
+            return Compiled(folder, None, tuple(problems), comp.draft)
         return Compiled(folder, course, tuple(problems))
 
     def apply(self, compiled: Compiled) -> FolderStatus:
         """Serve a good compile; after a bad one keep serving this folder's last good version."""
-        folder, course, problems = compiled.folder, compiled.course, compiled.problems
+        folder, course, problems, draft = compiled.folder, compiled.course, compiled.problems, compiled.draft
         before = self._status.get(folder.name)
         before_id = before.course_id if before else None
         if course is not None:
@@ -120,7 +123,7 @@ class CourseLibrary:
                 message = f"course id {course.id!r} is also used by the folder {other.name!r}"
                 problems += (Problem(str(folder / "course.yaml"), 1, 1, "error", message),)
                 log.error("Not serving %s: %s", folder, message)
-                course = None
+                course, draft = None, course
         if course is not None:
             if before_id is not None and before_id != course.id:
                 self._drop(before_id)
@@ -141,7 +144,7 @@ class CourseLibrary:
                 log.error("The course in %s has %d error(s); still serving its last good version %s.",
                           folder, len(errors), served.content_hash[:12])
             status = FolderStatus(folder, served.id if served else None,
-                                  served.content_hash if served else None, problems, _now(), ok=False)
+                                  served.content_hash if served else None, problems, _now(), ok=False, draft=draft)
         self._status[folder.name] = status
         return status
 

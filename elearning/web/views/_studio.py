@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -88,9 +89,42 @@ class ProblemView:
     level: str
     message: str
     excerpt: Markup | None  # <pre> with the lines around the problem, the offending one marked
+    href: str | None = None  # the file at that line: in the author's editor, or the studio's source page
 
 
-def problem_views(root: Path, problems: Iterable[Problem]) -> list[ProblemView]:
+# The files of a course folder the studio shows as source: what the compiler and the tests read.
+_SOURCE = re.compile(r"(course\.yaml|(modules|tests)/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\.ya?ml)")
+
+
+def source_href(editor_url: str | None, root: Path, file: str | Path, line: int, col: int = 1) -> str | None:
+    """Where an author reads `file` at `line`: EDITOR_URL filled in, or the studio's source page;
+    None for a file outside a course folder of `root` (COURSES_DIR)."""
+    path = Path(file).resolve()
+    base = root.resolve()
+    if not path.is_relative_to(base) or len(path.relative_to(base).parts) < 2:
+        return None
+    folder, *rest = path.relative_to(base).parts
+    rel = "/".join(rest)
+    if editor_url:
+        return editor_url.format(path=quote(path.as_posix(), safe="/:\\"), line=line, col=col)
+    if not _SOURCE.fullmatch(rel):
+        return None
+    return f"/studio/folders/{quote(folder, safe='')}/source/{quote(rel)}#L{line}"
+
+
+def source_file(root: Path, folder: str, rel: str) -> Path | None:
+    """The course file `rel` of the folder `folder` in root, or None: only the YAML of a course
+    (course.yaml, modules/, tests/), never a path outside the folder."""
+    if not _SOURCE.fullmatch(rel) or "\x00" in folder or folder in ("", ".", ".."):
+        return None
+    base = (root / folder).resolve()
+    target = (base / rel).resolve()
+    if not base.is_relative_to(root.resolve()) or not target.is_relative_to(base) or not target.is_file():
+        return None
+    return target
+
+
+def problem_views(root: Path, problems: Iterable[Problem], editor_url: str | None = None) -> list[ProblemView]:
     base = root.resolve()
     sources: dict[Path, list[str] | None] = {}
     out = []
@@ -106,8 +140,14 @@ def problem_views(root: Path, problems: Iterable[Problem]) -> list[ProblemView]:
         out.append(ProblemView(
             where=f"{shown}:{problem.line}:{problem.col}", level=problem.level, message=problem.message,
             excerpt=_excerpt(lines, problem.line, problem.col) if lines else None,
+            href=source_href(editor_url, root, path, problem.line, problem.col) if lines else None,
         ))
     return out
+
+
+def read_source(path: Path) -> list[str] | None:
+    """The lines of a course file for the source page (None when it is too big to show)."""
+    return _read_lines(path)
 
 
 def _read_lines(path: Path) -> list[str] | None:

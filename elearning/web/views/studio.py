@@ -10,6 +10,7 @@ import asyncio
 import re
 from collections import defaultdict
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -21,7 +22,8 @@ from starlette.responses import JSONResponse, Response
 
 from elearning.analytics import Scope
 from elearning.authoring.graph import GraphvizError, module_dot, render_svg
-from elearning.course import Course
+from elearning.authoring.playthrough import PlaythroughResult, run_course_tests
+from elearning.course import Course, Problem
 from elearning.storage import analytics
 from elearning.web import i18n
 from elearning.web.courses import FolderStatus
@@ -31,8 +33,11 @@ from elearning.web.views._studio import (
     current_course,
     live,
     problem_views,
+    read_source,
     render_studio,
     scene_problems,
+    source_file,
+    source_href,
 )
 
 
@@ -42,7 +47,7 @@ def preview_url(course_id: str, scene_id: str | None = None) -> str:
 
 
 def _problems_context(request: Request, status: FolderStatus | None) -> dict[str, Any]:
-    problems = problem_views(library(request).courses_dir, status.problems) if status else []
+    problems = problem_views(library(request).courses_dir, status.problems, settings(request).editor_url) if status else []
     return {"status": status, "problems": problems}
 
 
@@ -62,7 +67,40 @@ async def folder(request: Request) -> Response:
     status = library(request).status(request.path_params["folder"])
     if status is None:
         raise HTTPException(404)
-    return render_studio(request, "studio/folder.html", {**_problems_context(request, status), **live(request, status)})
+    return render_studio(request, "studio/folder.html", {
+        **_problems_context(request, status), **live(request, status), "draft": status.draft,
+    })
+
+
+@author_only
+async def source(request: Request) -> Response:
+    """A YAML file of a course folder with its line numbers, the lines with a problem marked: where
+    every problem and scene links to when no EDITOR_URL is set."""
+    lib = library(request)
+    name, rel = request.path_params["folder"], request.path_params["path"]
+    status = lib.status(name)
+    path = source_file(lib.courses_dir, name, rel) if status is not None else None
+    lines = read_source(path) if path is not None else None
+    if status is None or path is None or lines is None:
+        raise HTTPException(404)
+    marks: dict[int, list[Problem]] = defaultdict(list)
+    for problem in status.problems:
+        if Path(problem.file).resolve() == path:
+            marks[problem.line].append(problem)
+    _ = i18n.translator(i18n.language(request))
+    levels = {"error": _("error"), "warning": _("warning")}
+    return render_studio(request, "studio/source.html", {
+        "status": status, "rel": rel, "lines": list(enumerate(lines, start=1)), "marks": marks, "levels": levels,
+        "course_url": f"/studio/courses/{quote(status.course_id, safe='')}" if status.course_id
+        else f"/studio/folders/{quote(name, safe='')}",
+        **live(request, status),
+    })
+
+
+def _test_files(request: Request, course: Course) -> list[Path]:
+    folder = library(request).folder(course.id)
+    tests = folder / "tests" if folder is not None else None
+    return sorted(tests.glob("*.yaml")) if tests is not None and tests.is_dir() else []
 
 
 @author_only
@@ -72,7 +110,26 @@ async def course(request: Request) -> Response:
     modules = [(m, len(m.scenes), shown.max_scores.get(m.id, 0)) for m in shown.modules]
     return render_studio(request, "studio/course.html", {
         "course": shown, "modules": modules, "active": "course", "preview_url": preview_url,
+        "test_files": _test_files(request, shown),
         **_problems_context(request, status), **live(request, status),
+    })
+
+
+@author_only
+async def run_tests(request: Request) -> Response:
+    """Run the course's playthrough tests (its folder tests/) against the version learners get."""
+    shown = current_course(request)
+    lib = library(request)
+    status = lib.status_of(shown.id)
+    files = _test_files(request, shown)
+    results: list[PlaythroughResult] = []
+    if files:
+        results = await anyio.to_thread.run_sync(run_course_tests, shown, files[0].parent)
+    editor = settings(request).editor_url
+    rows = [(r, problem_views(lib.courses_dir, r.failures, editor)) for r in results]
+    return render_studio(request, "studio/tests.html", {
+        "course": shown, "rows": rows, "passed": sum(1 for r in results if r.passed), "total": len(results),
+        "active": "course", "status": status, "test_files": files, **live(request, status),
     })
 
 
@@ -118,26 +175,53 @@ def inline_svg(svg: str, label_id: str) -> Markup:
     return Markup(body)  # noqa: S704 - Graphviz output; every label in the DOT text was quoted by graph.py
 
 
+def _shown(request: Request) -> tuple[Course, FolderStatus | None, bool]:
+    """The course whose map is asked for, its folder's status, and whether it is a draft: the newest
+    compile when it has errors (drawn with its problem scenes marked), never what learners play."""
+    lib = library(request)
+    if "folder" in request.path_params:
+        status = lib.status(request.path_params["folder"])
+        if status is None or status.draft is None:
+            raise HTTPException(404)
+        return status.draft, status, True
+    served = current_course(request)
+    status = lib.status_of(served.id)
+    if status is not None and not status.ok and status.draft is not None and status.draft.id == served.id:
+        return status.draft, status, True
+    return served, status, False
+
+
 async def _map(request: Request) -> tuple[Course, Any, str, dict[str, Any]]:
-    shown = current_course(request)
+    shown, status, draft = _shown(request)
     try:
         module = shown.module(request.path_params["module_id"])
     except KeyError:
         raise HTTPException(404) from None
     lib = library(request)
-    status = lib.status_of(shown.id)
     # learners on every version, or only on the version shown (the current one)
     version = shown.content_hash if request.query_params.get("version") == "current" else None
-    reached, taken = await _overlay(shown, version)
+    online = status is not None and status.course_id is not None
+    reached, taken = await _overlay(shown, version) if online else ({}, {})
     problems: dict[str, list[str]] = {}
-    folder = lib.folder(shown.id)
-    if status is not None and status.ok and folder is not None:
-        problems = scene_problems(shown, lib.courses_dir, folder, status.problems)
+    if status is not None:
+        problems = scene_problems(shown, lib.courses_dir, status.folder, status.problems)
+    editor = settings(request).editor_url
+    sources: dict[str, str | None] = {}
+    for scene_id, where in shown.sources.items():
+        rel, _sep, line = where.rpartition(":")
+        sources[scene_id] = source_href(editor, lib.courses_dir, status.folder / rel, int(line)) if status else None
+
+    def link(scene_id: str) -> str:
+        return (sources.get(scene_id) or "") if draft else preview_url(shown.id, scene_id)
+
     dot = module_dot(
         shown, module.id, counts=reached or None, choice_counts=taken or None, problems=problems or None,
-        link=lambda scene_id: preview_url(shown.id, scene_id), lang=i18n.language(request),
+        link=link, lang=i18n.language(request),
     )
-    extra = {"reached": reached, "scene_problems": problems, "version": version, "status": status}
+    base = (f"/studio/folders/{quote(status.name, safe='')}/map" if status is not None and not online
+            else f"/studio/courses/{quote(shown.id, safe='')}/map")
+    extra = {"reached": reached, "scene_problems": problems, "version": version, "status": status,
+             "draft": draft, "online": online, "map_base": base, "sources": shown.sources, "source_links": sources}
     return shown, module, dot, extra
 
 

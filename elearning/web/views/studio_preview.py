@@ -19,7 +19,7 @@ from starlette.responses import Response
 from elearning import engine
 from elearning.course import Course, conditions
 from elearning.course.checks import iter_conditions
-from elearning.engine.assessment import answer_ids, choice_from_value
+from elearning.engine.assessment import answer_ids, choice_from_value, choice_id
 from elearning.engine.play import answer_id, enter
 from elearning.engine.state import State
 from elearning.web import i18n
@@ -147,6 +147,20 @@ def _panel_from_form(request: Request, course: Course, state: State,
     return panel, errors
 
 
+def hidden_choices(state: State, page: engine.Page) -> list[tuple[str, str | None, bool]]:
+    """The scene's choices the learner does not see now: (label, the condition that hides it, taken
+    already). A once-only choice that was taken is hidden whatever its condition."""
+    if page.reviewing:
+        return []
+    shown = {c.id for c in page.choices}
+    out = []
+    for i, choice in enumerate(page.scene.choices):
+        cid = choice_id(choice, i)
+        if cid not in shown:
+            out.append((choice.label, choice.when, choice.once and f"{page.scene.id}/{cid}" in state.once))
+    return out
+
+
 # -- the pages ----------------------------------------------------------------------------------
 def _page(request: Request, course: Course, state: State, *, panel: dict[str, Any] | None = None,
           errors: dict[str, str] | None = None, notice: str | None = None, error: str | None = None,
@@ -166,6 +180,7 @@ def _page(request: Request, course: Course, state: State, *, panel: dict[str, An
         "module_number": course.meta.modules.index(module.id) + 1, "module_total": len(course.meta.modules),
         "visits": [(s, n) for s, n in state.visits], "results": list(state.results),
         "correct_answers": {answer_id(a, i) for i, a in enumerate(page.scene.answers) if a.correct},
+        "hidden_choices": hidden_choices(state, page),
         "active": "preview", "status": status, **live(request, status),
     }, status_code=status_code)
 
