@@ -75,14 +75,14 @@ def test_the_guessing_analysis_of_the_course(course: Course, exploration: Explor
     assert found.guess.p == pytest.approx(float(needed), rel=1e-9)
     # what `elearning explore courses/polarisatie` prints of it
     assert report_lines(course, found)[:4] == [
-        "course total: lowest 1, highest 55 of 55 points; module maxima: intro 6, rondgang 19, analyse 9, "
-        "stappenplan 6, toets 15",
+        "course total: lowest 2, highest 83 of 83 points; module maxima: intro 4, rondgang 43, analyse 11, "
+        "stappenplan 10, toets 15",
         "pass rule: module 'toets' passed (70%); can be met",
         "random guesser passes the course: 0.12% in one attempt; unlimited retakes: passes in the end",
         "  module 'toets' passed in one try: 0.12%",
     ]
     assert (found.attempts, found.within, found.reachable) == (None, 1.0, True)
-    assert (found.lowest_total, found.highest_total) == (1, 55)
+    assert (found.lowest_total, found.highest_total) == (2, 83)
 
 
 @pytest.fixture(scope="module")
