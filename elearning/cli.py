@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from elearning.commands import author, certificates, ops, pe_online, web
+from elearning.commands import author, certificates, credentials, ops, pe_online, web
 
 
 @click.group()
@@ -13,6 +13,6 @@ def main() -> None:
     """Branching-scenario e-learning: author, validate, serve and certify courses."""
 
 
-for _area in (author, web, certificates, pe_online, ops):
+for _area in (author, web, certificates, credentials, pe_online, ops):
     for _command in _area.COMMANDS:
         main.add_command(_command)

@@ -45,7 +45,7 @@ def test_preview_writes_a_sample_pdf_and_prints_its_path(tmp_path: Path) -> None
         certificates, ["preview", "-o", str(target), "--name", '<i>Test</i> & "Co"']
     )
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == str(target)
+    assert result.stdout.strip() == str(target)
     text = _text(target)
     assert '<i>Test</i> & "Co"' in text and "4 PE-punten" in text and "28 november 2026" in text
     assert len(PdfReader(target).pages) == 1
@@ -57,7 +57,7 @@ def test_preview_english_template_to_the_default_file(
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(certificates, ["preview", "--template", "standard-en"])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "certificate-preview-standard-en.pdf"
+    assert result.stdout.strip() == "certificate-preview-standard-en.pdf"
     assert "4 PE points" in _text(tmp_path / "certificate-preview-standard-en.pdf")
 
 

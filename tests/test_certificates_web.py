@@ -212,7 +212,8 @@ def test_pages_only_read_and_the_command_issues_what_is_missing(web, passing_pat
     assert "Je hebt nog geen certificaten." in web.get("/certificates").text
     assert _rows(settings.database_url) == []
     env = {"DATA_DIR": str(settings.data_dir), "COURSES_DIR": str(settings.courses_dir),
-           "DATABASE_URL": settings.database_url, "BASE_URL": settings.base_url}
+           "DATABASE_URL": settings.database_url, "BASE_URL": settings.base_url,
+           "SECRET_KEY": settings.secret_key}  # the server's: it unlocks the key that signs the credential
     result = CliRunner().invoke(main, ["certificates", "issue"], env=env)
     assert result.exit_code == 0, result.output
     assert "1 certificate(s) issued, 1 PDF(s) rendered." in result.output

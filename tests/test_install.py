@@ -61,6 +61,15 @@ def test_the_installed_package_is_not_the_checkout(installed: Path, tmp_path: Pa
     assert not where.startswith(str(ROOT))
 
 
+def test_the_installed_package_ships_the_json_ld_contexts(installed: Path, tmp_path: Path) -> None:
+    """The credentials are canonicalised with the contexts in the wheel, never fetched."""
+    script = ("from elearning.certificates import credentials as c; "
+              "print(c.canonical_nquads({'@context': [c.VC_V2, c.OB_V3], 'type': ['VerifiableCredential', "
+              "'OpenBadgeCredential'], 'issuer': 'did:web:example.org', 'validFrom': '2026-11-28T00:00:00Z', "
+              "'credentialSubject': {'type': ['AchievementSubject']}}).count(chr(10)))")
+    assert int(_run(installed / "python", "-c", script, cwd=tmp_path)) >= 5
+
+
 def test_the_installed_command_previews_a_certificate(installed: Path, tmp_path: Path) -> None:
     out = _run(installed / "elearning", "certificates", "preview", "--language", "en", cwd=tmp_path)
     assert out.strip() == "certificate-preview-standaard.pdf"

@@ -29,7 +29,7 @@ import jinja2
 import segno
 from anyio.lowlevel import RunVar
 from markupsafe import Markup
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from elearning.certificates.data import CertificateData
@@ -41,6 +41,8 @@ from elearning.certificates.templates import (
 from elearning.i18n import translator
 
 PDF_VARIANT = "pdf/a-3b"
+# The signed Open Badges credential travels inside the PDF/A-3 as an associated file.
+CREDENTIAL_FILENAME = "openbadge-credential.json"
 # Tagged PDF: screen readers read the certificate in order (about 10% more render time).
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": PDF_VARIANT, "pdf_tags": True}
 RENDER_CONCURRENCY = 1
@@ -144,8 +146,11 @@ class _FolderFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
         return super().fetch(url, headers)
 
 
-def render_pdf(data: CertificateData, template_dir: Path) -> bytes:
-    """The certificate as a PDF/A-3b file. Blocking: run it in a worker thread (render_pdf_async)."""
+def render_pdf(data: CertificateData, template_dir: Path, credential: str | None = None) -> bytes:
+    """The certificate as a PDF/A-3b file. Blocking: run it in a worker thread (render_pdf_async).
+
+    `credential` (the signed Open Badges credential as JSON) is embedded as an associated file
+    (AFRelationship /Source, application/json, listed in the catalogue's /AF)."""
     template = load_template(template_dir)
     html = _render_html(data, template)
     folder = template.path.resolve()
@@ -160,10 +165,29 @@ def render_pdf(data: CertificateData, template_dir: Path) -> bytes:
     document.metadata.authors = [meta["author"]]
     document.metadata.description = meta["subject"]
     document.metadata.lang = data.language
-    pdf = document.write_pdf(**PDF_OPTIONS)
+    attachments = [credential_attachment(credential)] if credential is not None else []
+    pdf = document.write_pdf(**PDF_OPTIONS, attachments=attachments, finisher=_one_af_entry_per_file)
     if not isinstance(pdf, bytes):  # write_pdf without a target returns the bytes
         raise TypeError(f"WeasyPrint returned {type(pdf).__name__}, not the PDF bytes")
     return pdf
+
+
+def credential_attachment(credential: str) -> Attachment:
+    """The credential as a PDF/A-3 associated file: WeasyPrint writes /AFRelationship /Source and adds
+    it to the catalogue's /AF; the .json name gives the subtype application/json."""
+    return Attachment(string=credential.encode("utf-8"), name=CREDENTIAL_FILENAME,
+                      description="Open Badges 3.0 credential (W3C Verifiable Credential), signed",
+                      relationship="Source")
+
+
+def _one_af_entry_per_file(document: Any, pdf: Any) -> None:
+    """WeasyPrint lists an attachment in the catalogue's /AF twice (once from the name tree, once
+    as a file specification): keep each file specification once."""
+    listed = pdf.catalog.get("AF")
+    if listed:
+        unique = list(dict.fromkeys(listed))
+        listed.clear()
+        listed.extend(unique)
 
 
 def render_limiter() -> anyio.CapacityLimiter:
@@ -177,11 +201,13 @@ def render_limiter() -> anyio.CapacityLimiter:
 
 
 async def render_pdf_async(
-    data: CertificateData, template_dir: Path, *, in_process: bool = False
+    data: CertificateData, template_dir: Path, *, in_process: bool = False, credential: str | None = None
 ) -> bytes:
     """render_pdf in a worker thread (or worker process), so the event loop keeps serving pages."""
     if in_process:
         return await anyio.to_process.run_sync(
-            render_pdf, data, template_dir, limiter=render_limiter()
+            render_pdf, data, template_dir, credential, limiter=render_limiter()
         )
-    return await anyio.to_thread.run_sync(render_pdf, data, template_dir, limiter=render_limiter())
+    return await anyio.to_thread.run_sync(
+        render_pdf, data, template_dir, credential, limiter=render_limiter()
+    )

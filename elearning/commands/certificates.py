@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from elearning.certificates.data import sample_certificate
+from elearning.certificates.data import CertificateData, sample_certificate
 from elearning.certificates.templates import (
     DEFAULT_TEMPLATE,
     LANGUAGES,
@@ -55,9 +55,13 @@ def certificates() -> None:
 @click.option("--templates-dir", type=click.Path(file_okay=False, path_type=Path),
               help="The folder that holds the templates [default: the setting CERTIFICATES_DIR, "
                    "else the templates that come with the program].")
+@click.option("--credential/--no-credential", "with_credential", default=True, show_default=True,
+              help="Embed a sample Open Badges credential signed with the site's key (needs the site's "
+                   "database; without one the PDF has no credential).")
 def preview(name: str, language: Language | None, output: Path | None, learner_name: str | None,
-            templates_dir: Path | None) -> None:
-    """Render a sample certificate (fictional learner, sample code) with a template."""
+            templates_dir: Path | None, with_credential: bool) -> None:
+    """Render a sample certificate (fictional learner, sample code) with a template; it carries a
+    sample credential signed with the site's key, marked as a sample."""
     from elearning.certificates.render import render_pdf
 
     root = templates_dir or read("CERTIFICATES_DIR") or TEMPLATES_DIR
@@ -68,12 +72,33 @@ def preview(name: str, language: Language | None, output: Path | None, learner_n
     try:
         template = load_template(folder)
         data = sample_certificate(language or template_language(name, template), learner_name=learner_name)
-        pdf = render_pdf(data, folder)
+        credential = _sample_credential(data) if with_credential else None
+        pdf = render_pdf(data, folder, credential)
     except (CertificateTemplateError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     target = output or Path(f"certificate-preview-{name}.pdf")
     target.write_bytes(pdf)
     click.echo(str(target))
+
+
+def _sample_credential(data: CertificateData) -> str | None:
+    """The sample credential as JSON, signed with the site's key; None (and a note on stderr) when the
+    site has no database yet: a template author can preview without one (and without making one)."""
+    import json
+
+    from elearning.commands.database import load_settings, run_with_database
+    from elearning.storage import badges
+
+    url = read("DATABASE_URL")
+    path = Path(url.removeprefix("sqlite://")) if url and url.startswith("sqlite://") else (
+        None if url else Path(read("DATA_DIR") or "data") / "elearning.sqlite3")
+    if path is not None and not path.exists():
+        click.echo(f"No credential embedded: there is no database at {path} (run `elearning migrate` "
+                   "to make the site's database and key; or pass --no-credential).", err=True)
+        return None
+    settings = load_settings()
+    signed = run_with_database(settings, lambda: badges.sample_credential(data, settings))
+    return json.dumps(signed, ensure_ascii=False, indent=2)
 
 
 def _available(root: Path) -> str:

@@ -10,7 +10,7 @@ from typing import TypeVar
 import click
 
 from elearning.settings import Settings, SettingsError
-from elearning.storage import db, passwords
+from elearning.storage import credential_keys, db, passwords
 
 T = TypeVar("T")
 
@@ -38,7 +38,7 @@ def run_with_database(settings: Settings, work: Callable[[], Awaitable[T]], *, c
 
     try:
         return asyncio.run(main())
-    except db.UnmigratedDatabase as exc:
+    except (db.UnmigratedDatabase, credential_keys.KeyUnreadable) as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
         raise click.ClickException(f"Cannot reach the database {settings.database_display}: {exc}") from None

@@ -18,12 +18,14 @@ command or a worker that runs it. Pages only read what was issued.
 A certificate is made once per attempt, with a frozen snapshot: calling again (a double
 submit, a second process) returns the one already made. A clash on the random code (very
 unlikely) draws a new code. The PDF is rendered off the event loop (in a worker process or
-thread) and stored; the first one stored wins.
+thread) and stored; the first one stored wins. The PDF carries the certificate's signed Open
+Badges credential (storage/badges.py), made once and kept before the PDF is rendered.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -39,6 +41,7 @@ from elearning.certificates.render import render_pdf_async
 from elearning.certificates.templates import template_dir
 from elearning.course.model import Course
 from elearning.settings import Settings
+from elearning.storage import badges
 from elearning.storage import certificates as store
 from elearning.storage.attempts import AttemptRecord
 from elearning.storage.models import User
@@ -129,8 +132,11 @@ async def pdf_of(found: store.Download, conf: Settings) -> bytes:
     templates of CERTIFICATES_DIR) and stored first when there is none yet."""
     if found.pdf is not None:
         return found.pdf
+    credential = await badges.credential_of(found.id, conf)
     pdf = await render_pdf_async(found.data(), template_dir(found.template, conf.certificates_dir),
-                                 in_process=conf.certificate_rendering == "process")
+                                 in_process=conf.certificate_rendering == "process",
+                                 credential=json.dumps(credential, ensure_ascii=False, indent=2)
+                                 if credential is not None else None)
     return await store.store_pdf(found.id, pdf)
 
 

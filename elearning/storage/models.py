@@ -258,3 +258,37 @@ class AuditEntry(Model):
     class Meta:
         table = "audit_entry"
         indexes = (("at",),)
+
+
+class CredentialKey(Model):
+    """An Ed25519 key the site signs its certificates' credentials with (storage/credential_keys.py).
+
+    The newest key without `retired_at` signs; retired keys stay, so that did.json keeps listing
+    them and certificates signed before a rotation keep verifying. The private key is stored
+    encrypted with a key derived from SECRET_KEY, so every process on every machine signs with
+    the same key and a database backup alone does not give it away.
+    """
+
+    id = fields.IntField(primary_key=True)
+    public_key = fields.CharField(max_length=64, unique=True)  # Multikey, 'z6Mk...'
+    private_key = fields.TextField()  # encrypted (AES-GCM), see credential_keys.py
+    created_at = fields.DatetimeField()
+    retired_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "credential_key"
+
+
+class CertificateCredential(Model):
+    """The signed Open Badges credential of a certificate: made once (with the PDF), then kept, so
+    the JSON offered for download is the one embedded in the PDF."""
+
+    id = fields.IntField(primary_key=True)
+    certificate: fields.OneToOneRelation[Certificate] = fields.OneToOneField(
+        "storage.Certificate", related_name="credential", on_delete=fields.CASCADE
+    )
+    credential = fields.TextField()  # the signed JSON
+    created_at = fields.DatetimeField()
+
+    class Meta:
+        table = "certificate_credential"

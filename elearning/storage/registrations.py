@@ -9,7 +9,8 @@ with a registration number, an activity id and points. When a certificate is re-
 with the same person, activity and date, its row moves to the new certificate as it is
 (accepted stays accepted: nothing is sent twice). A row whose certificate is no longer valid
 is dropped when nothing can have reached PE-online, and otherwise flagged needs_followup:
-the register holds points an administrator has to withdraw by hand.
+the register holds points an administrator has to withdraw by hand; `mark_handled` records
+that they did (status handled).
 
 `claim` takes due rows under row locks: on PostgreSQL `SELECT ... FOR UPDATE SKIP LOCKED`
 in a transaction, so two workers take different rows; on SQLite, which has one writer at a
@@ -40,9 +41,9 @@ from elearning.storage.attempts import now
 from elearning.storage.executor import connection
 from elearning.storage.models import Certificate, PeRegistration
 
-PENDING, SENDING, ACCEPTED, REJECTED, NEEDS_FOLLOWUP = (
-    "pending", "sending", "accepted", "rejected", "needs_followup")
-STATUSES = (PENDING, SENDING, ACCEPTED, REJECTED, NEEDS_FOLLOWUP)
+PENDING, SENDING, ACCEPTED, REJECTED, NEEDS_FOLLOWUP, HANDLED = (
+    "pending", "sending", "accepted", "rejected", "needs_followup", "handled")
+STATUSES = (PENDING, SENDING, ACCEPTED, REJECTED, NEEDS_FOLLOWUP, HANDLED)
 FIRST_RETRY = timedelta(minutes=1)
 LAST_RETRY = timedelta(hours=6)
 _MAX_ERROR = 1000
@@ -98,7 +99,8 @@ async def sync() -> Synced:
                                              _iso(row["completed_on"]))
         if same:
             # Flagged by a sync that ran during the re-issue: send again, "already registered" settles it.
-            again = {"status": PENDING, "next_try_at": at} if row["status"] == NEEDS_FOLLOWUP else {}
+            # (Or handled by hand meanwhile: the new certificate's points are due all the same.)
+            again = {"status": PENDING, "next_try_at": at} if row["status"] in (NEEDS_FOLLOWUP, HANDLED) else {}
             try:
                 moved += await PeRegistration.filter(id=row["id"], certificate_id=row["certificate_id"]).update(
                     certificate_id=successor, updated_at=at, **again)
@@ -223,6 +225,14 @@ async def retry(registration_id: int) -> bool:
     return bool(updated)
 
 
+async def mark_handled(registration_id: int) -> bool:
+    """An administrator corrected a flagged registration in PE-online by hand; False when the row is
+    not (or no longer) flagged needs_followup."""
+    updated = await PeRegistration.filter(id=registration_id, status=NEEDS_FOLLOWUP).update(
+        status=HANDLED, updated_at=now())
+    return bool(updated)
+
+
 async def counts() -> dict[str, int]:
     """How many rows there are of each status."""
     found = dict.fromkeys(STATUSES, 0)
@@ -257,7 +267,7 @@ async def listing(status: str | None = None, limit: int = 200) -> list[Listed]:
         "next_try_at", "last_error", "register_reason", "accepted_at")
     certificates = {int(c["id"]): c for c in await Certificate.filter(
         id__in=[r["certificate_id"] for r in rows]).values("id", "code", "data")}
-    order = {REJECTED: 0, NEEDS_FOLLOWUP: 1, PENDING: 2, SENDING: 3, ACCEPTED: 4}
+    order = {REJECTED: 0, NEEDS_FOLLOWUP: 1, PENDING: 2, SENDING: 3, ACCEPTED: 4, HANDLED: 5}
     out = []
     for r in rows:
         certificate: dict[str, Any] = certificates[int(r["certificate_id"])]

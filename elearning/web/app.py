@@ -18,8 +18,9 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 from tortoise.context import TortoiseContext
 
+from elearning.certificates.credentials import STATUS_LIST_PATH
 from elearning.settings import Settings
-from elearning.storage import db, passwords, pe_push, retention
+from elearning.storage import credential_keys, db, passwords, pe_push, retention
 from elearning.web import convertors, errors
 from elearning.web.courses import CourseLibrary
 from elearning.web.logging import AccessLogMiddleware
@@ -35,6 +36,7 @@ from elearning.web.views import (
     admin_pe_online,
     catalogue,
     certificates,
+    credentials,
     misc,
     play,
     studio,
@@ -98,13 +100,19 @@ def routes() -> list[Route | Mount]:
         Route("/certificates/{certificate_id:int}/reissue", certificates.reissue, methods=["GET", "POST"],
               name="certificate_reissue"),
         Route("/verify", verify.form, name="verify"),
+        Route("/verify/upload", verify.upload, methods=["POST"], name="verify_upload"),
         Route("/verify/{code}.json", verify.show_json, name="verify_json"),
+        Route("/verify/{code}/credential.json", verify.credential, name="verify_credential"),
+        Route("/.well-known/did.json", credentials.did_json, name="did_json"),
+        Route(STATUS_LIST_PATH, credentials.status_list, name="status_list"),
         Route("/verify/{code}", verify.show, name="verify_code"),
         Route("/admin/certificates", admin_certificates.index, name="admin_certificates"),
         Route("/admin/certificates/export", admin_certificates.export, name="admin_certificates_export"),
         Route("/admin/certificates/pe-online", admin_pe_online.index, name="admin_pe_online"),
         Route("/admin/certificates/pe-online/{registration_id:int}/retry", admin_pe_online.retry, methods=["POST"],
               name="admin_pe_online_retry"),
+        Route("/admin/certificates/pe-online/{registration_id:int}/handled", admin_pe_online.handled,
+              methods=["POST"], name="admin_pe_online_handled"),
         Route("/admin/certificates/{certificate_id:int}", admin_certificates.detail, name="admin_certificate"),
         Route("/admin/certificates/{certificate_id:int}/revoke", admin_certificates.revoke, methods=["POST"],
               name="admin_certificate_revoke"),
@@ -142,6 +150,14 @@ async def _clean_up_periodically(settings: Settings) -> None:
                           settings.cleanup_interval_minutes)
 
 
+async def _first_signing_key(settings: Settings) -> None:
+    """Make the key that signs the certificates' credentials on first start (see credential_keys)."""
+    try:
+        await credential_keys.ensure_key(settings.secret_key)
+    except credential_keys.KeyUnreadable as exc:
+        log.error("%s Certificates cannot be signed until then.", exc)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.load()
     passwords.use_cost(settings.password_hash_cost)
@@ -155,6 +171,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await db.check_schema(ctx, settings.database_url, settings.database_display)
             with copy.copy(ctx):
                 await retention.clean_up(retention.policy(settings), settings.outbox_dir)
+                await _first_signing_key(settings)
                 # Tasks started here keep this database context (a task copies the context variables).
                 cleaning = asyncio.create_task(_clean_up_periodically(settings))
                 worker = pe_push.start_worker(settings)

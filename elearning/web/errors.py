@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from elearning.web.logging import route_template
 from elearning.web.responses import TrackedSend
+from elearning.web.security import UPLOAD_PATHS
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def handlers() -> dict[Any, Callable[..., Any]]:
 async def csrf_failure(scope: Scope, receive: Receive, send: Send) -> None:
     request = Request(scope, receive)
     if scope.get("csrf_failure") == "too-large":
-        response = error_page(request, 413)
+        response = error_page(request, 413, detail="upload" if scope.get("path") in UPLOAD_PATHS else None)
     else:
         response = error_page(request, 403, detail="csrf")
     await response(scope, receive, send)

@@ -2,7 +2,9 @@
 
 CSRF: a random token per session, put in every form as `csrf`, checked here, in one place,
 for every POST/PUT/PATCH/DELETE before any view runs. The body is read here and replayed to
-the view, so views read their form as usual.
+the view, so views read their form as usual. Bodies are at most MAX_FORM_BYTES, except on the
+UPLOAD_PATHS (a certificate sent to /verify/upload), whose multipart form may be larger and
+carries its token as an ordinary field.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ import secrets
 from typing import Any
 from urllib.parse import parse_qs
 
-from starlette.requests import HTTPConnection
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import HTTPConnection, Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 MAX_FORM_BYTES = 64 * 1024
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024 + 64 * 1024  # the file (certificates.embedded.MAX_UPLOAD_BYTES) and the form
+UPLOAD_PATHS = frozenset({"/verify/upload"})
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
 
@@ -55,13 +61,16 @@ class CSRFMiddleware:
         if scope["type"] != "http" or scope["method"] not in UNSAFE:
             await self.app(scope, receive, send)
             return
-        body, too_large = await _read_body(receive)
+        upload = scope.get("path") in UPLOAD_PATHS
+        body, too_large = await _read_body(receive, MAX_UPLOAD_BYTES if upload else MAX_FORM_BYTES)
         if too_large:
             scope["csrf_failure"] = "too-large"
             await self.on_failure(scope, _replay(b""), send)
             return
         expected = scope.get("session", {}).get("csrf")
         given = HTTPConnection(scope).headers.get(CSRF_HEADER) or _form_token(scope, body)
+        if not given and upload:
+            given = await _multipart_token(scope, body)
         # As bytes: compare_digest raises on str with non-ASCII characters (a tampered token).
         if not expected or not given or not hmac.compare_digest(str(expected).encode(), given.encode()):
             scope["csrf_failure"] = "token"
@@ -81,7 +90,19 @@ def _form_token(scope: Scope, body: bytes) -> str | None:
     return values[0] if values else None
 
 
-async def _read_body(receive: Receive) -> tuple[bytes, bool]:
+async def _multipart_token(scope: Scope, body: bytes) -> str | None:
+    """The csrf field of a multipart form (an upload), read with starlette's bounded parser."""
+    if not HTTPConnection(scope).headers.get("content-type", "").startswith("multipart/form-data"):
+        return None
+    try:
+        async with Request(scope, _replay(body)).form(max_files=1, max_fields=5) as form:
+            value = form.get(CSRF_FIELD)
+    except (HTTPException, MultiPartException, ValueError, KeyError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+async def _read_body(receive: Receive, limit: int = MAX_FORM_BYTES) -> tuple[bytes, bool]:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -90,7 +111,7 @@ async def _read_body(receive: Receive) -> tuple[bytes, bool]:
             break
         chunk = message.get("body", b"")
         size += len(chunk)
-        if size > MAX_FORM_BYTES:
+        if size > limit:
             return b"", True
         chunks.append(chunk)
         if not message.get("more_body", False):

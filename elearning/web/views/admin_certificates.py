@@ -30,7 +30,7 @@ def registration_words(request: Request) -> dict[str, str]:
     return {
         registrations.PENDING: _("waiting"), registrations.SENDING: _("being sent"),
         registrations.ACCEPTED: _("registered"), registrations.REJECTED: _("rejected"),
-        registrations.NEEDS_FOLLOWUP: _("check by hand"),
+        registrations.NEEDS_FOLLOWUP: _("check by hand"), registrations.HANDLED: _("handled by hand"),
     }
 
 

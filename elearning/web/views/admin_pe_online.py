@@ -1,6 +1,7 @@
 """Administrators' PE-online page: the registration of every certificate, rejected ones with the
-register's reason, and a button to send a row again (after the learner corrected their number,
-or to try a waiting row now)."""
+register's reason, a button to send a row again (after the learner corrected their number,
+or to try a waiting row now), and one to mark a row flagged for follow-up (a revoked or changed
+certificate whose points PE-online already holds) as handled once corrected in PE-online."""
 
 from __future__ import annotations
 
@@ -28,7 +29,8 @@ async def index(request: Request) -> Response:
         status = None
     conf = settings(request)
     lang: Language = "en" if i18n.language(request) == "en" else "nl"
-    notices = {"retried": _("The registration goes with the next batch sent to PE-online.")}
+    notices = {"retried": _("The registration goes with the next batch sent to PE-online."),
+               "handled": _("The registration is marked as handled.")}
     return render(request, "certificates/admin_pe_online.html", {
         "rows": await registrations.listing(status, limit=SHOWN), "counts": await registrations.counts(),
         "status": status, "status_text": registration_words(request), "enabled": conf.pe_online_enabled,
@@ -45,3 +47,15 @@ async def retry(request: Request) -> Response:
         raise HTTPException(409, "Only a rejected or waiting registration can be sent again.")
     await audit.record(admin, "pe-online-retry", f"registration {request.path_params['registration_id']}")
     return redirect("/admin/certificates/pe-online?notice=retried")
+
+
+async def handled(request: Request) -> Response:
+    """Mark a registration flagged for follow-up as handled (corrected in PE-online by hand)."""
+    admin = await _admin(request)
+    if isinstance(admin, Response):
+        return admin
+    registration_id = request.path_params["registration_id"]
+    if not await registrations.mark_handled(registration_id):
+        raise HTTPException(409, "Only a registration that needs follow-up can be marked as handled.")
+    await audit.record(admin, "pe-online-handled", f"registration {registration_id}")
+    return redirect("/admin/certificates/pe-online?notice=handled")
