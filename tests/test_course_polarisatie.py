@@ -94,11 +94,12 @@ def test_every_scene_and_ending_is_reachable(course: Course, exploration: Explor
         assert report.unreached == [], f"{report.module}: never reached: {report.unreached}"
         assert report.ends_unreached == [], f"{report.module}: endings never reached: {report.ends_unreached}"
     endings = exploration.module("stappenplan").ends_reached
-    assert set(endings) == {"eind-verbinding", "eind-olie", "eind-halfbeeld", "eind-stilstand"}
+    assert set(endings) == {"eind-verbinding", "eind-olie", "eind-halfbeeld", "eind-stilstand", "eind-wantrouwen"}
 
 
 def test_the_state_space_stays_small(exploration: Exploration) -> None:
-    assert sum(r.states for r in exploration.modules) < 100_000
+    # trust (2 values), missed signals (5) and the places visited make the tour the largest part
+    assert sum(r.states for r in exploration.modules) < 200_000
 
 
 def test_study_time_fits_the_hour_and_the_study_load_carries_the_points(course: Course, exploration: Exploration) -> None:
@@ -120,7 +121,7 @@ def test_the_scripted_playthroughs_pass(course: Course) -> None:
     failures = [f"{r.file}: {r.name}\n  " + "\n  ".join(str(f) for f in r.failures) for r in results if not r.passed]
     assert not failures, "\n".join(failures)
     names = {Path(r.file).stem for r in results}
-    assert {"zorgvuldig", "haastig", "moraliserend", "herkansing"} <= names
+    assert {"zorgvuldig", "haastig", "moraliserend", "herkansing", "grens", "henny"} <= names
 
 
 def _toets_playthrough(tmp_path: Path, name: str, answers: list[str]) -> Path:
