@@ -98,8 +98,9 @@ def test_every_scene_and_ending_is_reachable(course: Course, exploration: Explor
 
 
 def test_the_state_space_stays_small(exploration: Exploration) -> None:
-    # trust (2 values), missed signals (5) and the places visited make the tour the largest part
-    assert sum(r.states for r in exploration.modules) < 200_000
+    # trust (2 values), missed signals (4) and the eight places visited make the tour the largest
+    # part (about 39,000); the tour hands the later modules two flags, not its connectors
+    assert sum(r.states for r in exploration.modules) < 50_000
 
 
 def test_study_time_fits_the_hour_and_the_study_load_carries_the_points(course: Course, exploration: Exploration) -> None:
