@@ -22,7 +22,7 @@ from elearning.course.model import PE, Course, CourseMeta, Module, Scene
 PRINTED = {
     "code", "learner_name", "registration_number", "course_id", "course_title",
     "course_version", "completed_on", "score", "max_score", "pe_points", "register_name",
-    "activity_id", "verify_url", "language",
+    "activity_id", "verify_url", "language", "study_load_minutes",
 }
 
 
@@ -110,7 +110,7 @@ def test_certificate_data_takes_the_course_metadata() -> None:
         completed_on=date(2026, 11, 28), score=42, max_score=50,
     )
     assert data == dataclasses.replace(
-        sample_certificate(), learner_name="Anouk", course_version="3"
+        sample_certificate(), learner_name="Anouk", course_version="3", study_load_minutes=60
     )
 
 

@@ -106,7 +106,7 @@ def test_passing_issues_one_certificate_once(web, passing_path, database_url: st
     listing = web.get("/certificates").text
     assert len(_rows(database_url)) == 1
     certificate_id = rows[0]["id"]
-    assert f'<a href="/certificates/{certificate_id}.pdf">Download je certificaat</a>' in result
+    assert f'<a class="button button--large" href="/certificates/{certificate_id}.pdf">Download je certificaat</a>' in result
     assert "Je certificaat wordt gemaakt op jouw naam: Sanne de Vries." in result
     assert _only(_CODE, listing) == rows[0]["code"]
     assert "geldig" in listing
@@ -254,7 +254,7 @@ def test_the_downloaded_pdf_reads_back(settings: Settings, web_for, passing_path
         pdf = response.content
         text = _pdf_text(pdf, tmp_path)
         for printed in ["Anouk de Vries-Bakker", "Een ronde door de buurt", "1 PE-punt", "Registerplein",
-                        "activiteit TEST-0001", "registratienummer 4610123456", code, "Score 6 van 6",
+                        "activiteit TEST-0001", "registratienummer 4610123456", code, "Studielast: 15 minuten.",
                         f"http://testserver/verify/{code}"]:
             assert printed in text, printed
         assert "sanne@example.org" not in text
@@ -278,14 +278,15 @@ def test_certificates_dir_holds_the_providers_own_templates(settings: Settings, 
     own = tmp_path / "sjablonen"
     shutil.copytree(TEMPLATES_DIR / "standaard", own / "standaard")
     html = own / "standaard" / "certificate.html"
-    html.write_text(html.read_text().replace('{{ _("This is to certify that") }}', "De Buurtacademie verklaart dat"))
+    html.write_text(html.read_text().replace('{{ _("{provider} certifies that", provider=issuer.name) }}',
+                                             "De Buurtacademie verklaart dat"))
     with TestClient(create_app(dataclasses.replace(settings, certificates_dir=own)),
                     base_url="http://testserver") as client:
         web = web_for(client)
         _pass(web, passing_path)
         certificate_id = _only(_PDF_LINK, web.get("/certificates").text)
         text = _pdf_text(web.get(f"/certificates/{certificate_id}.pdf").content, tmp_path)
-    assert "De Buurtacademie verklaart dat" in text and "Hierbij verklaren wij dat" not in text
+    assert "De Buurtacademie verklaart dat" in text and "E-learning verklaart dat" not in text
 
 
 def test_the_qr_code_opens_the_verification_page(web, passing_path, tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ class Preview:
 
 
 def h1(html: str) -> str:
-    match = re.search(r"<h1>(.*?)</h1>", html, re.S)
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
     assert match, html
     return match.group(1).strip()
 

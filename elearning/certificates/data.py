@@ -49,6 +49,7 @@ class CertificateData:
     activity_id: str
     verify_url: str
     language: Language = "nl"
+    study_load_minutes: int | None = None  # None on certificates issued before it was printed
 
     def __post_init__(self) -> None:
         if check_code(self.code) != self.code:
@@ -77,6 +78,17 @@ class CertificateData:
     def completed_on_text(self) -> str:
         """The date written out: '28 november 2026' or '28 November 2026'."""
         return format_date(self.completed_on, self.language)
+
+    @property
+    def study_load_text(self) -> str | None:
+        """'4 uur', '90 minuten'; in English '4 hours', '90 minutes'."""
+        minutes = self.study_load_minutes
+        if not minutes:
+            return None
+        _ = translator(self.language)
+        if minutes % 60 == 0:
+            return _("1 hour") if minutes == 60 else _("{n} hours", n=minutes // 60)
+        return _("{n} minutes", n=minutes)
 
     @property
     def pe_points_text(self) -> str:
@@ -138,6 +150,7 @@ def certificate_data(
         activity_id=pe.activity_id if pe else "",
         verify_url=verify_url(base_url, code),
         language=course.meta.language,
+        study_load_minutes=course.meta.study_load_minutes,
     )
 
 
@@ -183,4 +196,5 @@ def sample_certificate(
         activity_id="PE-123456",
         verify_url=verify_url or f"https://leren.example.nl/verify/{code}",
         language=language,
+        study_load_minutes=240,
     )

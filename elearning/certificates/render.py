@@ -33,6 +33,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from elearning.certificates.data import CertificateData
+from elearning.certificates.issuer import Issuer
 from elearning.certificates.templates import (
     CertificateTemplate,
     CertificateTemplateError,
@@ -67,7 +68,8 @@ def qr_svg(url: str) -> Markup:
     )
 
 
-def pdf_metadata(data: CertificateData, template: CertificateTemplate) -> dict[str, str]:
+def pdf_metadata(data: CertificateData, template: CertificateTemplate,
+                 issuer: Issuer | None = None) -> dict[str, str]:
     """Title, author and subject for the PDF's properties."""
     _ = translator(data.language)
     points = (
@@ -77,7 +79,7 @@ def pdf_metadata(data: CertificateData, template: CertificateTemplate) -> dict[s
     )
     return {
         "title": _("Certificate") + f" {data.course_title}",
-        "author": template.issuer or data.course_title,
+        "author": template.issuer or (issuer.name if issuer else data.course_title),
         "subject": (
             f"{data.learner_name} " + _("completed on") + f" {data.completed_on_text}: "
             f"{data.course_title}{points}"
@@ -85,25 +87,28 @@ def pdf_metadata(data: CertificateData, template: CertificateTemplate) -> dict[s
     }
 
 
-def template_context(data: CertificateData, template: CertificateTemplate) -> dict[str, Any]:
+def template_context(data: CertificateData, template: CertificateTemplate,
+                     issuer: Issuer | None = None) -> dict[str, Any]:
     """The variables certificate.html can use (documented in certificates/README.md)."""
     return {
         "certificate": data,
         "completed_on": data.completed_on_text,
         "pe_points": data.pe_points_text,
+        "study_load": data.study_load_text,
         "qr_svg": qr_svg(data.verify_url),
         "template": template,
-        "metadata": pdf_metadata(data, template),
+        "issuer": issuer,
+        "metadata": pdf_metadata(data, template, issuer),
         "_": translator(data.language),
     }
 
 
-def render_html(data: CertificateData, template_dir: Path) -> str:
+def render_html(data: CertificateData, template_dir: Path, issuer: Issuer | None = None) -> str:
     """The certificate as HTML, for previews and tests; render_pdf turns it into the PDF."""
-    return _render_html(data, load_template(template_dir))
+    return _render_html(data, load_template(template_dir), issuer)
 
 
-def _render_html(data: CertificateData, template: CertificateTemplate) -> str:
+def _render_html(data: CertificateData, template: CertificateTemplate, issuer: Issuer | None = None) -> str:
     if data.language not in template.languages:
         raise CertificateTemplateError(
             f"Template {template.folder!r} prints in {', '.join(template.languages)}, "
@@ -111,7 +116,7 @@ def _render_html(data: CertificateData, template: CertificateTemplate) -> str:
         )
     env = _environment(str(template.path.resolve()))
     try:
-        return env.get_template("certificate.html").render(template_context(data, template))
+        return env.get_template("certificate.html").render(template_context(data, template, issuer))
     except jinja2.TemplateError as exc:
         where = template.path / "certificate.html"
         line = getattr(exc, "lineno", None) or _template_line(exc, where)
@@ -146,13 +151,15 @@ class _FolderFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
         return super().fetch(url, headers)
 
 
-def render_pdf(data: CertificateData, template_dir: Path, credential: str | None = None) -> bytes:
+def render_pdf(data: CertificateData, template_dir: Path, credential: str | None = None,
+               issuer: Issuer | None = None) -> bytes:
     """The certificate as a PDF/A-3b file. Blocking: run it in a worker thread (render_pdf_async).
 
     `credential` (the signed Open Badges credential as JSON) is embedded as an associated file
-    (AFRelationship /Source, application/json, listed in the catalogue's /AF)."""
+    (AFRelationship /Source, application/json, listed in the catalogue's /AF); `issuer` is the
+    provider the certificate names (from the settings)."""
     template = load_template(template_dir)
-    html = _render_html(data, template)
+    html = _render_html(data, template, issuer)
     folder = template.path.resolve()
     try:
         document = HTML(
@@ -160,7 +167,7 @@ def render_pdf(data: CertificateData, template_dir: Path, credential: str | None
         ).render(**PDF_OPTIONS)
     except FatalURLFetchingError as exc:
         raise CertificateTemplateError(f"{folder}: {exc}: {exc.__cause__}") from exc
-    meta = pdf_metadata(data, template)
+    meta = pdf_metadata(data, template, issuer)
     document.metadata.title = meta["title"]
     document.metadata.authors = [meta["author"]]
     document.metadata.description = meta["subject"]
@@ -201,13 +208,14 @@ def render_limiter() -> anyio.CapacityLimiter:
 
 
 async def render_pdf_async(
-    data: CertificateData, template_dir: Path, *, in_process: bool = False, credential: str | None = None
+    data: CertificateData, template_dir: Path, *, in_process: bool = False, credential: str | None = None,
+    issuer: Issuer | None = None,
 ) -> bytes:
     """render_pdf in a worker thread (or worker process), so the event loop keeps serving pages."""
     if in_process:
         return await anyio.to_process.run_sync(
-            render_pdf, data, template_dir, credential, limiter=render_limiter()
+            render_pdf, data, template_dir, credential, issuer, limiter=render_limiter()
         )
     return await anyio.to_thread.run_sync(
-        render_pdf, data, template_dir, credential, limiter=render_limiter()
+        render_pdf, data, template_dir, credential, issuer, limiter=render_limiter()
     )

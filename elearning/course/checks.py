@@ -113,6 +113,9 @@ def check_course(comp: Compilation, course: Course) -> None:
 
 def _check_meta(ctx: _Ctx) -> None:
     comp, meta, doc = ctx.comp, ctx.meta, ctx.comp.course_doc
+    cover_problem = _image_problem(ctx, meta.cover) if meta.cover else None
+    if cover_problem:
+        comp.add(doc, ("cover", "src"), cover_problem)
     seen: set[str] = set()
     for i, mid in enumerate(meta.modules):
         if mid in seen:
@@ -319,11 +322,15 @@ def _reference_problem(ctx: _Ctx, fn: str, arg: str) -> Text | None:
 
 
 def _check_image(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, image: Image) -> None:
+    problem = _image_problem(ctx, image)
+    if problem:
+        _add_scene(ctx, module, scene, sub + ("src",), problem)
+
+
+def _image_problem(ctx: _Ctx, image: Image) -> Text | None:
     path = PurePosixPath(image.src)
     if path.is_absolute() or ".." in path.parts or "://" in image.src:
-        _add_scene(ctx, module, scene, sub + ("src",),
-                   text(N_("the image '{image}' must be a path inside the course folder, such as media/map.svg"), image=image.src))
-        return
+        return text(N_("the image '{image}' must be a path inside the course folder, such as media/map.svg"), image=image.src)
     try:
         exists = (ctx.comp.root / path).is_file()
         folder = ctx.comp.root / path.parent
@@ -331,8 +338,8 @@ def _check_image(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, image: I
     except OSError:  # a name too long for the file system, for one
         exists, nearby = False, []
     if not exists:
-        _add_scene(ctx, module, scene, sub + ("src",),
-                   text(N_("the image '{image}' does not exist in the course folder{hint}"), image=image.src, hint=suggest(image.src, nearby)))
+        return text(N_("the image '{image}' does not exist in the course folder{hint}"), image=image.src, hint=suggest(image.src, nearby))
+    return None
 
 
 def iter_conditions(course: Course, *, blocks: bool = True) -> Iterator[tuple[Scene, str]]:

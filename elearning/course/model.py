@@ -258,6 +258,7 @@ class CourseMeta(Model):
     title: str = Field(min_length=1, description="The title of the course, on every page and the certificate.")
     language: Literal["nl", "en"] = Field(default="nl", description="The language of the course: nl or en.")
     description: Markdown = ""
+    cover: Image | None = Field(default=None, description="A cover image for the catalogue (src and alt), optional.")
     version: str = Field(default="1", description="The version of the course text, for the authors.")
     study_load_minutes: int = Field(gt=0, description="How long the course takes, in minutes.")
     pe: PE | None = Field(default=None, description="Permanent-education points: points, register, activity_id.")

@@ -4,6 +4,7 @@ from elearning.engine.play import (
     ChoiceUnavailable,
     EngineError,
     Page,
+    PassCheck,
     TextRejected,
     WrongCourse,
     answer,
@@ -13,7 +14,9 @@ from elearning.engine.play import (
     course_passed,
     course_score,
     open_length,
+    pass_checks,
     progress,
+    progress_percent,
     start,
     view,
     write,
@@ -22,8 +25,7 @@ from elearning.engine.state import ModuleResult, State
 from elearning.engine.versions import rebase
 
 __all__ = [
-    "ChoiceUnavailable", "EngineError", "ModuleResult", "Page", "State", "TextRejected", "WrongCourse",
-    "answer", "answer_and_continue", "choose", "continue_open", "course_passed", "course_score", "open_length", "progress",
-    "rebase",
-    "start", "view", "write",
+    "ChoiceUnavailable", "EngineError", "ModuleResult", "Page", "PassCheck", "State", "TextRejected", "WrongCourse",
+    "answer", "answer_and_continue", "choose", "continue_open", "course_passed", "course_score", "open_length",
+    "pass_checks", "progress", "progress_percent", "rebase", "start", "view", "write",
 ]

@@ -66,7 +66,8 @@ class Page:
     reviewing: bool = False  # a question just answered: answers marked, feedback, then `continue`
     correct: bool | None = None  # when reviewing: was the answer right
     summary: list[QuestionReview] = field(default_factory=list)  # on an end scene, where the module reveals
-    result: ModuleResult | None = None  # on an end scene: this module's result
+    result: ModuleResult | None = None  # on an end scene: this module's result (its best try)
+    this_try: int | None = None  # on an end scene: the score of the try just finished
     finished: bool = False
     passed: bool = False
 

@@ -19,6 +19,7 @@ no waiting time between retakes.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from elearning.course import conditions
@@ -188,6 +189,7 @@ def view(course: Course, state: State, now: int | None = None) -> Page:
         correct=is_correct(scene, answered[scene.id]) if scene.id in answered else None,
         summary=summary(course, state) if scene.type == "end" else [],
         result=state.result(state.module) if scene.type == "end" else None,
+        this_try=state.score if scene.type == "end" else None,
         finished=state.finished,
         passed=state.passed,
     )
@@ -469,6 +471,33 @@ def required_modules(course: Course) -> list[str]:
     return [m.id for m in course.modules if m.pass_percentage is not None]
 
 
+@dataclass(frozen=True, slots=True)
+class PassCheck:
+    """One requirement of passing the course and how the learner stands: a module's pass mark
+    (module is its id) or the share of all points (module is None)."""
+
+    module: str | None
+    score: int
+    max: int
+    percentage: float
+    passed: bool
+
+
+def pass_checks(course: Course, state: State) -> list[PassCheck]:
+    """What decides the course's pass, each with its own figures (a module not finished counts as 0)."""
+    out = []
+    for mid in required_modules(course):
+        r = state.result(mid)
+        top = course.max_scores.get(mid, 0)
+        out.append(PassCheck(mid, r.score if r else 0, top, course.module(mid).pass_percentage or 0,
+                             bool(r and r.passed)))
+    if course.meta.passing.percentage > 0:
+        total, top = course_score(course, state)
+        out.append(PassCheck(None, total, top, course.meta.passing.percentage,
+                             _reaches(total, course.meta.passing.percentage, top)))
+    return out
+
+
 def course_passed(course: Course, state: State) -> bool:
     for mid in required_modules(course):
         r = state.result(mid)
@@ -482,6 +511,20 @@ def _reaches(score: int, percentage: float, top: int) -> bool:
     """score is at least percentage % of top; a pass mark of 0 asks nothing, not even 0 points
     (a learner who lost points on the way still passes it)."""
     return percentage <= 0 or score * 100 >= percentage * top
+
+
+def progress_percent(course: Course, state: State) -> int:
+    """How far the learner is, for a progress bar: finished modules, plus the share of places done
+    on the current module's maps (100 only when the course is finished)."""
+    if state.finished:
+        return 100
+    status = progress(course, state)
+    done = sum(1 for s in status.values() if s == "done")
+    places = [loc for s in course.module(state.module).scenes if s.type == "hub" for loc in s.locations]
+    part = sum(location_done(course, state, loc) for loc in places) / len(places) if places else 0.0
+    if status.get(state.module) == "done":
+        part = 0.0
+    return min(99, int(100 * (done + part) / len(course.meta.modules)))
 
 
 def progress(course: Course, state: State) -> dict[str, str]:

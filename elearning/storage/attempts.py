@@ -219,14 +219,24 @@ async def record_step(course: Course, attempt: AttemptLike, before: State, after
 
 async def latest_attempts(owner: Owner) -> dict[str, AttemptRecord]:
     """The most recently played attempt per course."""
+    return (await latest_and_passed(owner))[0]
+
+
+async def latest_and_passed(owner: Owner) -> tuple[dict[str, AttemptRecord], dict[str, AttemptRecord]]:
+    """Per course the most recently played attempt, and the newest passed one (a newer attempt
+    never hides a pass)."""
     if owner.user_id is not None:
         rows = await current().fetch("attempt.all-user", [owner.user_id])
     else:
         rows = await current().fetch("attempt.all-guest", [owner.guest_key])
     latest: dict[str, AttemptRecord] = {}
+    passed: dict[str, AttemptRecord] = {}
     for row in rows:  # newest first: the first one per course wins
-        latest.setdefault(row["course_id"], AttemptRecord(**row))
-    return latest
+        record = AttemptRecord(**row)
+        latest.setdefault(row["course_id"], record)
+        if record.finished_at is not None and record.passed:
+            passed.setdefault(row["course_id"], record)
+    return latest, passed
 
 
 async def latest_attempt(owner: Owner, course_id: str) -> AttemptRecord | None:

@@ -33,6 +33,7 @@ from tortoise.exceptions import IntegrityError
 
 from elearning.certificates.codes import generate_code, verify_url
 from elearning.certificates.data import certificate_data
+from elearning.certificates.issuer import Issuer
 from elearning.certificates.registration import (
     InvalidRegistrationNumber,
     normalise_registration_number,
@@ -136,7 +137,8 @@ async def pdf_of(found: store.Download, conf: Settings) -> bytes:
     pdf = await render_pdf_async(found.data(), template_dir(found.template, conf.certificates_dir),
                                  in_process=conf.certificate_rendering == "process",
                                  credential=json.dumps(credential, ensure_ascii=False, indent=2)
-                                 if credential is not None else None)
+                                 if credential is not None else None,
+                                 issuer=Issuer.from_settings(conf))
     return await store.store_pdf(found.id, pdf)
 
 

@@ -30,8 +30,13 @@ class Mailer:
         msg["To"] = to
         msg["Subject"] = subject
         msg["Date"] = datetime.now(UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
-        msg.set_content(body)
+        msg.set_content(f"{body}\n-- \n{self._signature()}\n")
         return msg
+
+    def _signature(self) -> str:
+        """Who sends it: the provider's name, site and contact address."""
+        s = self.settings
+        return "\n".join(x for x in (s.provider_name, s.provider_url or s.base_url, s.provider_email) if x)
 
     async def send(self, to: str, subject: str, body: str) -> Path | None:
         """Send (in a worker thread); returns the outbox file when there is no SMTP server."""

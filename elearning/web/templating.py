@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -25,6 +27,7 @@ STATIC = HERE / "static"
 # The page being rendered: its translator and CSRF token, for macros imported without context
 # (Jinja caches those imports; `with context` would re-run the macro file on every page).
 _rendering: ContextVar[tuple[Callable[..., str], Callable[[], str]]] = ContextVar("rendering")
+_page_language: ContextVar[str] = ContextVar("page_language", default="nl")
 
 
 def _gettext(message: str, /, **values: Any) -> str:
@@ -38,6 +41,12 @@ def _gettext(message: str, /, **values: Any) -> str:
 
 def _ngettext(singular: str, plural: str, n: int, /, **values: Any) -> str:
     return _gettext(singular if n == 1 else plural, n=n, **values)
+
+
+def _content_lang(course: Any) -> Markup:
+    """` lang="nl"` on course text when the page around it is in another language (else nothing)."""
+    language = course.meta.language
+    return Markup(f' lang="{language}"') if language != _page_language.get() else Markup("")  # noqa: S704 - a Literal
 
 
 def _csrf() -> str:
@@ -75,6 +84,7 @@ def _environment(debug: bool) -> Environment:
         inline=markdown.render_inline,
         languages=i18n.LANGUAGES,
         csrf=_csrf,
+        content_lang=_content_lang,
     )
     env.filters["urlquote"] = lambda s: quote(str(s), safe="/")
     return env
@@ -102,15 +112,37 @@ class Pages:
             "path": request.url.path,
             "here": _here(request),
             "back": _back(request),
+            # A message for the page after a redirect, shown once (say, "your account has been made").
+            "flash": request.session.pop("flash", None) if has_session else None,
+            "provider": _provider(request),
         }
         if context:
             ctx.update(context)
         token = _rendering.set((translate, csrf))
+        lang_token = _page_language.set(lang)
         try:
             html = self.env.get_template(name).render(ctx)
         finally:
+            _page_language.reset(lang_token)
             _rendering.reset(token)
         return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class Provider:
+    """Who "we" are on every page: the header, the title, the footer, the verify page."""
+
+    name: str
+    url: str | None
+    email: str | None
+    logo: bool
+
+
+def _provider(request: Request) -> Provider:
+    conf = getattr(request.app.state, "settings", None) if "app" in request.scope else None
+    if conf is None:
+        return Provider("E-learning", None, None, False)
+    return Provider(conf.provider_name, conf.provider_url, conf.provider_email, conf.provider_logo_file is not None)
 
 
 def _back(request: Request) -> str:

@@ -19,6 +19,7 @@ from elearning.certificates.registration import (
     normalise_registration_number,
 )
 from elearning.storage import accounts, privacy
+from elearning.storage import certificates as certificate_store
 from elearning.storage import sessions as session_store
 from elearning.storage.attempts import Owner, adopt_guest_attempts, latest_attempts
 from elearning.storage.passwords import MAX_LENGTH, MIN_LENGTH
@@ -87,10 +88,12 @@ def _password(form: FormData, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
-async def _welcome(request: Request, user: accounts.User, next_url: str) -> Response:
+async def _welcome(request: Request, user: accounts.User, next_url: str, *, flash: str | None = None) -> Response:
     """After logging in: progress made in this browser as a guest moves into the account only when
     its owner says it is theirs (on a shared computer it may be someone else's pass)."""
     guest = await session.log_in(request, user)
+    if flash:
+        request.session["flash"] = flash  # the next page says it once
     if guest and await latest_attempts(Owner(guest_key=guest)):
         request.session["adopt"] = guest
         return redirect(f"/account/guest-progress?next={quote(next_url, safe='/')}")
@@ -173,9 +176,10 @@ def _mail(request: Request, purpose: str, mailing: accounts.Mailing | None) -> B
         if purpose == "register":
             subject = _("Confirm your account")
             body = _(
-                "Hello {name},\n\nYou created an account. Confirm your e-mail address with this "
-                "link:\n\n{link}\n\nThe link works for 24 hours. Did you not create an account? Then you "
-                "need not do anything: without the link there is no account.\n",
+                "Hello {name},\n\nYou want to create an account. Your account exists only once you "
+                "click the link. Confirm your e-mail address with this link:\n\n{link}\n\nThe link works "
+                "for 24 hours. Did you not ask for an account? Then you need not do anything: without "
+                "the link there is no account.\n",
                 name=mailing.name, link=link,
             )
         else:
@@ -233,7 +237,7 @@ async def confirm(request: Request) -> Response:
         # another device. The account exists now; whoever it is logs in with the password, and
         # this browser's own session (a guest's progress) is left as it was.
         return redirect("/account/login?notice=confirmed")
-    return await _welcome(request, user, safe_next(row.next_url))
+    return await _welcome(request, user, safe_next(row.next_url), flash="welcome")
 
 
 async def login(request: Request) -> Response:
@@ -292,6 +296,7 @@ async def _profile(request: Request, user: accounts.User, form_values: dict[str,
         "sessions": await session_store.active(user.id, session.current_key(request), session.lifetimes(request)),
         "session_idle": conf.session_idle_minutes, "session_days": conf.session_lifetime_days,
         "date_text": lambda at: format_date(at.astimezone(zone).date(), lang),
+        "outdated": await _outdated_certificates(user),
     }, status_code=status)
 
 
@@ -380,6 +385,36 @@ async def profile(request: Request) -> Response:
         response.background = BackgroundTasks([t for t in (_mail(request, "change", mailing),
                                                            _change_notice(request, user, new_email)) if t])
     return response
+
+
+async def registration_number(request: Request) -> Response:
+    """The Registerplein number, asked for where it matters (on the pass screen). With a certificate
+    that lacks it, the next page is the offer to have that certificate made again."""
+    user = await session.load_user(request)
+    if user is None:
+        return redirect("/account/login?next=/account")
+    form = await request.form()
+    next_url = safe_next(form.get("next"), "/account")
+    errors: dict[str, str] = {}
+    raw = forms.text(form, "registration_number")
+    number = _registration_number(request, raw, errors)
+    if number is None and not errors:
+        errors["registration_number"] = _t(request)("Enter your registration number.")
+    if errors:
+        return render(request, "account/registration_number.html", {
+            "form": {"registration_number": raw}, "errors": errors, "next": next_url,
+        }, status_code=400)
+    await accounts.update_details(user, name=user.name, registration_number=number)
+    session.refresh(request, user)
+    outdated = await _outdated_certificates(user)
+    return redirect(f"/certificates/{outdated[0].id}/reissue" if outdated else next_url)
+
+
+async def _outdated_certificates(user: accounts.User) -> list[certificate_store.CertificateRow]:
+    """Valid certificates whose name or registration number is not the account's (any more)."""
+    return [c for c in await certificate_store.for_user(user.id) if c.status == certificate_store.VALID and (
+        c.data.learner_name != user.name.strip()
+        or (c.data.activity_id and c.data.registration_number != user.registration_number))]
 
 
 def _change_notice(request: Request, user: accounts.User, new_email: str) -> BackgroundTask:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -48,16 +49,37 @@ def module_status_words(request: Request) -> dict[str, str]:
     return {"done": _("finished"), "current": _("you are here"), "todo": _("not started yet")}
 
 
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A course on the catalogue, as far as this learner got: the attempt to go on with and how
+    far it is, and a pass (which a newer attempt never hides)."""
+
+    course: Course
+    status: str  # "new" | "busy" | "passed" | "failed"
+    attempt: AttemptRecord | None
+    percent: int
+    passed: AttemptRecord | None
+
+
 async def index(request: Request) -> Response:
     who = await owner(request)
-    latest = await store.latest_attempts(who) if who else {}
-    items = [(c, course_status(latest.get(c.id))) for c in library(request).courses()]
+    latest, passed = await store.latest_and_passed(who) if who else ({}, {})
+    lib = library(request)
+    cards = []
+    for c in lib.courses():
+        attempt = latest.get(c.id)
+        percent = 0
+        if attempt is not None:
+            played = await lib.version(attempt.course_hash)
+            percent = engine.progress_percent(played, State.from_json(attempt.state)) if played else 0
+        status = "passed" if c.id in passed else course_status(attempt)
+        cards.append(Card(c, status, attempt, percent, passed.get(c.id)))
     _ = i18n.translator(i18n.language(request))
     words = {
         "new": _("Not started yet"), "busy": _("In progress"),
         "passed": _("Finished: passed"), "failed": _("Finished: not passed yet"),
     }
-    return render(request, "catalogue.html", {"items": items, "status_text": words})
+    return render(request, "catalogue.html", {"cards": cards, "status_text": words})
 
 
 async def course(request: Request) -> Response:
@@ -66,7 +88,8 @@ async def course(request: Request) -> Response:
     if current is None:
         raise HTTPException(404)
     who = await owner(request)
-    attempt = await store.latest_attempt(who, current.id) if who else None
+    latest, passes = await store.latest_and_passed(who) if who else ({}, {})
+    attempt, passed = latest.get(current.id), passes.get(current.id)
     shown, state = current, None
     if attempt is not None:
         played = await lib.version(attempt.course_hash)
@@ -75,7 +98,7 @@ async def course(request: Request) -> Response:
     blocked = await _restart_block(request, attempt) if attempt is not None and attempt.finished_at else None
     return render(request, "course.html", {
         "course": shown, "attempt": attempt, "modules": module_rows(shown, state), "may_restart": blocked is None,
-        "module_status": module_status_words(request),
+        "module_status": module_status_words(request), "passed": passed,
     })
 
 

@@ -59,5 +59,13 @@ async def statement(request: Request) -> Response:
     return render(request, "statement.html", {"title": title, "text": text, "text_lang": "nl"})
 
 
+async def provider_logo(request: Request) -> Response:
+    """The provider's logo (the setting PROVIDER_LOGO_FILE) for the page header."""
+    path = settings(request).provider_logo_file
+    if path is None or not path.is_file():
+        raise HTTPException(404)
+    return FileResponse(path, headers={"Content-Security-Policy": MEDIA_CSP, "Cache-Control": "public, max-age=3600"})
+
+
 async def health(request: Request) -> Response:
     return PlainTextResponse("ok")

@@ -12,7 +12,6 @@ import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -81,13 +80,9 @@ load_attempt = _load  # for the other pages of an attempt (the evaluation)
 common = _common
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.2f}".rstrip("0").rstrip(".")
-
-
 @dataclass(frozen=True, slots=True)
 class Marker:
-    """A place on a hub's map, as the map (SVG) and the list of places show it."""
+    """A place on a hub's map, as the map (HTML over the image) and the numbered list of places show it."""
 
     id: str
     choice_id: str
@@ -96,39 +91,27 @@ class Marker:
     available: bool
     reason: str | None
     status: str  # "done" | "open" | "locked"
-    x: str
-    y: str
-    r: str
-    font: str
-    label_y: str
-    check: str  # SVG paths of the icons
-    lock: str
+    number: int
+    left: int  # percent of the map's width and height: the classes mx-N and my-N place it
+    top: int
+    align: str  # where the label sits: "start" (near the left edge), "center" or "end"
+    above: bool  # the label above the marker (near the bottom edge)
 
 
-@lru_cache(maxsize=1024)
-def _geometry(width: float, height: float, x: float, y: float) -> tuple[str, str, str, str, str, str, str]:
-    """Where a marker, its label and its icons go (x, y, r, font, label_y, check, lock): the same on every page."""
-    r = max(width, height) / 40
-    font = r * 1.15
-    below = y + r + font * 1.1
-    label_y = below if below < height else y - r - font * 0.4
-    check = (f"M{_fmt(x - r * .45)} {_fmt(y)} L{_fmt(x - r * .1)} {_fmt(y + r * .4)} "
-             f"L{_fmt(x + r * .5)} {_fmt(y - r * .4)}")
-    lock = (f"M{_fmt(x - r * .45)} {_fmt(y - r * .05)} h{_fmt(r * .9)} v{_fmt(r * .6)} h{_fmt(-r * .9)} Z "
-            f"M{_fmt(x - r * .28)} {_fmt(y - r * .05)} v{_fmt(-r * .2)} "
-            f"a{_fmt(r * .28)} {_fmt(r * .28)} 0 0 1 {_fmt(r * .56)} 0 v{_fmt(r * .2)}")
-    return _fmt(x), _fmt(y), _fmt(r), _fmt(font), _fmt(label_y), check, lock
+def _percent(value: float, whole: float) -> int:
+    return max(0, min(100, round(value * 100 / whole)))
 
 
 def _markers(scene: Scene, locations: list[LocationView]) -> list[Marker]:
     width = scene.map.width if scene.map else 100.0
     height = scene.map.height if scene.map else 100.0
-    return [
-        Marker(loc.id, loc.choice_id, loc.label, loc.description, loc.available, loc.reason,
-               "done" if loc.done else ("open" if loc.available else "locked"),
-               *_geometry(width, height, loc.x, loc.y))
-        for loc in locations
-    ]
+    out = []
+    for number, loc in enumerate(locations, start=1):
+        left, top = _percent(loc.x, width), _percent(loc.y, height)
+        out.append(Marker(loc.id, loc.choice_id, loc.label, loc.description, loc.available, loc.reason,
+                          "done" if loc.done else ("open" if loc.available else "locked"), number, left, top,
+                          "start" if left < 20 else ("end" if left > 80 else "center"), top > 82))
+    return out
 
 
 def _choice_labels(request: Request, course: Course, state: State) -> dict[str, str]:
@@ -160,7 +143,8 @@ def _local_time(request: Request, moment: int) -> str:
 
 
 def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None, error: str | None,
-                status_code: int = 200, open_answer: open_store.OpenAnswerRow | None = None) -> Response:
+                certificate: Any = None, status_code: int = 200,
+                open_answer: open_store.OpenAnswerRow | None = None) -> Response:
     course, state = p.course, p.state
     module = course.module(state.module)
     total, top = engine.course_score(course, state)
@@ -173,6 +157,8 @@ def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None,
         "choice_labels": _choice_labels(request, course, state), "choice_reasons": choice_reasons(request, page),
         "notice": notice, "error": error, "total_score": total, "total_max": top,
         "open_answer": open_answer, "can_draft": True,
+        "checks": engine.pass_checks(course, state) if page.finished else [],
+        "certificate": certificate,
     }, status_code=status_code)
 
 
@@ -197,8 +183,10 @@ async def scene(request: Request) -> Response:
     if page.scene.open is not None:
         written = (await open_store.of_attempt(loaded.attempt.id)).get(page.scene.id)
         error = open_error(request, page.scene, wrong) if not page.reviewing else None
+    issued = page.finished and page.passed and loaded.attempt.user_id is not None
     return _scene_page(request, loaded, page, notice=notices.get(request.query_params.get("notice", "")),
-                       error=error, open_answer=written)
+                       error=error, open_answer=written,
+                       certificate=await certificate_store.of_attempt(loaded.attempt.id) if issued else None)
 
 
 def open_error(request: Request, scene: Scene, wrong: str | None) -> str | None:
@@ -305,10 +293,12 @@ async def result(request: Request) -> Response:
     passed = state.finished and state.passed
     issued = passed and loaded.attempt.user_id is not None
     certificate = await certificate_store.of_attempt(loaded.attempt.id) if issued else None
+    account = await load_user(request) if certificate else None
     return render(request, "result.html", {
         **_common(loaded, "result"),
         "modules": module_rows(course, state), "module_status": module_status_words(request),
-        "total_score": total, "total_max": top, "minutes": round(spent.total_seconds() / 60),
+        "checks": engine.pass_checks(course, state), "total_score": total, "total_max": top, "minutes": round(spent.total_seconds() / 60),
         "can_retake": can_retake, "certificate": certificate,
         "review": await open_store.review_status(loaded.attempt.id) if course.has_open else open_store.NO_REVIEW,
+        "account_number": account.registration_number if account else None,
     })

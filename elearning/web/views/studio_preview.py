@@ -175,7 +175,7 @@ def _page(request: Request, course: Course, state: State, *, panel: dict[str, An
         "title": page.scene.title or module.title, "token": token(request, course, state),
         "markers": _markers(page.scene, page.locations) if page.scene.type == "hub" else [],
         "choice_labels": _choice_labels(request, course, state), "choice_reasons": choice_reasons(request, page),
-        "total_score": total, "total_max": top,
+        "total_score": total, "total_max": top, "checks": engine.pass_checks(course, state) if page.finished else [],
         "flags": known_flags(course, state), "entries": course.meta.notebook.entries,
         "panel": panel or _panel(course, state), "errors": errors or {}, "notice": notice, "error": error,
         "module_number": course.meta.modules.index(module.id) + 1, "module_total": len(course.meta.modules),
