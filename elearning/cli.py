@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import click
 
-from elearning.commands import author, certificates, credentials, ops, pe_online, reviewers, web
+from elearning.commands import (
+    accreditation,
+    author,
+    certificates,
+    credentials,
+    ops,
+    pe_online,
+    reviewers,
+    web,
+)
 
 
 @click.group()
@@ -13,6 +22,6 @@ def main() -> None:
     """Branching-scenario e-learning: author, validate, serve and certify courses."""
 
 
-for _area in (author, web, certificates, credentials, pe_online, ops, reviewers):
+for _area in (author, web, certificates, accreditation, credentials, pe_online, ops, reviewers):
     for _command in _area.COMMANDS:
         main.add_command(_command)

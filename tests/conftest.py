@@ -16,6 +16,7 @@ import shutil
 import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -34,7 +35,7 @@ from elearning.testing import running_server, take_link
 FIXTURES = Path(__file__).parent / "fixtures"
 WEB_COURSE = FIXTURES / "web-course"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-TABLES = ["course_evaluation", "open_answer", "course_reviewer", "certificate_credential", "credential_key", "audit_entry", "pe_registration", "event", "attempt", "password_reset", "throttle_hit", "user_session", "course_snapshot",
+TABLES = ["course_evaluation", "accreditation", "open_answer", "course_reviewer", "certificate_credential", "credential_key", "audit_entry", "pe_registration", "event", "attempt", "password_reset", "throttle_hit", "user_session", "course_snapshot",
           "user_account"]
 
 
@@ -101,6 +102,23 @@ def set_role(database_url: str, email: str, role: Any) -> None:
             await ctx.close_connections()
 
     run_async(work())
+
+
+def accredit(database_url: str, course_id: str = "buurtronde", *, activity_id: str = "TEST-0001", points: float = 1,
+             start: date = date(2000, 1, 1), end: date = date(2999, 12, 31), versions: tuple[str, ...] = ("1",),
+             study_load_minutes: int = 15) -> None:
+    """Enter an accreditation, as `elearning accreditation set` does (the fixture course's by default)."""
+    from elearning.storage import accreditations
+
+    entry = accreditations.Entry(course_id, "Registerplein", activity_id, points, study_load_minutes, start, end,
+                                 versions)
+    in_database(database_url, lambda: accreditations.put(entry, actor=None))
+
+
+@pytest.fixture
+def accredited(database_url: str) -> None:
+    """The fixture course accredited for 1 PE point with Registerplein as activity TEST-0001, for all time."""
+    accredit(database_url)
 
 
 # -- databases -------------------------------------------------------------------------------

@@ -84,6 +84,17 @@ def test_two_attempts_see_different_orders_and_draws_and_resume_sees_the_same(co
     assert len(seen_orders) > 3 and len(seen_draws) > 3
 
 
+def test_the_draw_is_stored_in_the_order_its_questions_are_asked(course: Course) -> None:
+    """A pool's questions keep their place in the chain: the stored draw (and the event's list)
+    is the order the learner meets them, whatever order the random draw picked them in."""
+    pooled = {sid for pool in course.module("toets").draw for sid in pool.pool}
+    for seed in range(20):
+        state = at_module(course, "toets", seed)
+        drawn = dict(state.drawn)["toets"]
+        _, asked = take_test(course, state, lambda page: [page.answers[0].id])
+        assert list(drawn) == [q for q in asked if q in pooled], seed
+
+
 def test_ids_stay_as_the_file_defines_them(course: Course) -> None:
     state = choose(course, at_module(course, "toets", 7), "c1")[0]
     page = view(course, state)

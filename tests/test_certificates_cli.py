@@ -66,7 +66,7 @@ def test_preview_in_english_with_the_standard_template(tmp_path: Path) -> None:
     result = CliRunner().invoke(certificates, ["preview", "--language", "en", "-o", str(target)])
     assert result.exit_code == 0, result.output
     text = _text(target)
-    assert "This is to certify that" in text and "4 PE points" in text and "Hierbij" not in text
+    assert "Buurtacademie Oost certifies that" in text and "4 PE points" in text and "verklaart" not in text
 
 
 def test_preview_takes_the_templates_of_certificates_dir(tmp_path: Path) -> None:
@@ -74,7 +74,8 @@ def test_preview_takes_the_templates_of_certificates_dir(tmp_path: Path) -> None
 
     shutil.copytree(TEMPLATES_DIR / "standaard", tmp_path / "eigen")
     html = tmp_path / "eigen" / "certificate.html"
-    html.write_text(html.read_text().replace('{{ _("This is to certify that") }}', "Bewijs van deelname voor"))
+    html.write_text(html.read_text().replace('{{ _("has successfully completed the e-learning course") }}',
+                                             "Bewijs van deelname voor"))
     target = tmp_path / "eigen.pdf"
     result = CliRunner().invoke(certificates, ["preview", "--template", "eigen", "-o", str(target)],
                                 env={"CERTIFICATES_DIR": str(tmp_path)})
@@ -144,3 +145,23 @@ def test_export_xlsx_and_date_errors(tmp_path: Path) -> None:
     assert "--from 2026-02-01 is after --to 2026-01-01" in backwards.output
     wrong = CliRunner().invoke(command, ["--course", "c", "--from", "1-2-2026", "--to", "2026-01-01"])
     assert wrong.exit_code == 2 and "'1-2-2026' does not match the format '%Y-%m-%d'" in wrong.output
+
+
+def test_preview_names_the_provider_and_signatory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without provider settings a fictional sample provider signs; with them, the site's own."""
+    target = tmp_path / "voorbeeld.pdf"
+    for name in ("PROVIDER_NAME", "SIGNATORY_NAME", "SIGNATORY_TITLE"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner().invoke(certificates, ["preview", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    text = _text(target)
+    assert "Buurtacademie Oost verklaart dat" in text and "Mirjam de Boer" in text
+    assert "Hierbij verklaren wij" not in text and "4 uur" in text
+
+    monkeypatch.setenv("PROVIDER_NAME", "Kennisinstituut Zuid")
+    monkeypatch.setenv("SIGNATORY_NAME", "Sam Jansen")
+    monkeypatch.setenv("SIGNATORY_TITLE", "Directeur")
+    result = CliRunner().invoke(certificates, ["preview", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    text = _text(target)
+    assert "Kennisinstituut Zuid verklaart dat" in text and "Sam Jansen" in text and "Buurtacademie" not in text

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from elearning.certificates.data import (
+    Accreditation,
     CertificateData,
     certificate_data,
     format_date,
@@ -24,6 +25,10 @@ PRINTED = {
     "course_version", "completed_on", "score", "max_score", "pe_points", "register_name",
     "activity_id", "verify_url", "language", "study_load_minutes",
 }
+# Stored with the printed fields, shown to administrators only (never on the public verification).
+KEPT = {"study_load_minutes", "active_minutes", "accreditation_from", "accreditation_until"}
+ACCREDITATION = Accreditation(register_name="Registerplein", activity_id="PE-123456", points=4,
+                              valid_from=date(2026, 1, 1), valid_until=date(2028, 12, 31))
 
 
 def test_snapshot_round_trips_through_json() -> None:
@@ -32,9 +37,9 @@ def test_snapshot_round_trips_through_json() -> None:
     assert CertificateData.from_json(text) == data
     assert CertificateData.from_json(text.encode()) == data
     stored = json.loads(text)
-    assert set(stored) == PRINTED | {"format"}
+    assert set(stored) == PRINTED | KEPT | {"format"}
     assert stored["completed_on"] == "2026-11-28"
-    assert set(data.to_dict()) == PRINTED
+    assert set(data.to_dict()) == PRINTED | KEPT
 
 
 def test_snapshot_is_frozen() -> None:
@@ -70,8 +75,8 @@ def test_bad_snapshots_are_refused(change: dict[str, Any], message: str) -> None
 
 def test_from_json_refuses_other_json() -> None:
     good = json.loads(sample_certificate().to_json())
-    with pytest.raises(ValueError, match="not a certificate snapshot of format 1"):
-        CertificateData.from_json(json.dumps({**good, "format": 2}))
+    with pytest.raises(ValueError, match="not a certificate snapshot of format 2"):
+        CertificateData.from_json(json.dumps({**good, "format": 3}))
     with pytest.raises(ValueError, match="not a certificate snapshot"):
         CertificateData.from_json("[]")
     with pytest.raises(ValueError, match="email"):
@@ -102,16 +107,34 @@ def _course(pe: dict[str, object] | None) -> Course:
     return Course(meta=meta, modules=[module], content_hash="x", max_scores={"m1": 0})
 
 
-def test_certificate_data_takes_the_course_metadata() -> None:
-    course = _course({"points": 4, "register": "Registerplein", "activity_id": "PE-123456"})
+def test_a_format_1_snapshot_reads_with_the_new_fields_empty() -> None:
+    old = {key: value for key, value in json.loads(sample_certificate().to_json()).items() if key not in KEPT}
+    data = CertificateData.from_json(json.dumps({**old, "format": 1}))
+    assert (data.active_minutes, data.study_load_minutes, data.accreditation_from) == (None, None, None)
+    assert data.pe_points == 4 and data.accredited
+
+
+def test_certificate_data_takes_the_points_from_the_accreditation() -> None:
+    course = _course({"points": 4, "register": "Registerplein"})
     data = certificate_data(
         course, code="7KQ2-M4XD-9RTG", base_url="https://leren.example.nl/",
         learner_name=" Anouk ", registration_number="4610.1234.5678",
-        completed_on=date(2026, 11, 28), score=42, max_score=50,
+        completed_on=date(2026, 11, 28), score=42, max_score=50, accreditation=ACCREDITATION, active_minutes=41,
     )
     assert data == dataclasses.replace(
-        sample_certificate(), learner_name="Anouk", course_version="3", study_load_minutes=60
+        sample_certificate(), learner_name="Anouk", course_version="3", study_load_minutes=60, active_minutes=41,
+        accreditation_from=date(2026, 1, 1), accreditation_until=date(2028, 12, 31),
     )
+
+
+def test_without_an_accreditation_it_is_a_certificate_of_completion() -> None:
+    course = _course({"points": 4, "register": "Registerplein"})  # written for 4 points, but none covers it
+    data = certificate_data(
+        course, code="7KQ2-M4XD-9RTG", base_url="https://leren.example.nl/", learner_name="Anouk",
+        registration_number="461012345678", completed_on=date(2026, 11, 28), score=42, max_score=50,
+    )
+    assert (data.pe_points, data.register_name, data.activity_id, data.registration_number) == (0, "", "", None)
+    assert not data.accredited and data.accreditation_from is None
 
 
 def test_certificate_data_for_a_course_without_pe_points() -> None:
@@ -125,9 +148,10 @@ def test_certificate_data_for_a_course_without_pe_points() -> None:
 
 
 def test_certificate_data_checks_the_registration_number() -> None:
-    course = _course({"points": 4, "register": "Registerplein", "activity_id": "PE-1"})
+    course = _course({"points": 4, "register": "Registerplein"})
     with pytest.raises(InvalidRegistrationNumber):
         certificate_data(
             course, code="7KQ2-M4XD-9RTG", base_url="https://x.nl", learner_name="A",
             registration_number="12345678", completed_on=date(2026, 1, 1), score=0, max_score=0,
+            accreditation=ACCREDITATION,
         )

@@ -303,13 +303,15 @@ async def test_concurrent_renders_queue_and_can_run_in_a_worker_process() -> Non
     assert render_limiter().borrowed_tokens == 0
 
 
-def test_a_course_without_pe_points_prints_no_points(tmp_path: Path) -> None:
+def test_without_an_accreditation_the_certificate_says_no_points_are_attached(tmp_path: Path) -> None:
     data = dataclasses.replace(
-        sample_certificate(), pe_points=0, register_name="", activity_id="", registration_number=None
+        sample_certificate(), pe_points=0, register_name="", activity_id="", registration_number=None,
+        accreditation_from=None, accreditation_until=None,
     )
     pdf = render_pdf(data, DUTCH)
-    text = _text(pdf, tmp_path)
-    assert "Anouk de Vries-Bakker" in text and "PE-punt" not in text and "activiteit" not in text
+    text = " ".join(_text(pdf, tmp_path).split())
+    assert "Anouk de Vries-Bakker" in text and "activiteit" not in text and "Registerplein" not in text
+    assert "Aan dit certificaat zijn geen PE-punten verbonden." in text and "4 PE-punten" not in text
     meta = PdfReader(BytesIO(pdf)).metadata
     assert meta is not None and meta.subject == (
         "Anouk de Vries-Bakker heeft afgerond op 28 november 2026: Van polarisatie naar verbinding"

@@ -28,6 +28,8 @@ from elearning.storage.models import Certificate, Role
 from elearning.web.app import create_app
 from elearning.web.courses import CourseLibrary
 
+pytestmark = [pytest.mark.usefixtures("accredited")]  # the fixture course carries 1 PE point
+
 PDFA = "{http://www.aiim.org/pdfa/ns/id/}"
 PASSWORD = "een goed wachtwoord"  # noqa: S105 - a test account
 _CODE = re.compile(r'href="/verify/([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})"')

@@ -80,7 +80,7 @@ def test_validate_json_is_a_list_of_problems(course: Path) -> None:
 def test_warnings_fail_only_with_strict(course: Path) -> None:
     with (course / "course.yaml").open("a", encoding="utf-8") as f:
         f.write("    - id: sig-extra\n      kind: signaal\n      title: Nooit gevonden\n")
-    expected = f"{course}/course.yaml:51:11: warning: the notebook entry 'sig-extra' can never be collected: no choice adds it\n"
+    expected = f"{course}/course.yaml:51:11: warning: the notebook entry 'sig-extra' can never be collected: no choice, answer or scene adds it\n"
     relaxed = run("validate", course, "--lang", "en")
     assert (relaxed.exit_code, relaxed.stdout, relaxed.stderr) == (0, expected, f"1 warning in {course}\n")
     strict = run("validate", course, "--strict", "--lang", "en")

@@ -111,7 +111,7 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
          "pleintje)"),
     ]),
     "flag-never-set": (True, [
-        ("modules/wijk.yaml:66:24: warning: the flag 'app-gezein' is read here but no choice ever sets it "
+        ("modules/wijk.yaml:66:24: warning: the flag 'app-gezein' is read here but no choice, answer or scene ever sets it "
          "(did you mean 'app-gezien'?)", "app-gezein)"),
     ]),
     "no-way-out": (False, [
@@ -144,7 +144,7 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
          "(did you mean 'media/kaart.svg'?)", "media/wijkkaart.svg"),
     ]),
     "notebook-never-collected": (True, [
-        ("course.yaml:21:12: warning: the notebook entry 'verb-juf' can never be collected: no choice adds it",
+        ("course.yaml:21:12: warning: the notebook entry 'verb-juf' can never be collected: no choice, answer or scene adds it",
          "verb-juf,"),
     ]),
     # -- found by exploring every path
@@ -179,7 +179,7 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
     "guessing-passes": (True, [
         ("course.yaml:10:1: warning: a random guesser passes the course with a chance of 33% in one attempt, and module "
          "'toets' may be retaken without limit, so guessing passes in the end (more than the 5% that "
-         "'assessment: max_guess_pass' allows; the course awards 1 PE point); limit the retakes, ask more questions "
+         "'assessment: max_guess_pass' allows; the course awards 0.01 PE points); limit the retakes, ask more questions "
          "or raise the pass mark", "pass:"),
     ]),
     "correct-answer-position": (True, [
@@ -207,9 +207,24 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
     ]),
     # -- what goes on the certificate
     "placeholder-activity-id": (True, [
-        ("course.yaml:9:16: warning: the activity id 'TODO' in 'pe' is a placeholder; the provider must fill in the id "
-         "the register gave this accredited activity before the course goes live (it is printed on every "
-         "certificate)", '"TODO"'),
+        ("course.yaml:9:16: warning: the activity id 'TODO' is a placeholder; the register's activity id, points and "
+         "period are the provider's accreditation: remove 'activity_id' here and enter it with 'elearning "
+         "accreditation set' (or on the administrator's accreditation page)", '"TODO"'),
+    ]),
+    "activity-id-in-course": (True, [
+        ("course.yaml:9:16: warning: the activity id 'PE-123456' is no longer read from the course file; the "
+         "register's activity id, points and period are the provider's accreditation: remove 'activity_id' here and "
+         "enter it with 'elearning accreditation set' (or on the administrator's accreditation page)", '"PE-123456"'),
+    ]),
+    "points-above-norm": (True, [
+        ("course.yaml:7:11: warning: the course is written for 1 PE point with Registerplein, but its study load of 5 "
+         "minutes is worth at most 0.08 (1 point per net hour of study); lower 'points' or check "
+         "'study_load_minutes'", "1"),
+    ]),
+    "points-in-text": (True, [
+        ("modules/toets.yaml:29:15: warning: the text names a number of PE points ('2 PE-punten'); the points a "
+         "certificate carries come from the accreditation and can change, so leave the number out (the course page "
+         "and the certificate show it)", "Je bent geslaagd"),
     ]),
     "certificate-unknown": (False, [
         ("course.yaml:13:14: error: there is no certificate template 'standard' in certificates/ (did you mean "
@@ -430,10 +445,10 @@ def test_the_mini_course_has_no_problems() -> None:
 
 
 def test_a_problem_prints_as_file_line_col_level_message() -> None:
-    problem = Problem("c/course.yaml", 3, 7, "warning", "the flag 'x' is read here but no choice ever sets it")
-    assert str(problem) == "c/course.yaml:3:7: warning: the flag 'x' is read here but no choice ever sets it"
+    problem = Problem("c/course.yaml", 3, 7, "warning", "the flag 'x' is read here but no choice, answer or scene ever sets it")
+    assert str(problem) == "c/course.yaml:3:7: warning: the flag 'x' is read here but no choice, answer or scene ever sets it"
     assert problem.to_json() == {"file": "c/course.yaml", "line": 3, "col": 7, "level": "warning",
-                                 "message": "the flag 'x' is read here but no choice ever sets it"}
+                                 "message": "the flag 'x' is read here but no choice, answer or scene ever sets it"}
 
 
 # -- edits on a private copy of the mini course -----------------------------------------------
@@ -645,7 +660,7 @@ def test_several_errors_in_one_scene_are_all_reported_without_echoes(course: Pat
 
 
 def test_unknown_keys_in_sections_and_optional_parts_get_a_suggestion(course: Path) -> None:
-    edit(course / "course.yaml", "  points: 1", "  pointz: 1")
+    edit(course / "course.yaml", "  points: 0.01", "  pointz: 0.01")
     edit(course / "course.yaml", "{id: sig-app, kind: signaal,", "{id: sig-app, knd: signaal,")
     edit(course / "modules" / "wijk.yaml", "map: {src:", "map: {scr:")
     assert problems_of(course) == [

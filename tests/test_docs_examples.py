@@ -33,10 +33,13 @@ from elearning.course.model import (
     PE,
     Answer,
     AssessmentRules,
+    Audio,
     Block,
+    Character,
     Choice,
     CourseMeta,
     Image,
+    Line,
     Location,
     Map,
     Module,
@@ -46,12 +49,14 @@ from elearning.course.model import (
     OpenAnswer,
     PassRules,
     Scene,
+    Video,
 )
 from elearning.course.schema import dumps
 
 DOCS = Path(__file__).parent.parent / "docs"
 GUIDE = DOCS / "authoring.md"
 EXAMPLE = DOCS / "examples" / "kennismaking"
+DIALOGUE_EXAMPLE = DOCS / "examples" / "buurthuis"  # characters, chat, branching answers, values, media
 SCHEMAS = DOCS / "examples" / "schemas"
 FILE_MARKER = "# file: "
 
@@ -89,6 +94,20 @@ def test_the_example_course_has_no_problems_at_all() -> None:
     assert (EXAMPLE / hub.map.src).is_file() if hub.map else False
 
 
+def test_the_dialogue_example_validates_strictly_plays_and_backs_its_study_load() -> None:
+    course, problems = load_course(DIALOGUE_EXAMPLE)
+    assert course is not None and problems == [], [str(p) for p in problems]
+    results = run_course_tests(course, DIALOGUE_EXAMPLE / "tests")
+    assert len(results) == 2 and all(r.passed for r in results), [str(f) for r in results for f in r.failures]
+    typical = explore(course).minutes[1]
+    assert abs(typical - course.meta.study_load_minutes) <= 0.2 * course.meta.study_load_minutes
+    scenes = [s for m in course.modules for s in m.scenes]
+    assert {s.style for s in scenes if s.dialogue} == {"conversation", "chat"}
+    assert any(s.audio for s in scenes) and any(s.video for s in scenes) and any(s.on_enter for s in scenes)
+    assert any(a.goto and a.add and a.notebook for s in scenes for a in s.answers)
+    assert course.meta.characters and course.meta.snippets
+
+
 def test_the_example_playthroughs_pass() -> None:
     course, _ = load_course(EXAMPLE)
     assert course is not None
@@ -123,15 +142,16 @@ def test_committed_schemas_are_current() -> None:
         assert committed == dumps(make()), f"run: elearning schema -o {SCHEMAS.relative_to(DOCS.parent)}"
 
 
+@pytest.mark.parametrize("example", [EXAMPLE, DIALOGUE_EXAMPLE], ids=lambda p: p.name)
 @pytest.mark.parametrize(
     ("pattern", "kind"),
     [("course.yaml", "course"), ("modules/*.yaml", "module"), ("tests/*.yaml", "playthrough")],
 )
-def test_example_files_point_to_and_match_their_schema(pattern: str, kind: str) -> None:
+def test_example_files_point_to_and_match_their_schema(pattern: str, kind: str, example: Path) -> None:
     schema = json.loads((SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
-    files = sorted(EXAMPLE.glob(pattern))
+    files = sorted(example.glob(pattern))
     assert files
     for path in files:
         text = path.read_text(encoding="utf-8")
@@ -205,9 +225,9 @@ def test_marked_files_form_a_course_that_validates_and_passes_its_tests(tmp_path
 
 # -- everything is documented ------------------------------------------------------------------
 SECTIONS: dict[int, list[type[BaseModel]]] = {
-    4: [CourseMeta, PE, PassRules, AssessmentRules, Notebook, NotebookKind, NotebookEntry],
+    4: [CourseMeta, PE, PassRules, AssessmentRules, Notebook, NotebookKind, NotebookEntry, Character],
     5: [Module],
-    6: [Scene, Image, Block, OpenAnswer],
+    6: [Scene, Image, Block, Line, Audio, Video, OpenAnswer],
     7: [Choice],
     10: [Map, Location],
     12: [Answer],
@@ -262,7 +282,7 @@ def test_every_assessment_and_certificate_message_is_documented() -> None:
     from tests.test_compiler import CASES
 
     kinds = ["guessing-passes", "correct-answer-position", "longest-answer", "pass-mark-unreachable", "pass-sink",
-             "placeholder-activity-id", "certificate-unknown", "certificate-language", "open-answer-incomplete",
+             "placeholder-activity-id", "activity-id-in-course", "points-above-norm", "points-in-text", "certificate-unknown", "certificate-language", "open-answer-incomplete",
              # the author mistakes of issue 12: real Dutch text, keys in the wrong place, problems at their root
              "feedback-misplaced", "quote-then-text", "apostrophe-text", "hash-in-text", "yes-no-text",
              "tab-indent", "odd-indent", "goto-too-little", "exit-never-opens", "key-wrong-scene-type", "stuck",

@@ -214,3 +214,14 @@ def test_the_shortest_study_time_counts_every_page_on_the_way(mini: Course) -> N
     # The explorer finds 110.7 s; it used to report 1.6 minutes (96 s), leaving out a 'kaart' page
     # inside the loop.
     assert explore(mini).module("wijk").minutes[0] >= 1.8
+
+
+def test_the_explorer_plays_one_draw_and_counts_the_other_pool_questions_as_reachable() -> None:
+    course = compiled(FIXTURES / "courses" / "assess")
+    report = {m.module: m for m in explore(course).modules}["toets"]
+    assert report.unreached == []  # f3, f4, r2 and r3 are asked in other draws
+    # one draw's worth of points: 2 of the f-pool, 1 of the r-pool and the fixed questions; not all seven
+    assert report.max_score == course.max_scores["toets"]
+    drawn = [s.id for s in course.module("toets").scenes if s.type == "question"]
+    assert report.max_score < sum(a.score for s in course.module("toets").scenes if s.id in drawn
+                                  for a in s.answers if a.correct)

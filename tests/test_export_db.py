@@ -27,6 +27,8 @@ from elearning.storage import accounts
 from elearning.storage import certificates as store
 from elearning.storage.models import Certificate, Role
 
+pytestmark = [pytest.mark.usefixtures("accredited")]  # the fixture course carries 1 PE point
+
 PASSWORD = "een goed wachtwoord"  # noqa: S105 - a test account
 LONG = "461000000000123456"  # 18 digits: a spreadsheet that reads it as a number keeps only 15
 

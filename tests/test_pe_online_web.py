@@ -33,7 +33,7 @@ from elearning.web.app import create_app
 UNKNOWN = "4610000099"
 
 
-pytestmark = pytest.mark.slow  # waits for the worker in the app, which pushes every second
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("accredited")]  # waits for the worker in the app, which pushes every second
 
 
 @pytest.fixture

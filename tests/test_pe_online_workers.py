@@ -25,7 +25,7 @@ from elearning.storage.attempts import now
 from elearning.storage.models import PeRegistration
 from elearning.testing import BIN, PASSED_ON
 
-pytestmark = pytest.mark.slow  # real processes, a lease to wait out
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("accredited")]  # real processes, a lease to wait out
 TIMEOUT = 2  # seconds: the lease is 2 x 2 + 1
 
 

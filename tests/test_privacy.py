@@ -11,7 +11,11 @@ import sqlite3
 import zipfile
 from typing import Any
 
+import pytest
+
 from elearning.settings import Settings
+
+pytestmark = [pytest.mark.usefixtures("accredited")]  # the fixture course carries 1 PE point
 
 PASSWORD = "een goed wachtwoord"
 _PDF_LINK = re.compile(r'href="/certificates/(\d+)\.pdf"')

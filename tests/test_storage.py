@@ -14,6 +14,7 @@ from tortoise.exceptions import IntegrityError
 from elearning import engine
 from elearning.course.model import Course
 from elearning.engine.state import State
+from elearning.engine.study_time import IDLE_CAP, Mark, active_time
 from elearning.storage import attempts as store
 from elearning.storage import db
 from elearning.storage.attempts import Owner
@@ -212,11 +213,12 @@ def test_owner_is_a_user_or_a_guest() -> None:
 
 
 def test_time_on_task_caps_breaks() -> None:
+    """The result page's time spent is the engine's active time (tests/test_study_time.py has the rest)."""
     t0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
     times = [t0, t0 + timedelta(minutes=2), t0 + timedelta(minutes=5), t0 + timedelta(hours=20),
              t0 + timedelta(hours=20, minutes=1)]
-    assert store.time_on_task(times) == timedelta(minutes=5) + store.IDLE_CAP + timedelta(minutes=1)
-    assert store.time_on_task([]) == timedelta()
+    assert active_time([Mark(t) for t in times]) == timedelta(minutes=5) + IDLE_CAP + timedelta(minutes=1)
+    assert active_time([]) == timedelta()
 
 
 async def test_the_models_match_the_checked_in_migrations() -> None:

@@ -13,6 +13,8 @@ from elearning.settings import Settings
 from elearning.storage import certificates as store
 from elearning.web.app import create_app
 
+pytestmark = [pytest.mark.usefixtures("accredited")]  # the fixture course carries 1 PE point
+
 _CODE = re.compile(r'href="/verify/([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})"')
 PUBLIC = {"code", "learner_name", "course_id", "course_title", "completed_on", "pe_points", "register_name",
           "activity_id", "verify_url"}

@@ -31,6 +31,13 @@ HOSTILE = "<script>alert(1)</script> **niet vet** & Jansen zegt: 'we praten niet
 def courses_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "courses"
     shutil.copytree(EXAMPLE, folder / "praktijkopdracht")
+    # This test plays in seconds; the minimum study time has its own tests (test_study_time.py).
+    course_yaml = folder / "praktijkopdracht" / "course.yaml"
+    text = course_yaml.read_text(encoding="utf-8")
+    assert "certificate: standaard\n" in text
+    course_yaml.write_text(text.replace("certificate: standaard\n",
+                                        "certificate:\n  template: standaard\n  min_active_minutes: 0\n"),
+                           encoding="utf-8")
     return folder
 
 

@@ -22,7 +22,13 @@ def _play(web, attempt: int, path: list[tuple[str, str]]) -> None:
         assert response.headers["location"] == f"/play/{attempt}", (kind, value)
 
 
-def test_catalogue_and_course_page(web) -> None:
+def test_the_course_page_says_no_points_without_an_accreditation(web) -> None:
+    course = web.get("/courses/buurtronde").text
+    assert "PE-punt bij" not in course
+    assert "Op dit moment geen PE-punten: het certificaat zegt dat je de cursus hebt afgerond." in course
+
+
+def test_catalogue_and_course_page(web, accredited) -> None:
     page = web.get("/")
     assert page.status_code == 200
     assert "Een ronde door de buurt" in page.text

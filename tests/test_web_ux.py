@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from conftest import PASSING_PATH
 
 
@@ -154,6 +155,7 @@ def _pass_as_account(web: Any, passing_path: Any) -> tuple[int, int]:
     return attempt, int(match.group(1))
 
 
+@pytest.mark.usefixtures("accredited")  # the number is asked for where it brings points
 def test_the_pass_screens_lead_with_the_download_and_ask_for_the_number(web: Any, passing_path: Any) -> None:
     attempt, certificate = _pass_as_account(web, passing_path)
     for path in (f"/play/{attempt}", f"/play/{attempt}/result"):
@@ -179,6 +181,7 @@ def test_a_wrong_number_on_the_pass_screen_is_explained_on_its_own_form(web: Any
     assert f'name="next" value="/play/{attempt}/result"' in wrong.text
 
 
+@pytest.mark.usefixtures("accredited")  # the number is asked for where it brings points
 def test_a_number_added_in_the_account_later_offers_the_reissue_right_away(web: Any, passing_path: Any) -> None:
     _, certificate = _pass_as_account(web, passing_path)
     saved = web.post("/account", {"name": "Sanne de Vries", "email": "sanne@example.org",

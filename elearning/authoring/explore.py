@@ -199,7 +199,7 @@ def explore_checks(comp: Compilation, course: Course, max_states: int = DEFAULT_
         max_scores = {r.module: max(r.max_score, 0) for r in exploration.modules}
     def compiled() -> Course:
         return Course(meta=course.meta, modules=course.modules, content_hash=course.content_hash,
-                      max_scores=max_scores, sources=course.sources)
+                      max_scores=max_scores, sources=course.sources, transcripts=course.transcripts)
 
     result = compiled()
     _report(comp, result, exploration, analyses, graphs)
@@ -230,6 +230,7 @@ def _report(comp: Compilation, course: Course, exploration: Exploration,
         for s in m.scenes:
             linked.update(c.goto for c in s.choices)
             linked.update(loc.goto for loc in s.locations)
+            linked.update(a.goto for a in s.answers if a.goto)
             if s.goto:
                 linked.add(s.goto)
     explored = {r.module for r in exploration.modules}

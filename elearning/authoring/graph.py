@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from urllib.parse import quote
 
 from elearning.course.model import Course, Module, Scene
+from elearning.engine.assessment import answer_id
 from elearning.i18n import N_, translator
 
 KINDS: dict[str, dict[str, str]] = {
@@ -174,7 +175,12 @@ def _edges(course: Course, module: Module, scene: Scene,
         if choice.once:
             label[-1] += _(" [once]")
         out.append((choice.goto, cid, "\n".join(label), choice.when))
-    if scene.type in ("question", "open") and scene.goto:
+    if scene.type == "question":
+        for i, ans in enumerate(scene.answers):
+            if ans.goto:
+                # the answer's id, as analytics count answers: the map's overlay shows how often it was picked
+                out.append((ans.goto, answer_id(ans, i), "\n".join(_wrap(ans.text)), None))
+    if scene.type in ("question", "open") and scene.goto and not (scene.answers and all(a.goto for a in scene.answers)):
         out.append((scene.goto, "answer", _("answer"), None))
     if scene.type == "end":
         if module.retake:

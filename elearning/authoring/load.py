@@ -47,7 +47,7 @@ def load_compilation(path: str | Path, *, max_states: int | None = None,
 
 def check_certificate(comp: Compilation, course: Course, templates: Mapping[str, tuple[str, ...]]) -> None:
     """The certificate template the course names exists and prints in the course's language."""
-    name, language = course.meta.certificate, course.meta.language
+    name, language = course.meta.certificate_template, course.meta.language
     fitting = sorted(t for t, langs in templates.items() if language in langs)
     choose = f"the templates in '{language}': {', '.join(fitting)}" if fitting else \
         f"there is no template in '{language}' yet; add one to certificates/"

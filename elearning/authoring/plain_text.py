@@ -11,7 +11,10 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from elearning.course.interpolation import find
+from elearning.course.model import Course
 from elearning.engine.play import Page
+from elearning.i18n import translator
 
 _MD = MarkdownIt("commonmark", {"html": False})
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -67,7 +70,34 @@ def _inline(children: list[Any]) -> str:
     return "".join(out)
 
 
-def visible_text(page: Page) -> str:
-    """What the page shows as one line of plain text: title, texts and feedback."""
-    parts = [page.scene.title or "", *page.texts, *page.feedback]
-    return " ".join(" ".join(plain_text(p).split()) for p in parts if p)
+def visible_text(page: Page, course: Course | None = None) -> str:
+    """What the page shows as one line of plain text: title, texts, dialogue and feedback, with
+    the {{ ... }} values filled in (a learner without a name: a guest)."""
+    parts = [page.scene.title or "", *page.texts, *dialogue_lines(page, course), *page.feedback]
+    return " ".join(" ".join(plain_text(filled(p, page.values)).split()) for p in parts if p)
+
+
+def dialogue_lines(page: Page, course: Course | None) -> list[str]:
+    """The dialogue as 'Name: text' lines (Markdown), 'You' for the learner's own."""
+    out = []
+    for line in page.dialogue:
+        who = course.character(line.speaker) if course is not None and line.speaker else None
+        you = translator(course.meta.language if course is not None else "nl")("You")
+        name = who.name if who is not None else (you if line.speaker == "me" else line.speaker)
+        out.append(f"{name}: {line.text}" if name else line.text)
+    return out
+
+
+def filled(text: str, values: dict[str, str]) -> str:
+    """text with its {{ ... }} values put in (as the player does, without the escaping HTML needs);
+    an empty value takes the space before it along."""
+    if "{{" not in text:
+        return text
+    parts, last = [], 0
+    for ph in find(text):
+        if ph.error is None:
+            value = values.get(ph.key, "")
+            before = text[last:ph.start]
+            parts += [before if value or not before.endswith(" ") else before[:-1], value]
+            last = ph.end
+    return "".join(parts) + text[last:]

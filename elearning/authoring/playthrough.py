@@ -184,7 +184,8 @@ def _reference_problems(course: Course, doc: Document, prefix: PathKey, test: Pl
     modules = [m.id for m in course.modules]
     entries = [e.id for e in course.meta.notebook.entries]
     kinds = [k.id for k in course.meta.notebook.kinds]
-    choices = [c for m in course.modules for s in m.scenes for c in s.choices]
+    choices = [c for m in course.modules for s in m.scenes
+               for c in (*s.choices, *s.answers, *([s.on_enter] if s.on_enter else []))]
     flags = sorted({f for c in choices for f in c.flags})
     variables = sorted(set(course.meta.variables) | {v for c in choices for v in (*c.set, *c.add)})
     known = {
@@ -328,7 +329,7 @@ def _check(course: Course, state: State, page: Page, expect: Expect) -> list[tup
     for name, value in (expect.vars or {}).items():
         if state.var(name) != value:
             out.append(("vars", f"variable '{name}' is {state.var(name)}, not {value}"))
-    shown = visible_text(page)
+    shown = visible_text(page, course)
     for text in expect.text_contains or []:
         if " ".join(plain_text(text).split()) not in shown:
             out.append(("text_contains", f"the page does not show {text!r}; it shows: {_short(shown, 160)!r}"))

@@ -112,7 +112,7 @@ def variable_caps(course: Course) -> dict[str, tuple[int | None, int | None]]:
     down: set[str] = set()
     for module in course.modules:
         for scene in module.scenes:
-            for ch in scene.choices:
+            for ch in (*scene.choices, *scene.answers, *([scene.on_enter] if scene.on_enter else [])):
                 for name, delta in ch.add.items():
                     if delta > 0:
                         up.add(name)
@@ -257,12 +257,14 @@ class PageTimer:
         scene = self.course.scene(scene_id)
         words = self.words(scene.text)
         words += sum(self.words(c.label) for c in scene.choices) + sum(self.words(a.text) for a in scene.answers)
+        words += sum(self.words(line.text) for line in scene.dialogue if not line.when)
         if scene.open is not None:
             words += self.words(scene.open.model_answer or "") + sum(self.words(c) for c in scene.open.checklist)
         seconds = words * 60.0 / self.wpm + (scene.minutes or 0) * 60.0
         if scene.type != "end":
             seconds += self.decision
-        return seconds, [(b.when, self.words(b.text)) for b in scene.blocks]
+        shown_when = [(b.when, b.text) for b in scene.blocks] + [(ln.when, ln.text) for ln in scene.dialogue if ln.when]
+        return seconds, [(when, self.words(text)) for when, text in shown_when]
 
 
 class Chains:
@@ -279,8 +281,8 @@ class Chains:
         self.next: dict[str, str] = {}
         for module in course.modules:
             for scene in module.scenes:
-                if scene.type != "scene" or len(scene.choices) != 1 or scene.id in obs.visit_caps:
-                    continue
+                if scene.type != "scene" or len(scene.choices) != 1 or scene.id in obs.visit_caps or scene.on_enter:
+                    continue  # (passing a scene by is not entering it: its on_enter would be missed)
                 ch = scene.choices[0]
                 if ch.when or ch.once or ch.points or ch.feedback or ch.flags or ch.set or ch.add or ch.notebook:
                     continue

@@ -9,6 +9,7 @@ valid, superseded or revoked is not part of the snapshot; storage keeps that.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -24,7 +25,9 @@ from elearning.i18n import translator
 
 Language = Literal["nl", "en"]
 LANGUAGES: tuple[Language, ...] = ("nl", "en")
-FORMAT = 1  # version of the stored JSON; bump when fields change meaning
+FORMAT = 2  # version of the stored JSON; bump when fields change meaning
+# 2 added study_load_minutes, active_minutes and the accreditation period; a format-1 snapshot reads with them empty
+_READABLE = (1, FORMAT)
 
 _MAX_TEXT = 300
 
@@ -49,7 +52,11 @@ class CertificateData:
     activity_id: str
     verify_url: str
     language: Language = "nl"
-    study_load_minutes: int | None = None  # None on certificates issued before it was printed
+    study_load_minutes: int | None = None  # printed; None on certificates issued before it was
+    # Not printed; the administrator's certificate page shows them (never the public verification).
+    active_minutes: int | None = None
+    accreditation_from: date | None = None
+    accreditation_until: date | None = None
 
     def __post_init__(self) -> None:
         if check_code(self.code) != self.code:
@@ -73,6 +80,13 @@ class CertificateData:
             raise ValueError(f"verify_url {self.verify_url[:60]!r} must be an http(s) URL")
         if self.language not in LANGUAGES:
             raise ValueError(f"language {self.language!r} must be 'nl' or 'en'")
+        if (self.accreditation_from is None) != (self.accreditation_until is None):
+            raise ValueError("an accreditation period needs both its first and its last day")
+
+    @property
+    def accredited(self) -> bool:
+        """The certificate carries PE points: an accreditation covered its completion date and course version."""
+        return bool(self.activity_id) and self.pe_points > 0
 
     @property
     def completed_on_text(self) -> str:
@@ -98,7 +112,9 @@ class CertificateData:
     def to_dict(self) -> dict[str, Any]:
         """The printed fields as JSON-ready values (the date as YYYY-MM-DD)."""
         fields = asdict(self)
-        fields["completed_on"] = self.completed_on.isoformat()
+        for key in ("completed_on", "accreditation_from", "accreditation_until"):
+            if fields[key] is not None:
+                fields[key] = fields[key].isoformat()
         return fields
 
     def to_json(self) -> str:
@@ -108,12 +124,24 @@ class CertificateData:
     def from_json(cls, text: str | bytes) -> CertificateData:
         """Read a snapshot written by to_json; raises ValueError when it is not one."""
         fields = json.loads(text)
-        if not isinstance(fields, dict) or fields.pop("format", None) != FORMAT:
+        if not isinstance(fields, dict) or fields.pop("format", None) not in _READABLE:
             raise ValueError(f"not a certificate snapshot of format {FORMAT}")
         return _ADAPTER.validate_python(fields)
 
 
 _ADAPTER = TypeAdapter(CertificateData)
+
+
+@dataclass(frozen=True)
+class Accreditation:
+    """What an administrator's accreditation gives a certificate: the register, its activity id,
+    the points and the period (storage finds the one that covers a certificate)."""
+
+    register_name: str
+    activity_id: str
+    points: float
+    valid_from: date
+    valid_until: date
 
 
 def certificate_data(
@@ -126,17 +154,19 @@ def certificate_data(
     completed_on: date,
     score: int,
     max_score: int,
+    accreditation: Accreditation | None = None,
+    active_minutes: int | None = None,
 ) -> CertificateData:
-    """The snapshot for a learner who passed `course`, taking PE points, register and activity
-    id from the course metadata. A course without a `pe:` section prints no points, register,
-    activity id or registration number, so those are 0, empty and None."""
-    pe = course.meta.pe
+    """The snapshot for a learner who passed `course`. PE points, register and activity id come
+    from the accreditation that covers it; without one it is a certificate of completion: no
+    points, register, activity id or registration number, so those are 0, empty and None."""
+    acc = accreditation
     return CertificateData(
         code=code,
         learner_name=learner_name.strip(),
         registration_number=(
             normalise_registration_number(registration_number)
-            if registration_number and pe
+            if registration_number and acc
             else None
         ),
         course_id=course.meta.id,
@@ -145,12 +175,28 @@ def certificate_data(
         completed_on=completed_on,
         score=score,
         max_score=max_score,
-        pe_points=pe.points if pe else 0,
-        register_name=pe.register_name if pe else "",
-        activity_id=pe.activity_id if pe else "",
+        pe_points=acc.points if acc else 0,
+        register_name=acc.register_name if acc else "",
+        activity_id=acc.activity_id if acc else "",
         verify_url=verify_url(base_url, code),
         language=course.meta.language,
         study_load_minutes=course.meta.study_load_minutes,
+        active_minutes=active_minutes,
+        accreditation_from=acc.valid_from if acc else None,
+        accreditation_until=acc.valid_until if acc else None,
+    )
+
+
+def with_accreditation(data: CertificateData, accreditation: Accreditation | None,
+                       registration_number: str | None) -> CertificateData:
+    """The same certificate under `accreditation` (or none): points, register, activity id, period,
+    and the registration number, which is printed only with points."""
+    acc = accreditation
+    number = normalise_registration_number(registration_number) if registration_number and acc else None
+    return dataclasses.replace(
+        data, pe_points=acc.points if acc else 0, register_name=acc.register_name if acc else "",
+        activity_id=acc.activity_id if acc else "", accreditation_from=acc.valid_from if acc else None,
+        accreditation_until=acc.valid_until if acc else None, registration_number=number,
     )
 
 
@@ -197,4 +243,7 @@ def sample_certificate(
         verify_url=verify_url or f"https://leren.example.nl/verify/{code}",
         language=language,
         study_load_minutes=240,
+        active_minutes=52,
+        accreditation_from=date(2026, 1, 1),
+        accreditation_until=date(2028, 12, 31),
     )

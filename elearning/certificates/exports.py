@@ -3,7 +3,8 @@
 The caller (the admin page, `elearning certificates export`) queries one course and period
 and hands over every certificate as an `ExportRow`. The filter lives here, in `reportable`,
 and every writer applies it, so no caller can forget it: only certificates that are
-``valid`` (not revoked, not superseded) and carry a registration number are reported.
+``valid`` (not revoked, not superseded), carry PE points (an accreditation covered them: a
+certificate of completion has none) and a registration number are reported.
 Rows come out sorted by completion date, then name.
 
 Spreadsheets guess the type of CSV cells, and two guesses hurt:
@@ -86,8 +87,10 @@ def export_rows(completions: Iterable[tuple[str, CertificateData]]) -> list[Expo
 
 
 def reportable(rows: Iterable[ExportRow]) -> list[ExportRow]:
-    """Valid certificates with a registration number, by completion date and name."""
-    kept = [row for row in rows if row.status == "valid" and row.registration_number]
+    """Valid certificates with PE points (an accreditation covered them) and a registration number,
+    by completion date and name."""
+    kept = [row for row in rows
+            if row.status == "valid" and row.registration_number and row.activity_id and row.pe_points > 0]
     return sorted(kept, key=lambda row: (row.completed_on, row.learner_name.casefold(), row.code))
 
 

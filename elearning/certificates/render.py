@@ -69,8 +69,8 @@ def qr_svg(url: str) -> Markup:
 
 
 def pdf_metadata(data: CertificateData, template: CertificateTemplate,
-                 issuer: Issuer | None = None) -> dict[str, str]:
-    """Title, author and subject for the PDF's properties."""
+                 issuer: Issuer | None = None, *, sample: bool = False) -> dict[str, str]:
+    """Title, author and subject for the PDF's properties (a sample's title says it is one)."""
     _ = translator(data.language)
     points = (
         f", {data.pe_points_text} ({data.register_name}, " + _("activity") + f" {data.activity_id})"
@@ -78,7 +78,7 @@ def pdf_metadata(data: CertificateData, template: CertificateTemplate,
         else ""
     )
     return {
-        "title": _("Certificate") + f" {data.course_title}",
+        "title": (_("Sample") + " - " if sample else "") + _("Certificate") + f" {data.course_title}",
         "author": template.issuer or (issuer.name if issuer else data.course_title),
         "subject": (
             f"{data.learner_name} " + _("completed on") + f" {data.completed_on_text}: "
@@ -88,7 +88,7 @@ def pdf_metadata(data: CertificateData, template: CertificateTemplate,
 
 
 def template_context(data: CertificateData, template: CertificateTemplate,
-                     issuer: Issuer | None = None) -> dict[str, Any]:
+                     issuer: Issuer | None = None, *, sample: bool = False) -> dict[str, Any]:
     """The variables certificate.html can use (documented in certificates/README.md)."""
     return {
         "certificate": data,
@@ -98,17 +98,20 @@ def template_context(data: CertificateData, template: CertificateTemplate,
         "qr_svg": qr_svg(data.verify_url),
         "template": template,
         "issuer": issuer,
-        "metadata": pdf_metadata(data, template, issuer),
+        "metadata": pdf_metadata(data, template, issuer, sample=sample),
+        "sample": sample,
         "_": translator(data.language),
     }
 
 
-def render_html(data: CertificateData, template_dir: Path, issuer: Issuer | None = None) -> str:
+def render_html(data: CertificateData, template_dir: Path, issuer: Issuer | None = None, *,
+                sample: bool = False) -> str:
     """The certificate as HTML, for previews and tests; render_pdf turns it into the PDF."""
-    return _render_html(data, load_template(template_dir), issuer)
+    return _render_html(data, load_template(template_dir), issuer, sample=sample)
 
 
-def _render_html(data: CertificateData, template: CertificateTemplate, issuer: Issuer | None = None) -> str:
+def _render_html(data: CertificateData, template: CertificateTemplate, issuer: Issuer | None = None, *,
+                 sample: bool = False) -> str:
     if data.language not in template.languages:
         raise CertificateTemplateError(
             f"Template {template.folder!r} prints in {', '.join(template.languages)}, "
@@ -116,7 +119,7 @@ def _render_html(data: CertificateData, template: CertificateTemplate, issuer: I
         )
     env = _environment(str(template.path.resolve()))
     try:
-        return env.get_template("certificate.html").render(template_context(data, template, issuer))
+        return env.get_template("certificate.html").render(template_context(data, template, issuer, sample=sample))
     except jinja2.TemplateError as exc:
         where = template.path / "certificate.html"
         line = getattr(exc, "lineno", None) or _template_line(exc, where)
@@ -152,14 +155,15 @@ class _FolderFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no t
 
 
 def render_pdf(data: CertificateData, template_dir: Path, credential: str | None = None,
-               issuer: Issuer | None = None) -> bytes:
+               issuer: Issuer | None = None, *, sample: bool = False) -> bytes:
     """The certificate as a PDF/A-3b file. Blocking: run it in a worker thread (render_pdf_async).
 
     `credential` (the signed Open Badges credential as JSON) is embedded as an associated file
     (AFRelationship /Source, application/json, listed in the catalogue's /AF); `issuer` is the
-    provider the certificate names (from the settings)."""
+    provider the certificate names (from the settings). A `sample` says so on the page and in its
+    title (`elearning certificates preview`)."""
     template = load_template(template_dir)
-    html = _render_html(data, template, issuer)
+    html = _render_html(data, template, issuer, sample=sample)
     folder = template.path.resolve()
     try:
         document = HTML(
@@ -167,7 +171,7 @@ def render_pdf(data: CertificateData, template_dir: Path, credential: str | None
         ).render(**PDF_OPTIONS)
     except FatalURLFetchingError as exc:
         raise CertificateTemplateError(f"{folder}: {exc}: {exc.__cause__}") from exc
-    meta = pdf_metadata(data, template, issuer)
+    meta = pdf_metadata(data, template, issuer, sample=sample)
     document.metadata.title = meta["title"]
     document.metadata.authors = [meta["author"]]
     document.metadata.description = meta["subject"]

@@ -15,7 +15,7 @@ from elearning.authoring import load_course
 from elearning.authoring.assessment import report_lines
 from elearning.authoring.explore import DEFAULT_MAX_STATES, Exploration, explore
 from elearning.authoring.graph import GraphvizError, module_dot, render_svg
-from elearning.authoring.plain_text import plain_text
+from elearning.authoring.plain_text import dialogue_lines, filled, plain_text
 from elearning.authoring.playthrough import playthrough_schema, resolve_answers, run_course_tests
 from elearning.authoring.scene_problems import problems_by_scene
 from elearning.certificates.templates import certificate_templates
@@ -355,7 +355,7 @@ def play_command(path: Path) -> None:
             module_shown = page.module
         options = _options(page, _)
         if show:
-            click.echo(_render(page, options, _))
+            click.echo(_render(page, options, _, course))
         writing = page.scene.type == "open" and not page.reviewing
         if not options and not page.answers and not writing:
             return
@@ -412,18 +412,22 @@ def _options(page: Page, _: Translate) -> list[tuple[str, str]]:
     return out
 
 
-def _render(page: Page, options: list[tuple[str, str]], _: Translate) -> str:
+def _render(page: Page, options: list[tuple[str, str]], _: Translate, course: Course | None = None) -> str:
     scene = page.scene
     lines = [""]
     for fb in page.feedback:
-        lines += ["» " + ln for ln in plain_text(fb).splitlines()] + [""]
+        lines += ["» " + ln for ln in plain_text(filled(fb, page.values)).splitlines()] + [""]
     if scene.title:
         lines += [f"## {scene.title}", ""]
     if scene.image:
         lines += ["[" + _("Image") + f": {scene.image.alt}]", ""]
     if scene.map:
         lines += ["[" + _("Map") + f": {scene.map.alt}]", ""]
-    lines += ["\n\n".join(plain_text(t) for t in page.texts)]
+    lines += ["\n\n".join(plain_text(filled(t, page.values)) for t in page.texts)]
+    for media in (scene.audio, scene.video):
+        if media is not None and course is not None:
+            lines += ["", "[" + _("Transcript") + f": {' '.join(course.transcripts.get(media.transcript, '').split())}]"]
+    lines += ["\n" + plain_text(filled(t, page.values)) for t in dialogue_lines(page, course)]
     if page.result is not None:
         verdict = _("passed") if page.result.passed else _("not passed")
         lines += ["", _("Result") + f": {page.result.score} / {page.result.max} " + _("points") + f" ({verdict})"]

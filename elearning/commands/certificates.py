@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, TypeVar
 import click
 
 from elearning.certificates.data import CertificateData, sample_certificate
+from elearning.certificates.issuer import Issuer, data_url, sample_issuer
 from elearning.certificates.templates import (
     DEFAULT_TEMPLATE,
     LANGUAGES,
@@ -42,6 +43,20 @@ FORMATS = ("csv", "xlsx", "pe-online")  # exports.FORMATS, without importing ope
 @click.group("certificates")
 def certificates() -> None:
     """Certificate templates and completions for the register."""
+
+
+def _preview_issuer() -> Issuer:
+    """The site's provider when PROVIDER_NAME is set; else a fictional one, so that the sample shows
+    what a certificate with a provider and a signatory looks like."""
+    from elearning.settings import SETTINGS
+
+    default = next(s.default for s in SETTINGS if s.name == "PROVIDER_NAME")
+    name = read("PROVIDER_NAME")
+    if not name or name == default:
+        return sample_issuer()
+    return Issuer(name=name, url=read("PROVIDER_URL"), email=read("PROVIDER_EMAIL"), address=read("PROVIDER_ADDRESS"),
+                  signatory_name=read("SIGNATORY_NAME"), signatory_title=read("SIGNATORY_TITLE"),
+                  logo=data_url(read("PROVIDER_LOGO_FILE")), signature=data_url(read("SIGNATURE_IMAGE_FILE")))
 
 
 @certificates.command("preview")
@@ -73,7 +88,7 @@ def preview(name: str, language: Language | None, output: Path | None, learner_n
         template = load_template(folder)
         data = sample_certificate(language or template_language(name, template), learner_name=learner_name)
         credential = _sample_credential(data) if with_credential else None
-        pdf = render_pdf(data, folder, credential)
+        pdf = render_pdf(data, folder, credential, _preview_issuer(), sample=True)
     except (CertificateTemplateError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
     target = output or Path(f"certificate-preview-{name}.pdf")

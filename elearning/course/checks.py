@@ -6,16 +6,18 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 from typing import Any
 
-from elearning.course import conditions
+from elearning.course import conditions, interpolation
 from elearning.course.compilation import Compilation
-from elearning.course.loader import Document, PathKey
+from elearning.course.loader import Document, Located, PathKey
+from elearning.course.media import check_media
 from elearning.course.messages import suggest
-from elearning.course.model import Course, Image, Module, Scene
-from elearning.course.placeholders import looks_like_placeholder
+from elearning.course.model import Audio, Course, Image, Module, Scene, Video
+from elearning.course.pe_checks import check_pe
 from elearning.course.problems import Text, text
 from elearning.i18n import N_
 
 RESERVED_CHOICE_IDS = {"next", "retake"}
+LEARNER = "me"  # the speaker id of the learner's own lines in a dialogue
 MAX_MULTIPLE_ANSWERS = 10
 
 
@@ -50,6 +52,9 @@ class _Ctx:
         self.variables = set(self.meta.variables)
         # parts of course.yaml that were invalid: what refers to them cannot be checked now
         self.unsound = comp.unsound_meta
+        self.characters = {c.id for c in self.meta.characters}
+        self.snippets = set(self.meta.snippets)
+        self.file_lines: dict[str, list[str]] = {}  # file -> its lines, to place a value inside a text
         self.locations: dict[str, str] = {}  # location id -> hub scene id
         self.flags_set: set[str] = set()
         self.entries_collected: set[str] = set()
@@ -57,7 +62,9 @@ class _Ctx:
         # From the raw files, so that a scene with a typo elsewhere still counts as setting its flags.
         for doc in comp.module_docs.values():
             for raw_scene in _raw_list(doc.data, "scenes"):
-                for raw_choice in _raw_list(raw_scene, "choices"):
+                enter = raw_scene.get("on_enter")
+                effects = [*_raw_list(raw_scene, "choices"), *_raw_list(raw_scene, "answers")]
+                for raw_choice in effects + ([enter] if isinstance(enter, dict) else []):
                     flags = raw_choice.get("flags")
                     if isinstance(flags, dict):
                         self.flags_set.update(str(f) for f, on in flags.items() if on)
@@ -104,11 +111,11 @@ def check_course(comp: Compilation, course: Course) -> None:
         return  # a module that could not be read may set the flags and add the entries
     for doc, path, offset, name in ctx.flag_reads:
         if name not in ctx.flags_set:
-            comp.add(doc, path, text(N_("the flag '{name}' is read here but no choice ever sets it{hint}"), name=name, hint=suggest(name, ctx.flags_set)), "warning", offset=offset)
+            comp.add(doc, path, text(N_("the flag '{name}' is read here but no choice, answer or scene ever sets it{hint}"), name=name, hint=suggest(name, ctx.flags_set)), "warning", offset=offset)
     for i, entry in enumerate(ctx.meta.notebook.entries):
         if entry.id not in ctx.entries_collected:
             comp.add(comp.course_doc, ("notebook", "entries", i, "id"),
-                     text(N_("the notebook entry '{entry}' can never be collected: no choice adds it"), entry=entry.id), "warning")
+                     text(N_("the notebook entry '{entry}' can never be collected: no choice, answer or scene adds it"), entry=entry.id), "warning")
 
 
 def _check_meta(ctx: _Ctx) -> None:
@@ -135,9 +142,68 @@ def _check_meta(ctx: _Ctx) -> None:
     for i, mid in enumerate(meta.passing.modules or []):
         if mid not in meta.modules:
             comp.add(doc, ("pass", "modules", i), text(N_("'pass' names the unknown module '{module}'{hint}"), module=mid, hint=suggest(mid, meta.modules)))
-    if meta.pe is not None and looks_like_placeholder(meta.pe.activity_id):
-        comp.add(doc, ("pe", "activity_id"),
-                 text(N_("the activity id '{activity_id}' in 'pe' is a placeholder; the provider must fill in the id the register gave this accredited activity before the course goes live (it is printed on every certificate)"), activity_id=meta.pe.activity_id), "warning")
+    check_pe(comp, ctx.course)
+    _check_characters(ctx)
+    for name, snippet in meta.snippets.items():
+        if doc is not None:
+            _check_text(ctx, doc, ("snippets", name), snippet, in_snippet=True)
+
+
+def _check_characters(ctx: _Ctx) -> None:
+    doc = ctx.comp.course_doc
+    seen: set[str] = set()
+    for i, character in enumerate(ctx.meta.characters):
+        if character.id == LEARNER:
+            ctx.comp.add(doc, ("characters", i, "id"),
+                         f"the character id '{LEARNER}' is reserved for the learner's own lines; pick another")
+        elif character.id in seen:
+            ctx.comp.add(doc, ("characters", i, "id"), f"the character id '{character.id}' is used twice")
+        seen.add(character.id)
+        if character.portrait is not None:
+            problem = _file_problem(ctx, character.portrait.src, "image", "media/map.svg")
+            if problem:
+                ctx.comp.add(doc, ("characters", i, "portrait", "src"), problem)
+
+
+def _check_text(ctx: _Ctx, doc: Document, path: PathKey, value: str, *, in_snippet: bool = False) -> None:
+    """Every {{ ... }} in a text: readable, and naming what exists."""
+    for ph in interpolation.find(value):
+        if ph.error:
+            problem: str | Text | None = ph.error
+        elif ph.word == "snippet":
+            if in_snippet:
+                problem = "a snippet cannot use another snippet; write its text out"
+            elif ph.arg not in ctx.snippets and "snippets" not in ctx.unsound:
+                problem = (f"snippet({ph.arg}): there is no snippet '{ph.arg}'{suggest(str(ph.arg), ctx.snippets)}; "
+                           "declare it under 'snippets:' in course.yaml")
+            else:
+                problem = None
+        else:
+            problem = _reference_problem(ctx, ph.word, ph.arg) if ph.arg is not None else None
+        if problem:
+            ctx.comp.add_at(doc, _place(ctx, doc, path, value, ph), problem)
+
+
+def _place(ctx: _Ctx, doc: Document, path: PathKey, text: str, ph: interpolation.Placeholder) -> Located:
+    """Line and column of a {{ ... }} inside a text, which may run over several lines of the file."""
+    start = doc.locate(path)
+    lines = ctx.file_lines.get(doc.display)
+    if lines is None:
+        try:
+            lines = doc.path.read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            lines = []
+        ctx.file_lines[doc.display] = lines
+    needle = text[ph.start:ph.end].split("\n", 1)[0]
+    skip = text[:ph.start].count(needle)
+    for number in range(start.line - 1, len(lines)):
+        col = lines[number].find(needle, start.col - 1 if number == start.line - 1 else 0)
+        while col >= 0:
+            if skip == 0:
+                return Located(number + 1, col + 1)
+            skip -= 1
+            col = lines[number].find(needle, col + 1)
+    return start
 
 
 def _add_scene(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, message: str | Text,
@@ -222,6 +288,56 @@ def _check_scene(ctx: _Ctx, module: Module, scene: Scene) -> None:
         _check_image(ctx, module, scene, ("image",), scene.image)
     if scene.map:
         _check_image(ctx, module, scene, ("map",), scene.map)
+    if scene.on_enter is not None:
+        _check_effects(ctx, module, scene, ("on_enter",), scene.on_enter)
+    _check_dialogue(ctx, module, scene)
+    for key, media in (("audio", scene.audio), ("video", scene.video)):
+        if media is not None:
+            _check_media(ctx, module, scene, key, media)
+    doc = ctx.doc(module.id)
+    raw_scene = _raw_list(doc.data, "scenes", dict_only=False)[ctx.scene_home[scene.id][1]]
+    for path, value in interpolation.scene_texts(raw_scene):
+        _check_text(ctx, doc, ctx.scene_path(scene.id) + path, value)
+    if scene.title and "{{" in scene.title:
+        _add_scene(ctx, module, scene, ("title",), "a title cannot hold '{{ ... }}'; values and snippets work in "
+                   "a scene's texts, dialogue, labels and feedback")
+
+
+def _check_dialogue(ctx: _Ctx, module: Module, scene: Scene) -> None:
+    for i, line in enumerate(scene.dialogue):
+        if line.speaker is not None and line.speaker != LEARNER and line.speaker not in ctx.characters \
+                and "characters" not in ctx.unsound:
+            _add_scene(ctx, module, scene, ("dialogue", i, "speaker"),
+                       f"the speaker '{line.speaker}' is not a character{suggest(line.speaker, ctx.characters)}; "
+                       f"declare it under 'characters:' in course.yaml (or write '{LEARNER}' for the learner)")
+        _check_condition(ctx, module, scene, ("dialogue", i, "when"), line.when)
+    if scene.style == "chat" and "style" in scene.model_fields_set and not scene.dialogue:
+        _add_scene(ctx, module, scene, ("style",), f"scene '{scene.id}' has 'style: chat' but no dialogue to show",
+                   "warning", key=True)
+
+
+def _check_media(ctx: _Ctx, module: Module, scene: Scene, key: str, media: Audio | Video) -> None:
+    what = "audio" if isinstance(media, Audio) else "video"
+    problem = _file_problem(ctx, media.src, what, f"media/fragment.{'mp3' if what == 'audio' else 'mp4'}",
+                            in_media=True)
+    files: list[tuple[str, str]] = [("transcript", media.transcript)]
+    if isinstance(media, Video):
+        files.append(("captions", media.captions))
+    if problem is None:
+        problem = check_media(ctx.comp.root / media.src, media.src, what)
+    if problem:
+        _add_scene(ctx, module, scene, (key, "src"), problem)
+    for name, src in files:
+        problem = _file_problem(ctx, src, "transcript" if name == "transcript" else "captions file",
+                                "media/fragment.txt" if name == "transcript" else "media/fragment.vtt", in_media=True)
+        if problem is None:
+            problem = check_media(ctx.comp.root / src, src, name)
+        if problem:
+            _add_scene(ctx, module, scene, (key, name), problem)
+    if isinstance(media, Video) and media.poster is not None:
+        problem = _file_problem(ctx, media.poster, "image", "media/poster.png", in_media=True)
+        if problem:
+            _add_scene(ctx, module, scene, (key, "poster"), problem)
 
 
 def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
@@ -239,10 +355,31 @@ def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
     for i, aid in enumerate(ids):
         if aid in ids[:i]:
             _add_scene(ctx, module, scene, ("answers", i, "id"), text(N_("the answer id '{answer}' is used twice in question '{scene}'"), answer=aid, scene=scene.id))
-    if scene.goto is None:
-        _add_scene(ctx, module, scene, ("id",), text(N_("question '{scene}' needs 'goto': the scene after answering"), scene=scene.id))
-    else:
+    branching = [i for i, a in enumerate(scene.answers) if a.goto]
+    pooled = any(scene.id in pool.pool for pool in module.draw)
+    if scene.goto is None and (pooled or not branching or len(branching) < len(scene.answers)):
+        if branching:
+            _add_scene(ctx, module, scene, ("id",), f"question '{scene.id}' needs 'goto': the scene after answering "
+                       "(for the answers without a 'goto' of their own)")
+        else:
+            _add_scene(ctx, module, scene, ("id",), text(N_("question '{scene}' needs 'goto': the scene after answering"), scene=scene.id))
+    elif scene.goto is not None:
         _check_target(ctx, module, scene, ("goto",), scene.goto)
+    for i in branching:
+        target = scene.answers[i].goto
+        assert target is not None  # noqa: S101 - chosen for having one
+        if scene.multiple:
+            _add_scene(ctx, module, scene, ("answers", i, "goto"),
+                       f"an answer of the multiple-answer question '{scene.id}' cannot have its own 'goto'; "
+                       "only a question with one answer can branch", key=True)
+        elif pooled:
+            _add_scene(ctx, module, scene, ("answers", i, "goto"),
+                       f"question '{scene.id}' is drawn from a pool, so its answers cannot have their own 'goto'; "
+                       "a learner who is not asked it goes on to the question's goto", key=True)
+        else:
+            _check_target(ctx, module, scene, ("answers", i, "goto"), target)
+    for i, ans in enumerate(scene.answers):
+        _check_effects(ctx, module, scene, ("answers", i), ans)
 
 
 def _check_open(ctx: _Ctx, module: Module, scene: Scene) -> None:
@@ -322,15 +459,25 @@ def _reference_problem(ctx: _Ctx, fn: str, arg: str) -> Text | None:
 
 
 def _check_image(ctx: _Ctx, module: Module, scene: Scene, sub: PathKey, image: Image) -> None:
-    problem = _image_problem(ctx, image)
+    problem = _file_problem(ctx, image.src, "image", "media/map.svg")
     if problem:
         _add_scene(ctx, module, scene, sub + ("src",), problem)
 
 
-def _image_problem(ctx: _Ctx, image: Image) -> Text | None:
-    path = PurePosixPath(image.src)
-    if path.is_absolute() or ".." in path.parts or "://" in image.src:
-        return text(N_("the image '{image}' must be a path inside the course folder, such as media/map.svg"), image=image.src)
+def _image_problem(ctx: _Ctx, image: Image) -> str | Text | None:
+    return _file_problem(ctx, image.src, "image", "media/map.svg")
+
+
+def _file_problem(ctx: _Ctx, src: str, what: str, example: str, *, in_media: bool = False) -> str | Text | None:
+    """Why the file `src` cannot be used: outside the course folder (or, in_media, outside its
+    media/ folder, the one the player serves and the course version covers), or not there."""
+    path = PurePosixPath(src)
+    if path.is_absolute() or ".." in path.parts or "://" in src:
+        if what == "image" and example == "media/map.svg":
+            return text(N_("the image '{image}' must be a path inside the course folder, such as media/map.svg"), image=src)
+        return f"the {what} '{src}' must be a path inside the course folder, such as {example}"
+    if in_media and path.parts[0] != "media":
+        return f"the {what} '{src}' must be in the course's media folder, such as {example}"
     try:
         exists = (ctx.comp.root / path).is_file()
         folder = ctx.comp.root / path.parent
@@ -338,7 +485,9 @@ def _image_problem(ctx: _Ctx, image: Image) -> Text | None:
     except OSError:  # a name too long for the file system, for one
         exists, nearby = False, []
     if not exists:
-        return text(N_("the image '{image}' does not exist in the course folder{hint}"), image=image.src, hint=suggest(image.src, nearby))
+        if what == "image":
+            return text(N_("the image '{image}' does not exist in the course folder{hint}"), image=src, hint=suggest(src, nearby))
+        return f"the {what} '{src}' does not exist in the course folder{suggest(src, nearby)}"
     return None
 
 
@@ -351,6 +500,9 @@ def iter_conditions(course: Course, *, blocks: bool = True) -> Iterator[tuple[Sc
                 for block in scene.blocks:
                     if block.when:
                         yield scene, block.when
+                for line in scene.dialogue:
+                    if line.when:
+                        yield scene, line.when
             for ch in scene.choices:
                 if ch.when:
                     yield scene, ch.when

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from elearning.course.assessment_keys import check_assessment
 from elearning.course.checks import check_course
 from elearning.course.compilation import Compilation, collector_paused
+from elearning.course.interpolation import with_snippets
 from elearning.course.keys import check_keys
 from elearning.course.messages import friendly, without_echoes
 from elearning.course.model import Course, CourseMeta, Module, Scene
@@ -58,7 +59,8 @@ def _compile(path: str | Path) -> Compilation:
         check_assessment(comp, course)
     if comp.errors == 0 and meta is not None:
         comp.course = Course(
-            meta=meta, modules=modules, content_hash=course.content_hash, max_scores={}, sources=course.sources
+            meta=meta, modules=modules, content_hash=course.content_hash, max_scores={}, sources=course.sources,
+            transcripts=_transcripts(comp.root, modules),
         )
     return comp
 
@@ -111,7 +113,7 @@ def _read_modules(comp: Compilation, meta: CourseMeta | None, raw_meta: dict[str
         comp.all_modules_read = False
         for file in files:
             if file.suffix == ".yaml" and file.is_file():
-                _read_module(comp, f"modules/{file.name}", file.stem)
+                _read_module(comp, f"modules/{file.name}", file.stem, {})
         return []
     modules: list[Module] = []
     for index, module_id in enumerate(listed):
@@ -120,7 +122,7 @@ def _read_modules(comp: Compilation, meta: CourseMeta | None, raw_meta: dict[str
             comp.add(comp.course_doc, ("modules", index), text(N_("module '{module}' is listed, but there is no file {rel}"), module=module_id, rel=rel))
             comp.all_modules_read = False
             continue
-        module = _read_module(comp, rel, module_id)
+        module = _read_module(comp, rel, module_id, meta.snippets if meta is not None else {})
         if module is not None:
             modules.append(module)
         else:
@@ -151,7 +153,18 @@ def _is_dir(path: Path) -> bool:
         return False
 
 
-def _read_module(comp: Compilation, rel: str, module_id: str) -> Module | None:
+def _transcripts(root: Path, modules: list[Module]) -> dict[str, str]:
+    """The text of every transcript the scenes name (the checks found them readable)."""
+    out: dict[str, str] = {}
+    for module in modules:
+        for scene in module.scenes:
+            for media in (scene.audio, scene.video):
+                if media is not None and media.transcript not in out:
+                    out[media.transcript] = (root / media.transcript).read_text(encoding="utf-8-sig")
+    return out
+
+
+def _read_module(comp: Compilation, rel: str, module_id: str, snippets: dict[str, str]) -> Module | None:
     doc = comp.read(rel)
     comp.module_docs[module_id] = doc
     if doc.root is None:
@@ -163,6 +176,7 @@ def _read_module(comp: Compilation, rel: str, module_id: str) -> Module | None:
     if isinstance(data.get("id"), str) and data["id"] != module_id:
         comp.add(doc, ("id",), text(N_("the module id '{data_id}' differs from its file name '{module}'; make them equal"), data_id=data['id'], module=module_id))
         data = {**data, "id": module_id}  # the file name is how the course knows the module
+    data = with_snippets(data, snippets)
     keys = check_keys(doc, data)
     for path, message in keys.found:
         comp.add(doc, path, message, key=True)

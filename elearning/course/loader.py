@@ -179,6 +179,15 @@ def _aliases(source: str) -> list[tuple[Located, Text, Level]]:
     return out
 
 
+BRACES_MESSAGE = N_("a text that starts with '{{' must stand between double quotes: \"{{ ... }}\"")
+
+
+def _braces(node: yaml.MappingNode) -> bool:
+    """`{{ name }}` unquoted: YAML reads a mapping inside a mapping, where the author meant a text."""
+    return bool(node.flow_style and node.value and isinstance(node.value[0][0], yaml.MappingNode)
+                and node.value[0][0].flow_style)
+
+
 def _to_python(root: yaml.Node, doc: Document) -> Any:
     """Iterative conversion (no recursion limit to hit), refusing aliases and duplicate keys."""
     seen: set[int] = set()
@@ -211,6 +220,11 @@ def _to_python(root: yaml.Node, doc: Document) -> Any:
             container[slot] = items
             for i in range(len(node.value) - 1, -1, -1):
                 stack.append((node.value[i], items, i, path + (i,)))
+        elif isinstance(node, yaml.MappingNode) and _braces(node):
+            mark = node.start_mark
+            doc.error(Located(mark.line + 1, mark.column + 1), text(BRACES_MESSAGE))
+            doc.refused.append(path)
+            container[slot] = None
         elif isinstance(node, yaml.MappingNode):
             mapping: dict[Any, Any] = {}
             container[slot] = mapping

@@ -41,6 +41,8 @@ _NOUNS = {
     "entries": N_("notebook entry"),
     "kinds": N_("notebook kind"),
     "modules": N_("module"),
+    "dialogue": N_("line"),
+    "characters": N_("character"),
 }
 _NAMED = N_("{noun} '{id}'")
 _NUMBERED = N_("{noun} {n}")
@@ -202,6 +204,11 @@ def friendly(err: dict[str, Any], model: type[BaseModel], data: Any, prefix: Pat
         if last == "alt":
             return loc, False, text(N_("the image{where} has no alt text; add 'alt:' that describes what it shows"),
                                     where=in_where)
+        if last in ("transcript", "captions") and len(loc) >= 2 and loc[-2] in ("audio", "video"):
+            need = (text(N_("a transcript (a text file with what is said and heard)")) if last == "transcript"
+                    else text(N_("captions (a WebVTT .vtt file)")))
+            return loc, False, text(N_("the {media}{where} has no '{key}'; learners who cannot hear or see it need {need}"),
+                                    media=loc[-2], where=in_where, key=last, need=need)
         return loc, False, text(N_("missing required key '{key}'{where}"), key=last, where=in_where)
     if kind == "string_pattern_mismatch":
         return loc, False, text(N_("'{value}' is not a valid id{where}: use lower-case letters, digits, - and _ "

@@ -47,6 +47,8 @@ class Block(Model):
 
 
 class Effects(Model):
+    """What a choice, an answer or entering a scene changes in the learner's state."""
+
     flags: dict[Id, bool] = Field(default_factory=dict, description="Flags to set (true) or clear (false).")
     set: dict[Id, int] = Field(default_factory=dict, description="Variables to set to a value.")
     add: dict[Id, int] = Field(default_factory=dict, description="Numbers to add to variables (may be negative).")
@@ -86,7 +88,7 @@ class Map(Image):
     height: float = Field(gt=0, description="Height of the map in map units.")
 
 
-class Answer(Model):
+class Answer(Effects):
     id: Id | None = Field(default=None, description="Optional id; default a, b, c... in file order.")
     text: str = Field(min_length=1, description="The text of the answer.")
     correct: bool = Field(default=False, description="This answer is (one of) the right one(s).")
@@ -95,12 +97,40 @@ class Answer(Model):
     pinned: bool = Field(
         default=False, description="When the answers are shuffled, this one stays last (e.g. 'all of the above')."
     )
+    goto: Id | None = Field(
+        default=None, description="The scene after this answer (a branching question); default: the question's goto."
+    )
 
     @property
     def score(self) -> int:
         if self.points is not None:
             return self.points
         return 1 if self.correct else 0
+
+
+class Line(Model):
+    """One line of a conversation: who says it (a character of course.yaml, or `me`: the learner)."""
+
+    speaker: Id | None = Field(
+        default=None, description="The character who speaks (its id in course.yaml), or 'me' for the learner; "
+        "none: a line of narration."
+    )
+    text: Markdown = Field(min_length=1)
+    when: Condition | None = Field(default=None, description="The line is shown only when this holds.")
+
+
+class Audio(Model):
+    src: str = Field(description="Path of the audio file inside the course folder: .mp3, .m4a, .ogg, .oga, .wav or .flac.")
+    transcript: str = Field(description="Path of a text file (.txt or .md) with everything that is said and heard.")
+    title: str | None = Field(default=None, description="What the recording is, shown above the player.")
+
+
+class Video(Model):
+    src: str = Field(description="Path of the video file inside the course folder: .mp4, .m4v, .webm or .ogv.")
+    captions: str = Field(description="Path of the captions file (WebVTT, .vtt) in the course's language.")
+    transcript: str = Field(description="Path of a text file (.txt or .md) with what is said and what is shown.")
+    title: str | None = Field(default=None, description="What the video is, shown above the player.")
+    poster: str | None = Field(default=None, description="Path of an image shown before the video plays.")
 
 
 class OpenAnswer(Model):
@@ -145,6 +175,15 @@ class Scene(Model):
     text: Markdown = ""
     image: Image | None = Field(default=None, description="An image with its alt text (src, alt).")
     blocks: list[Block] = Field(default_factory=list, description="Extra text shown only when a condition holds.")
+    dialogue: list[Line] = Field(default_factory=list, description="A conversation: lines that name their speaker.")
+    style: Literal["conversation", "chat"] = Field(
+        default="conversation", description="How the dialogue is shown: a conversation, or chat messages on a phone."
+    )
+    audio: Audio | None = Field(default=None, description="An audio recording with its transcript.")
+    video: Video | None = Field(default=None, description="A video with its captions and transcript.")
+    on_enter: Effects | None = Field(
+        default=None, description="Effects applied every time a learner enters the scene (not on reloading the page)."
+    )
     choices: list[Choice] = Field(default_factory=list, description="Scene and hub only: what the learner can do next.")
     # hub
     map: Map | None = Field(default=None, description="Hub only: the map of the neighbourhood.")
@@ -226,15 +265,34 @@ class Notebook(Model):
     entries: list[NotebookEntry] = Field(default_factory=list, description="The notes a learner can collect.")
 
 
+class Character(Model):
+    id: Id
+    name: str = Field(min_length=1, description="The name shown with every line the character speaks.")
+    role: str | None = Field(default=None, description="Who the character is, e.g. 'bakker', shown with the name.")
+    portrait: Image | None = Field(default=None, description="A portrait; the name is always shown as text too.")
+
+
 class PE(Model):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, populate_by_name=True)
 
-    points: float = Field(ge=0, description="Permanent-education points earned by passing the course.")
+    points: float = Field(
+        ge=0, description="The permanent-education points the course is written for. A certificate carries points "
+        "only when an accreditation (entered by an administrator) covers it.",
+    )
     register_name: str = Field(
         alias="register", min_length=1, description="The register the points count for, e.g. Registerplein."
     )
-    activity_id: str = Field(
-        min_length=1, description="The accreditation id of this activity, given by the register to the provider."
+    activity_id: str | None = Field(
+        default=None, description="No longer part of the course: the register's activity id is the provider's "
+        "record, entered with `elearning accreditation set`. Still read from older course files, with a warning.",
+    )
+
+
+class CertificateRules(Model):
+    template: str = Field(default="standaard", min_length=1, description="The folder in certificates/ with the certificate template.")
+    min_active_minutes: float | None = Field(
+        default=None, ge=0, description="Active study time, in minutes, before a certificate is issued; "
+        "default: half of study_load_minutes (the online study load).",
     )
 
 
@@ -267,13 +325,29 @@ class CourseMeta(Model):
         default_factory=AssessmentRules, description="What the validator demands of the assessment (guessing)."
     )
     modules: list[Id] = Field(min_length=1, description="The modules in the order learners take them (file names without .yaml).")
-    certificate: str = Field(default="standaard", description="The folder in certificates/ with the certificate template.")
+    certificate: str | CertificateRules = Field(
+        default="standaard", description="The certificate template's folder name in certificates/, or "
+        "{template: ..., min_active_minutes: ...}.",
+    )
     notebook: Notebook = Field(default_factory=Notebook, description="The notebook: its kinds and entries.")
     variables: dict[Id, int] = Field(default_factory=dict, description="Variables with their starting value.")
+    characters: list[Character] = Field(default_factory=list, description="The people who speak in dialogues.")
+    snippets: dict[Id, Markdown] = Field(
+        default_factory=dict, description="Reusable texts, used in a text as {{ snippet(id) }}."
+    )
     seconds_per_decision: float = Field(default=15, ge=0, description="Estimated thinking time per choice, for study time estimates.")
     words_per_minute: float = Field(default=200, gt=0, description="Reading speed, for study time estimates.")
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, populate_by_name=True)
+
+    @property
+    def certificate_template(self) -> str:
+        return self.certificate if isinstance(self.certificate, str) else self.certificate.template
+
+    @property
+    def own_min_active_minutes(self) -> float | None:
+        """The minimum study time the course sets itself (engine/study_time.py has the default)."""
+        return None if isinstance(self.certificate, str) else self.certificate.min_active_minutes
 
 
 class Course(Model):
@@ -284,6 +358,7 @@ class Course(Model):
     content_hash: str
     max_scores: dict[str, int] = Field(default_factory=dict)
     sources: dict[str, str] = Field(default_factory=dict, description="scene id -> file:line")
+    transcripts: dict[str, str] = Field(default_factory=dict, description="transcript path -> its text")
     _idx: tuple | None = PrivateAttr(default=None)  # type: ignore[type-arg]
     _conds: dict[str, tuple] = PrivateAttr(default_factory=dict)  # type: ignore[type-arg]
 
@@ -318,6 +393,9 @@ class Course(Model):
 
     def entry(self, entry_id: str) -> NotebookEntry:
         return self._index()[3][entry_id]
+
+    def character(self, character_id: str) -> Character | None:
+        return next((c for c in self.meta.characters if c.id == character_id), None)
 
     def location(self, location_id: str) -> tuple[Scene, Location]:
         """The hub a location belongs to, and the location."""

@@ -107,14 +107,31 @@ def answer_ids(course: Course, state: State, values: Sequence[str]) -> list[str]
 
 # -- pools ----------------------------------------------------------------------------------------
 def draw(module: Module, state: State) -> tuple[str, ...]:
-    """The pool questions asked in this try of the module (fresh per try; the first ones without a seed)."""
+    """The pool questions asked in this try of the module (fresh per try; the first ones without a seed),
+    in the order the learner meets them: their place in the module's chain, not the order drawn."""
     out: list[str] = []
     for i, pool in enumerate(module.draw):
         if state.seed is None:
             out += pool.pool[: pool.count]
         else:
             out += _rng(state, module.id, f"draw:{i}").sample(list(pool.pool), pool.count)
-    return tuple(out)
+    place = _chain_order(module)
+    return tuple(sorted(out, key=lambda sid: place.get(sid, len(place))))
+
+
+def _chain_order(module: Module) -> dict[str, int]:
+    """Scene id -> its place on the module's chain (from the start, each scene's `goto` or first
+    choice), then the scenes off the chain in file order."""
+    scenes = {s.id: s for s in module.scenes}
+    place: dict[str, int] = {}
+    sid: str | None = module.start
+    while sid is not None and sid in scenes and sid not in place:
+        place[sid] = len(place)
+        scene = scenes[sid]
+        sid = scene.goto or (scene.choices[0].goto if scene.choices else None)
+    for scene in module.scenes:
+        place.setdefault(scene.id, len(place))
+    return place
 
 
 def drawn(module: Module, state: State) -> tuple[str, ...]:

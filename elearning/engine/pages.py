@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from elearning.course.model import Course, Scene
 from elearning.engine.assessment import answer_id, answer_value, answers_in_order, reveals_now
 from elearning.engine.state import ModuleResult, State
+from elearning.engine.values import DialogueLine
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class Page:
     this_try: int | None = None  # on an end scene: the score of the try just finished
     finished: bool = False
     passed: bool = False
+    dialogue: list[DialogueLine] = field(default_factory=list)  # the lines whose condition holds
+    values: dict[str, str] = field(default_factory=dict)  # {{ ... }} key -> value, for the texts above (not 'name')
 
 
 def answer_views(course: Course, state: State, scene: Scene, picked: tuple[str, ...] | None, *,

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from elearning.course import conditions
-from elearning.course.model import Choice, Course, Location, Scene
+from elearning.course.model import Answer, Choice, Course, Effects, Location, Scene
 from elearning.engine.assessment import (
     answer_id,
     choice_id,
@@ -43,6 +43,7 @@ from elearning.engine.pages import (
     summary,
 )
 from elearning.engine.state import ModuleResult, State, with_item
+from elearning.engine.values import DialogueLine, page_values
 from elearning.i18n import translator
 
 Event = dict[str, Any]
@@ -177,6 +178,11 @@ def view(course: Course, state: State, now: int | None = None) -> Page:
             choices.append(ChoiceView(cid, item, ok, reason, block[1] if block else None, cid))
     answered = dict(state.answered) if state.reviewing else {}
     answers = answer_views(course, state, scene, answered.get(scene.id), reveal=state.reviewing)
+    dialogue = [DialogueLine(line.speaker, line.text) for line in scene.dialogue if holds(course, state, line.when)]
+    page_summary = summary(course, state) if scene.type == "end" else []
+    shown = [*texts, *state.feedback, *(c.label for c in choices), *(c.reason or "" for c in choices),
+             *(a.text for a in answers), *(line.text for line in dialogue),
+             *(t for review in page_summary for t in (review.scene.text, *review.feedback, *(a.text for a in review.answers)))]
     return Page(
         scene=scene,
         module=state.module,
@@ -187,11 +193,13 @@ def view(course: Course, state: State, now: int | None = None) -> Page:
         feedback=state.feedback,
         reviewing=state.reviewing,
         correct=is_correct(scene, answered[scene.id]) if scene.id in answered else None,
-        summary=summary(course, state) if scene.type == "end" else [],
+        summary=page_summary,
         result=state.result(state.module) if scene.type == "end" else None,
         this_try=state.score if scene.type == "end" else None,
         finished=state.finished,
         passed=state.passed,
+        dialogue=dialogue,
+        values=page_values(shown, StateFacts(course, state), course_score(course, state)[0]),
     )
 
 
@@ -229,10 +237,11 @@ def apply(course: Course, state: State, scene: Scene, cid: str, item: Any,
           now: int | None = None) -> tuple[State, list[Event]]:
     """Take an available choice (as found by _scene_choices); choose() checks availability first."""
     if item == "continue":
-        assert scene.goto is not None  # noqa: S101 - the compiler requires goto on questions
         # Every learner action is an event: going on from an answered question too.
         read: Event = {"type": "feedback_read", "scene": scene.id}
-        return _enter(course, state.evolve(reviewing=False, feedback=()), scene.goto, [read], now)
+        target = after_answer(scene, dict(state.answered).get(scene.id, ())) if scene.type == "question" else scene.goto
+        assert target is not None  # noqa: S101 - the compiler requires goto on questions and open scenes
+        return _enter(course, state.evolve(reviewing=False, feedback=()), target, [read], now)
     if item == "write":
         return _written(course, state, scene, None)
     if item == "next":
@@ -273,11 +282,25 @@ def answer(course: Course, state: State, answer_ids: list[str], now: int | None 
         "type": "question_answered", "scene": scene.id, "answers": picked,
         "points": points, "correct": is_correct(scene, tuple(picked)),
     }
+    events: list[Event] = [ev]
+    for ans in chosen:
+        state, effected = _effects(state, ans, events)
+        if effected:
+            ev.setdefault("effects", {}).update(effected)
     state = state.evolve(score=state.score + points, answered=(*state.answered, (scene.id, tuple(picked))))
     if course.module(state.module).reveal == "after_each":
-        return state.evolve(reviewing=True, feedback=answer_feedback(scene, picked), step=state.step + 1), [ev]
-    assert scene.goto is not None  # noqa: S101 - the compiler requires goto on questions
-    return _enter(course, state.evolve(feedback=()), scene.goto, [ev], now)
+        return state.evolve(reviewing=True, feedback=answer_feedback(scene, picked), step=state.step + 1), events
+    return _enter(course, state.evolve(feedback=()), after_answer(scene, picked), events, now)
+
+
+def after_answer(scene: Scene, picked: tuple[str, ...] | list[str]) -> str:
+    """Where a question leads after these answers: the answer's own goto, else the question's."""
+    if len(picked) == 1 and not scene.multiple:
+        for i, ans in enumerate(scene.answers):
+            if ans.goto and answer_id(ans, i) == picked[0]:
+                return ans.goto
+    assert scene.goto is not None  # noqa: S101 - the compiler requires goto where an answer has none
+    return scene.goto
 
 
 def open_length(text: str) -> int:
@@ -356,25 +379,40 @@ def _take(course: Course, state: State, scene: Scene, cid: str, ch: Choice) -> t
     events: list[Event] = [{
         "type": "choice_made", "scene": scene.id, "choice": cid, "label": ch.label, "points": ch.points,
     }]
-    flags = set(state.flags)
-    for name, on in ch.flags.items():
-        (flags.add if on else flags.discard)(name)
-    variables = dict(state.vars)
-    variables.update(ch.set)
-    for name, delta in ch.add.items():
-        variables[name] = variables.get(name, 0) + delta
-    new_entries = [e for e in ch.notebook if e not in state.notebook]
-    events += [{"type": "notebook_entry_added", "entry": e} for e in new_entries]
+    state, _ = _effects(state, ch, events)
     once = state.once | {f"{scene.id}/{cid}"} if ch.once else state.once
     state = state.evolve(
         score=state.score + ch.points,
-        flags=frozenset(flags),
-        vars=tuple(sorted(variables.items())) if (ch.set or ch.add) else state.vars,
-        notebook=state.notebook | frozenset(new_entries) if new_entries else state.notebook,
         once=once,
         feedback=(ch.feedback,) if ch.feedback else (),
     )
     return _enter(course, state, ch.goto, events)
+
+
+def _effects(state: State, effects: Effects | Answer, events: list[Event]) -> tuple[State, dict[str, Any]]:
+    """Apply flags, set, add and notebook; a notebook_entry_added event for each new entry.
+    Returns the new state and what it changed (for the event that caused it)."""
+    if not (effects.flags or effects.set or effects.add or effects.notebook):
+        return state, {}
+    flags = set(state.flags)
+    for name, on in effects.flags.items():
+        (flags.add if on else flags.discard)(name)
+    variables = dict(state.vars)
+    variables.update(effects.set)
+    for name, delta in effects.add.items():
+        variables[name] = variables.get(name, 0) + delta
+    new_entries = [e for e in effects.notebook if e not in state.notebook]
+    events += [{"type": "notebook_entry_added", "entry": e} for e in new_entries]
+    state = state.evolve(
+        flags=frozenset(flags),
+        vars=tuple(sorted(variables.items())) if (effects.set or effects.add) else state.vars,
+        notebook=state.notebook | frozenset(new_entries) if new_entries else state.notebook,
+    )
+    changed: dict[str, Any] = {key: value for key, value in (
+        ("flags", dict(effects.flags)), ("set", dict(effects.set)), ("add", dict(effects.add)),
+        ("notebook", list(effects.notebook)),
+    ) if value}
+    return state, changed
 
 
 def _enter(course: Course, state: State, scene_id: str, events: list[Event],
@@ -390,7 +428,13 @@ def _enter(course: Course, state: State, scene_id: str, events: list[Event],
         step=state.step + 1,
         visits=with_item(state.visits, scene_id, state.visit_count(scene_id) + 1),
     )
-    events.append({"type": "scene_entered", "scene": scene_id, "module": module.id})
+    entered: Event = {"type": "scene_entered", "scene": scene_id, "module": module.id}
+    events.append(entered)
+    on_enter = course.scene(scene_id).on_enter
+    if on_enter is not None:
+        state, effected = _effects(state, on_enter, events)
+        if effected:
+            entered["effects"] = effected
     if course.scene(scene_id).type == "end":
         state, more = _finish_module(course, state, now)
         events += more

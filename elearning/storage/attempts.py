@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from tortoise.exceptions import IntegrityError
@@ -21,11 +21,10 @@ from elearning.course.model import Course
 from elearning.course.snapshot import course_from_json, course_to_json
 from elearning.engine.play import course_score
 from elearning.engine.state import State
+from elearning.engine.study_time import Mark
 from elearning.storage.executor import Transaction, current
+from elearning.storage.models import Event
 from elearning.storage.statements import ATTEMPT, ATTEMPT_STEP, EVENT, SNAPSHOT
-
-# A gap longer than this between two actions counts as a break, not as time on task.
-IDLE_CAP = timedelta(minutes=20)
 
 
 def now() -> datetime:
@@ -155,9 +154,10 @@ def _summary(course: Course, state: State) -> dict[str, Any]:
 
 
 async def create_attempt(course: Course, owner: Owner, state: State,
-                         events: list[dict[str, Any]]) -> AttemptRecord:
-    """A new attempt at `state` (the engine's start), with the start events."""
-    at = now()
+                         events: list[dict[str, Any]], *, at: datetime | None = None) -> AttemptRecord:
+    """A new attempt at `state` (the engine's start), with the start events; `at` is the
+    moment they happened (default: now; a tool that replays a learner's timeline passes it)."""
+    at = at or now()
     values: dict[str, Any] = {
         "user_id": owner.user_id, "guest_key": owner.guest_key, "course_id": course.id,
         "course_hash": course.content_hash, "state": state.dumps(), "last_seq": len(events),
@@ -186,14 +186,15 @@ async def get_record(attempt_id: int) -> AttemptRecord | None:
 
 
 async def record_step(course: Course, attempt: AttemptLike, before: State, after: State,
-                      events: list[dict[str, Any]], also: Sequence[tuple[str, Sequence[Any]]] = ()) -> bool:
+                      events: list[dict[str, Any]], also: Sequence[tuple[str, Sequence[Any]]] = (), *,
+                      at: datetime | None = None) -> bool:
     """Save the engine's step durably; False (and nothing written) if the attempt moved on already.
 
     `also`: more (statement, values) to write in the same transaction, such as the text of an open
     answer handed in. On success `attempt.last_seq` (and whatever else of the row it holds) is
-    brought up to date.
+    brought up to date. `at` is the moment of the step (default: now).
     """
-    at = now()
+    at = at or now()
     changes = _summary(course, after)
     changes.update(state=after.dumps(), last_seq=attempt.last_seq + len(events), updated_at=at)
     values = [changes[c] for c in ATTEMPT_STEP]
@@ -260,9 +261,9 @@ async def event_times(attempt_id: int) -> list[datetime]:
     return [row["created_at"] for row in await current().fetch("event.times", [attempt_id])]
 
 
-def time_on_task(times: list[datetime]) -> timedelta:
-    """Sum of the gaps between actions, each capped at IDLE_CAP (a longer gap was a break)."""
-    total = timedelta()
-    for before, after in zip(times, times[1:], strict=False):
-        total += min(after - before, IDLE_CAP)
-    return total
+async def study_marks(user_id: int, course_id: str) -> list[Mark]:
+    """Every event of the account's attempts of a course, as a timeline for engine.study_time."""
+    rows = await Event.filter(attempt__user_id=user_id, attempt__course_id=course_id).order_by(
+        "created_at", "id").values_list("created_at", "type")
+    return [Mark(at, str(kind)) for at, kind in rows]
+

@@ -283,6 +283,33 @@ class CourseEvaluation(Model):
         indexes = (("course_id", "month"),)
 
 
+class Accreditation(Model):
+    """A register's accreditation of a course, as the provider's administrator entered it.
+
+    The register gives an activity id, the points and a period; a certificate carries points
+    only when an accreditation of its course and register covers its completion date and its
+    course version. `versions` lists the course versions (`version:` in course.yaml) it covers,
+    as JSON; empty: every version whose declared study load and points match these.
+    """
+
+    id = fields.IntField(primary_key=True)
+    course_id = fields.CharField(max_length=64)
+    register_name = fields.CharField(max_length=100)
+    activity_id = fields.CharField(max_length=100)
+    points = fields.FloatField()
+    study_load_minutes = fields.IntField()
+    valid_from = fields.DateField()
+    valid_until = fields.DateField()
+    versions = fields.TextField(default="")
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    class Meta:
+        table = "accreditation"
+        unique_together = (("course_id", "register_name", "activity_id"),)
+        indexes = (("course_id", "valid_from"),)
+
+
 class CredentialKey(Model):
     """An Ed25519 key the site signs its certificates' credentials with (storage/credential_keys.py).
 

@@ -32,6 +32,7 @@ from elearning.web.session import SessionMiddleware
 from elearning.web.templating import STATIC, Pages
 from elearning.web.views import (
     accounts,
+    admin_accreditations,
     admin_certificates,
     admin_pe_online,
     catalogue,
@@ -117,6 +118,8 @@ def routes() -> list[Route | Mount]:
         Route("/.well-known/did.json", credentials.did_json, name="did_json"),
         Route(STATUS_LIST_PATH, credentials.status_list, name="status_list"),
         Route("/verify/{code}", verify.show, name="verify_code"),
+        Route("/admin/accreditations", admin_accreditations.index, name="admin_accreditations"),
+        Route("/admin/accreditations", admin_accreditations.save, methods=["POST"], name="admin_accreditations_save"),
         Route("/admin/certificates", admin_certificates.index, name="admin_certificates"),
         Route("/admin/certificates/export", admin_certificates.export, name="admin_certificates_export"),
         Route("/admin/certificates/pe-online", admin_pe_online.index, name="admin_pe_online"),

@@ -25,7 +25,12 @@ from elearning.storage import attempts as store
 
 log = logging.getLogger(__name__)
 
-MEDIA_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf"}  # PDF: a handout to download
+MEDIA_SUFFIXES = {
+    ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif",  # images
+    ".pdf",  # a handout to download
+    ".mp3", ".m4a", ".ogg", ".oga", ".wav", ".flac", ".mp4", ".m4v", ".webm", ".ogv",  # audio and video
+    ".vtt", ".txt", ".md",  # captions and transcripts
+}
 
 
 @dataclass(frozen=True)

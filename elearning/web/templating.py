@@ -82,6 +82,7 @@ def _environment(debug: bool) -> Environment:
         static=lambda name: f"/static/{name}?v={versions.get(name, '0')}",
         markdown=markdown.render,
         inline=markdown.render_inline,
+        plain=markdown.plain,
         languages=i18n.LANGUAGES,
         csrf=_csrf,
         content_lang=_content_lang,

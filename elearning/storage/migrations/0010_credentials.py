@@ -4,7 +4,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('storage', '0008_audit_entry')]
+    dependencies = [('storage', '0009_accreditation')]
 
     initial = False
 

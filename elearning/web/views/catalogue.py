@@ -6,8 +6,9 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -17,13 +18,13 @@ from elearning import engine
 from elearning.course.model import Course
 from elearning.engine.assessment import restart_block
 from elearning.engine.state import State
+from elearning.storage import accreditations, throttle
 from elearning.storage import attempts as store
-from elearning.storage import throttle
 from elearning.storage.attempts import AttemptRecord, Owner
 from elearning.web import i18n
 from elearning.web.errors import error_page
 from elearning.web.session import owner
-from elearning.web.views._base import client_address, library, redirect, render
+from elearning.web.views._base import client_address, library, redirect, render, settings
 
 
 def course_status(attempt: AttemptRecord | None) -> str:
@@ -96,7 +97,9 @@ async def course(request: Request) -> Response:
         if played is not None:
             shown, state = played, State.from_json(attempt.state)
     blocked = await _restart_block(request, attempt) if attempt is not None and attempt.finished_at else None
+    today = datetime.now(ZoneInfo(settings(request).time_zone)).date()
     return render(request, "course.html", {
+        "accreditation": await accreditations.covering(shown, today),
         "course": shown, "attempt": attempt, "modules": module_rows(shown, state), "may_restart": blocked is None,
         "module_status": module_status_words(request), "passed": passed,
     })

@@ -56,6 +56,13 @@ def printed_fields(request: Request, certificate: store.CertificateRow) -> dict[
 
 
 # -- issuing (called when an account passes, and when a guest's attempts move to an account) -------
+STUDY_PENDING = "study_pending"  # session key: this account has a pass waiting for its minimum study time
+
+
+def study_pending(request: Request) -> bool:
+    return bool(request.session.get(STUDY_PENDING))
+
+
 async def issue_earned(request: Request, user: User) -> BackgroundTask | None:
     """Issue what `user` earned and has not got yet; its PDFs render after the response is sent.
 
@@ -66,6 +73,11 @@ async def issue_earned(request: Request, user: User) -> BackgroundTask | None:
     try:
         issued = await issuing.issue_earned(user, library(request).version, base_url=conf.base_url,
                                             time_zone=conf.time_zone)
+        # A pass that waits for its minimum study time: every next step of this session checks again.
+        if await issuing.waiting(user.id):
+            request.session[STUDY_PENDING] = True
+        else:
+            request.session.pop(STUDY_PENDING, None)
     except Exception:
         log.exception("Could not issue the certificates of user %s", user.id)
         return None
@@ -99,8 +111,11 @@ async def index(request: Request) -> Response:
     codes = {row.id: row.code for row in rows}
     _ = i18n.translator(i18n.language(request))
     notices = {"reissued": _("Your new certificate is ready. The old certificate is no longer valid.")}
+    offers = {row.id: offer for row in rows if row.status == store.VALID
+              and (offer := await issuing.reissue_offer(row, user)) is not None}
     return render(request, "certificates/index.html", {
-        "certificates": rows, "codes": codes, "status_text": status_words(request),
+        "certificates": rows, "codes": codes, "status_text": status_words(request), "offers": offers,
+        "points_text": lambda data: format_pe_points(data.pe_points, _language(request)),
         "notice": notices.get(request.query_params.get("notice", "")),
         "account_name": user.name, "date_text": lambda day: format_date(day, _language(request)),
         "pe_online": await _pe_online(conf, rows),
@@ -153,8 +168,8 @@ async def reissue(request: Request) -> Response:
     certificate = await store.get(certificate_id)
     if certificate is None or certificate.user_id != user.id:
         raise HTTPException(404)
-    number = user.registration_number if certificate.data.activity_id else None
-    unchanged = certificate.data.learner_name == user.name.strip() and certificate.data.registration_number == number
+    offer = await issuing.reissue_offer(certificate, user)
+    unchanged = offer is None
     status = 200
     _ = i18n.translator(i18n.language(request))
     if request.method == "POST":
@@ -171,6 +186,7 @@ async def reissue(request: Request) -> Response:
             return redirect("/certificates?notice=reissued")
         status = 409 if certificate.status != store.VALID else 400
     return render(request, "certificates/reissue.html", {
-        "certificate": certificate, "account_name": user.name.strip(), "account_number": number,
-        "unchanged": unchanged, "status_text": status_words(request),
+        "certificate": certificate, "offer": offer or certificate.data, "unchanged": unchanged,
+        "status_text": status_words(request),
+        "points_text": lambda data: format_pe_points(data.pe_points, _language(request)),
     }, status_code=status)

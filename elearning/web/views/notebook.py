@@ -101,7 +101,7 @@ async def notebook_pdf(request: Request) -> Response:
                                words.get((w.answer.status, w.answer.review), ""), w.answer.comment)
                  for w in await _written(loaded)],
     )
-    pdf = await render_notebook_async(data, template_dir(course.meta.certificate, conf.certificates_dir))
+    pdf = await render_notebook_async(data, template_dir(course.meta.certificate_template, conf.certificates_dir))
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="notitieboek-{course.id}.pdf"',
         "Cache-Control": "no-store",

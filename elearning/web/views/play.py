@@ -25,12 +25,14 @@ from elearning.course.model import MAX_OPEN_LENGTH, Course, Scene
 from elearning.engine.assessment import answer_ids, choice_from_value
 from elearning.engine.play import LocationView, Page
 from elearning.engine.state import State, remember
+from elearning.engine.study_time import Mark, active_time
 from elearning.storage import attempts as store
 from elearning.storage import certificates as certificate_store
+from elearning.storage import issuing
 from elearning.storage import open_answers as open_store
 from elearning.web import i18n
 from elearning.web.errors import error_page
-from elearning.web.session import load_user, owner
+from elearning.web.session import load_user, owner, session_user
 from elearning.web.views import certificates
 from elearning.web.views._base import library, redirect, render, settings
 from elearning.web.views.catalogue import module_rows, module_status_words
@@ -159,7 +161,15 @@ def _scene_page(request: Request, p: Playing, page: Page, *, notice: str | None,
         "open_answer": open_answer, "can_draft": True,
         "checks": engine.pass_checks(course, state) if page.finished else [],
         "certificate": certificate,
+        "values": text_values(request, page),
     }, status_code=status_code)
+
+
+def text_values(request: Request, page: Page) -> dict[str, str]:
+    """What the {{ ... }} in the page's course texts stand for: the engine's values and the
+    learner's name (nothing for a guest)."""
+    user = session_user(request)
+    return {**page.values, "name": user.name if user is not None else ""}
 
 
 async def scene(request: Request) -> Response:
@@ -258,7 +268,7 @@ async def _act(request: Request, p: Playing) -> Response:
         return redirect(f"{here}?notice=stale")
     remember(p.attempt.state, new)  # the scene page after the redirect reads this text
     response = redirect(here)
-    if new.finished and new.passed and p.attempt.user_id is not None:
+    if p.attempt.user_id is not None and ((new.finished and new.passed) or certificates.study_pending(request)):
         user = await load_user(request)
         if user is not None:
             response.background = await certificates.issue_earned(request, user)
@@ -287,18 +297,21 @@ async def result(request: Request) -> Response:
         return loaded
     course, state = loaded.course, loaded.state
     total, top = engine.course_score(course, state)
-    spent = store.time_on_task(await store.event_times(loaded.attempt.id))
+    spent = active_time([Mark(at) for at in await store.event_times(loaded.attempt.id)])
     page = engine.view(course, state, now=int(time.time()))
     can_retake = any(c.id == "retake" and c.available for c in page.choices)
     passed = state.finished and state.passed
     issued = passed and loaded.attempt.user_id is not None
     certificate = await certificate_store.of_attempt(loaded.attempt.id) if issued else None
     account = await load_user(request) if certificate else None
+    study = None
+    if issued and certificate is None and loaded.attempt.user_id is not None:
+        study = await issuing.study_progress_of(loaded.attempt.user_id, course)
     return render(request, "result.html", {
         **_common(loaded, "result"),
         "modules": module_rows(course, state), "module_status": module_status_words(request),
         "checks": engine.pass_checks(course, state), "total_score": total, "total_max": top, "minutes": round(spent.total_seconds() / 60),
-        "can_retake": can_retake, "certificate": certificate,
+        "can_retake": can_retake, "certificate": certificate, "study": study,
         "review": await open_store.review_status(loaded.attempt.id) if course.has_open else open_store.NO_REVIEW,
         "account_number": account.registration_number if account else None,
     })

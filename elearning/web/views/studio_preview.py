@@ -26,7 +26,13 @@ from elearning.engine.state import State
 from elearning.web import i18n
 from elearning.web.views._base import library, redirect, settings
 from elearning.web.views._studio import author_only, current_course, live, render_studio
-from elearning.web.views.play import _choice_labels, _markers, choice_reasons, open_error
+from elearning.web.views.play import (
+    _choice_labels,
+    _markers,
+    choice_reasons,
+    open_error,
+    text_values,
+)
 
 SALT = "elearning.studio.preview"
 MAX_NUMBER = 1_000_000
@@ -84,8 +90,8 @@ def known_flags(course: Course, state: State) -> list[str]:
     names = set(state.flags)
     for module in course.modules:
         for scene in module.scenes:
-            for choice in scene.choices:
-                names.update(choice.flags)
+            for effects in (*scene.choices, *scene.answers, *([scene.on_enter] if scene.on_enter else [])):
+                names.update(effects.flags)
     names.update(_referenced(course, "flag"))
     return sorted(names)
 
@@ -175,7 +181,7 @@ def _page(request: Request, course: Course, state: State, *, panel: dict[str, An
         "title": page.scene.title or module.title, "token": token(request, course, state),
         "markers": _markers(page.scene, page.locations) if page.scene.type == "hub" else [],
         "choice_labels": _choice_labels(request, course, state), "choice_reasons": choice_reasons(request, page),
-        "total_score": total, "total_max": top, "checks": engine.pass_checks(course, state) if page.finished else [],
+        "total_score": total, "total_max": top, "values": text_values(request, page), "checks": engine.pass_checks(course, state) if page.finished else [],
         "flags": known_flags(course, state), "entries": course.meta.notebook.entries,
         "panel": panel or _panel(course, state), "errors": errors or {}, "notice": notice, "error": error,
         "module_number": course.meta.modules.index(module.id) + 1, "module_total": len(course.meta.modules),
