@@ -38,7 +38,8 @@ def test_validate_a_good_course(course: Path) -> None:
     result = run("validate", course)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == f"no problems in {course}\n"
+    assert result.stderr == f"geen problemen in {course}\n"  # in the course's language, like the messages
+    assert run("validate", course, "--lang", "en").stderr == f"no problems in {course}\n"
 
 
 def test_validate_reports_every_error_with_its_place(course: Path) -> None:
@@ -140,7 +141,7 @@ def test_test_command_on_a_broken_course_and_without_tests(course: Path) -> None
     broken = run("test", course)
     assert broken.exit_code == 1
     assert "toets.yaml:27:5: error: onbekende sleutel 'multipel'" in broken.stderr
-    assert broken.stderr.endswith(f"1 error in {course}; the course cannot be used until the errors are fixed\n")
+    assert broken.stderr.endswith(f"1 fout in {course}; de cursus is pas te gebruiken als de fouten zijn opgelost\n")
 
 
 # -- explore ----------------------------------------------------------------------------------

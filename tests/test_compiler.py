@@ -8,6 +8,7 @@ warnings, and that line and column really point at the offending text.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -240,6 +241,16 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
         ("modules/wijk.yaml:47:19: error: open scene 'bakker-2' asks for at least 500 characters but allows at most "
          "100", "500"),
     ]),
+    "values-media-dialogue": (False, [
+        ("modules/wijk.yaml:44:71: error: unknown value 'vertrouwen'; write one of name, score, percentage, total, "
+         "var(...), count(...), visited(...), done_count(...), snippet(...)", "{{ vertrouwen }}"),
+        ("modules/wijk.yaml:46:19: error: the speaker 'bakkr' is not a character; declare it under 'characters:' in "
+         "course.yaml (or write 'me' for the learner)", "bakkr"),
+        ("modules/wijk.yaml:48:12: error: the audio 'media/groet.mp3' is not what its name says: a .mp3 file holds "
+         "MP3, but this file is a PDF document", "media/groet.mp3"),
+        ("modules/wijk.yaml:49:19: error: the transcript 'media/groet.txt' does not exist in the course folder (did "
+         "you mean 'media/groet.mp3'?)", "media/groet.txt"),
+    ]),
     # -- several errors in several files: all of them, in one pass
     "many-errors": (False, [
         ("course.yaml:5:1: error: unknown key 'study_load_minuten' (did you mean 'study_load_minutes'?)",
@@ -328,6 +339,27 @@ CASES: dict[str, tuple[bool, list[tuple[str, str | bytes]]]] = {
 
 # The same problems said in Dutch: `elearning validate` follows the course's language (nl here).
 DUTCH: dict[str, list[str]] = {
+    "values-media-dialogue": [
+        "modules/wijk.yaml:44:71: error: onbekende waarde 'vertrouwen'; schrijf een van name, score, percentage, "
+        "total, var(...), count(...), visited(...), done_count(...), snippet(...)",
+        "modules/wijk.yaml:46:19: error: de spreker 'bakkr' is geen personage; zet het onder 'characters:' in "
+        "course.yaml (of schrijf 'me' voor de deelnemer)",
+        "modules/wijk.yaml:48:12: error: het geluidsbestand 'media/groet.mp3' is niet wat de naam zegt: een "
+        ".mp3-bestand bevat MP3, maar dit bestand is een PDF-document",
+        "modules/wijk.yaml:49:19: error: het transcript 'media/groet.txt' bestaat niet in de cursusmap (bedoel je "
+        "'media/groet.mp3'?)",
+    ],
+    "open-answer-incomplete": [
+        "modules/wijk.yaml:47:7: error: open scène 'bakker-2' heeft een model_answer of een checklist nodig: "
+        "deelnemers zien die na het inleveren",
+        "modules/wijk.yaml:47:19: error: open scène 'bakker-2' vraagt minstens 500 tekens, maar staat er hoogstens "
+        "100 toe",
+    ],
+    "points-in-text": [
+        "modules/toets.yaml:29:15: warning: de tekst noemt een aantal PE-punten ('2 PE-punten'); de punten op een "
+        "certificaat komen uit de accreditatie en kunnen veranderen, dus laat het aantal weg (de cursuspagina en "
+        "het certificaat tonen het)",
+    ],
     "feedback-misplaced": [
         'modules/wijk.yaml:43:5: error: deze sleutel hoort bij een keuze: laat hem inspringen onder de '
         "keuze, gelijk met 'label' op regel 41 (nu staat hij bij scène 'bakker', waar hij niets betekent)",
@@ -430,6 +462,32 @@ def test_each_kind_of_author_error_in_dutch(kind: str) -> None:
     _, problems = load_course(folder, templates=certificate_templates())
     assert [p.line_in("nl").replace(f"{folder}/", "") for p in problems] == DUTCH[kind]
     assert [p.line_in("en") for p in problems] == [str(p) for p in problems]
+
+
+EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
+EVERY_COURSE = sorted(p for p in [*ERRORS.iterdir(), *(FIXTURES / "courses").iterdir(), *EXAMPLES.iterdir()]
+                      if (p / "course.yaml").is_file())
+_ONLY_IDS = re.compile(r"[\w./:'()-]+")
+
+
+@pytest.mark.parametrize("folder", EVERY_COURSE, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_problem_is_said_in_dutch(folder: Path) -> None:
+    """A problem whose message is a plain English string (or a catalogue entry without Dutch)
+    comes out in English under `validate --lang nl`: each must read differently in Dutch, unless
+    it is nothing but ids and paths."""
+    _, problems = load_course(folder, templates=certificate_templates())
+    untranslated = [str(p) for p in problems
+                    if p.text is None or (p.say("nl") == p.say("en") and not _ONLY_IDS.fullmatch(p.message))]
+    assert untranslated == []
+
+
+def test_the_dutch_check_covers_the_new_kinds_of_message() -> None:
+    """The fixtures behind the check above do reach the open-answer, dialogue, value, media and
+    PE messages (otherwise it would pass for want of problems)."""
+    folders = {p.name for p in EVERY_COURSE}
+    assert {"values-media-dialogue", "open-answer-incomplete", "points-in-text", "activity-id-in-course",
+            "points-above-norm"} <= folders
+    assert {"buurthuis", "praktijkopdracht"} <= folders
 
 
 def test_the_mini_course_has_no_problems() -> None:
@@ -692,3 +750,29 @@ def test_a_goto_on_the_scene_instead_of_its_choice_is_one_error_not_two(course: 
         "modules/wijk.yaml:10:5: error: this key belongs to a choice: indent it under the choice, in line with "
         "'label' on line 9 (now it stands on scene 'welkom', where it means nothing)",
     ]
+
+
+def test_no_problem_is_reported_with_a_plain_english_string() -> None:
+    """Where the compiler and the checks report a problem, the message is `text(N_(...))`, not
+    a str or f-string (those cannot be said in Dutch); this also covers messages that no fixture
+    reaches."""
+    import ast
+
+    root = Path(__file__).parent.parent / "elearning"
+    plain: list[str] = []
+    for path in sorted([*(root / "course").glob("*.py"), *(root / "authoring").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            args: list[ast.expr] = []
+            if name in ("add", "add_at") and isinstance(node.func, ast.Attribute) and \
+                    ast.unparse(node.func.value).endswith("comp") and len(node.args) > 2:
+                args = [node.args[2]]
+            elif name == "_add_scene" and len(node.args) > 4:
+                args = [node.args[4]]
+            elif name == "Placeholder":
+                args = [k.value for k in node.keywords if k.arg == "error"]
+            plain += [f"{path.name}:{a.lineno}" for a in args
+                      if isinstance(a, ast.JoinedStr) or (isinstance(a, ast.Constant) and isinstance(a.value, str))]
+    assert plain == []

@@ -120,6 +120,7 @@ def _rename(credential: dict[str, Any]) -> None:
 
 
 # -- the credential in the PDF --------------------------------------------------------------------
+@pytest.mark.usefixtures("accredited")  # the fixture course carries 1 PE point
 def test_the_certificate_pdf_carries_a_credential_that_verifies_independently(
         web, passing_path, verifier: Verifier, tmp_path: Path, database_url: str) -> None:
     certificate_id, code = _pass(web, passing_path, name="Anouk de Vries-Bakker", number="4610 123 456")

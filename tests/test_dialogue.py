@@ -201,3 +201,75 @@ def test_the_terminal_player_shows_speakers_values_and_transcripts() -> None:
     assert "Jij: Hoe bedoel je?" in out and "\nHenk schuift een stoel voor je bij." in out
     assert "Het vertrouwen tussen jou en Henk staat nu op 2." in " ".join(out.split())
     assert "{{" not in out
+
+
+# -- the open answer: the example's last step before the end --------------------------------
+def _play_form(web: Web, attempt: int, **data: str) -> dict[str, str]:
+    page = web.get(f"/play/{attempt}").text
+    return {"csrf": re.search(r'name="csrf" value="([^"]+)"', page).group(1),  # type: ignore[union-attr]
+            "step": re.search(r'name="step" value="(\d+)"', page).group(1), **data}  # type: ignore[union-attr]
+
+
+def _play_post(web: Web, attempt: int, **data: str) -> str:
+    response = web.client.post(f"/play/{attempt}", data=_play_form(web, attempt, **data), follow_redirects=False)
+    assert response.status_code == 303, response.text[:400]
+    return response.headers["location"]
+
+
+def test_the_open_answer_is_kept_resumed_exported_returned_and_approved(web: Web, client: Any, settings: Any) -> None:
+    import io
+    import zipfile
+
+    from click.testing import CliRunner
+    from starlette.testclient import TestClient
+
+    from elearning.cli import main
+
+    web.register("noor@example.org", name="Noor Bakker")
+    attempt = web.start("buurthuis")
+    for step in ("c1", "c1"):
+        web.choose(attempt, step)
+    web.answer(attempt, "a")
+    web.choose(attempt, "c1")
+    web.choose(attempt, "c1")
+    page = web.get(f"/play/{attempt}").text
+    assert "Wie wil je dinsdag spreken?" in page and '<textarea name="text" id="open-text"' in page
+
+    # A draft survives logging out and in again.
+    plan = "Dinsdag vraag ik <Henk> wat er bij de speeltuin is gebeurd & wie er nog meer was."
+    assert _play_post(web, attempt, text=plan, action="draft") == f"/play/{attempt}?notice=draft"
+    web.logout()
+    web.login("noor@example.org")
+    page = web.get(f"/play/{attempt}").text
+    assert "Dinsdag vraag ik &lt;Henk&gt; wat er bij de speeltuin is gebeurd &amp; wie" in page
+
+    # Handed in: the model answer and the checklist; then the end scene.
+    assert _play_post(web, attempt, text=plan, action="submit") == f"/play/{attempt}"
+    page = web.get(f"/play/{attempt}").text
+    assert "Dinsdag vraag ik Henk wat er bij de speeltuin is gebeurd." in page  # the model answer
+    assert 'name="check" value="k1"' in page
+    assert _play_post(web, attempt, choice="continue", check="k1") == f"/play/{attempt}"
+    assert "Tot dinsdag" in web.get(f"/play/{attempt}").text
+    notebook = web.get(f"/play/{attempt}/notebook").text
+    assert "Wat neem je mee?" in notebook and "&lt;Henk&gt;" in notebook and "Ingeleverd: wacht op beoordeling" in notebook
+    archive = web.post("/account/data", {}, token_from="/account")
+    data = json.loads(zipfile.ZipFile(io.BytesIO(archive.content)).read("gegevens.json"))
+    assert [a["text"] for a in data["open_answers"]] == [plan]
+
+    # A reviewer of this course returns it with a comment, the learner revises, the reviewer approves.
+    env = {"DATA_DIR": str(settings.data_dir), "COURSES_DIR": str(settings.courses_dir),
+           "DATABASE_URL": settings.database_url}
+    reviewer = Web(TestClient(client.app, base_url="http://testserver"))
+    reviewer.register("rik@example.org", name="Rik Reviewer")
+    result = CliRunner().invoke(main, ["reviewers", "add", "--course", "buurthuis", "rik@example.org"], env=env)
+    assert result.exit_code == 0, result.output
+    link = re.search(r'href="(/review/\d+)"', reviewer.get("/review").text).group(1)  # type: ignore[union-attr]
+    assert "Noor" not in reviewer.get(link).text
+    reviewer.post(link, {"decision": "return", "comment": "Wat wil je Fatma vragen?"}, token_from=link)
+    assert "Wat wil je Fatma vragen?" in web.get(f"/play/{attempt}/notebook").text
+    revise = f"/play/{attempt}/answers/voornemen"
+    done = web.post(revise, {"text": plan + " Fatma vraag ik wie Henk kent."}, token_from=revise)
+    assert "Je aangepaste antwoord is ingeleverd ter beoordeling." in done.text
+    link = re.search(r'href="(/review/\d+)"', reviewer.get("/review").text).group(1)  # type: ignore[union-attr]
+    reviewer.post(link, {"decision": "approve", "comment": ""}, token_from=link)
+    assert "Goedgekeurd door de beoordelaar" in web.get(f"/play/{attempt}/notebook").text

@@ -99,10 +99,17 @@ def test_the_dialogue_example_validates_strictly_plays_and_backs_its_study_load(
     assert course is not None and problems == [], [str(p) for p in problems]
     results = run_course_tests(course, DIALOGUE_EXAMPLE / "tests")
     assert len(results) == 2 and all(r.passed for r in results), [str(f) for r in results for f in r.failures]
-    typical = explore(course).minutes[1]
+    found = explore(course)
+    typical = found.minutes[1] + found.offline_minutes  # the open answer's talk with a colleague counts too
+    assert found.offline_minutes == 10
     assert abs(typical - course.meta.study_load_minutes) <= 0.2 * course.meta.study_load_minutes
     scenes = [s for m in course.modules for s in m.scenes]
     assert {s.style for s in scenes if s.dialogue} == {"conversation", "chat"}
+    # one course with every feature of issue 13: also an open answer with everything it can have
+    opens = [s for s in scenes if s.type == "open" and s.open is not None]
+    assert any(s.open.model_answer and s.open.checklist and s.open.review and s.open.self_assessment  # type: ignore[union-attr]
+               and s.offline_minutes for s in opens)
+    assert all("\n  - write:" in f.read_text(encoding="utf-8") for f in (DIALOGUE_EXAMPLE / "tests").glob("*.yaml"))
     assert any(s.audio for s in scenes) and any(s.video for s in scenes) and any(s.on_enter for s in scenes)
     assert any(a.goto and a.add and a.notebook for s in scenes for a in s.answers)
     assert course.meta.characters and course.meta.snippets

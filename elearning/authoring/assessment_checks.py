@@ -41,11 +41,16 @@ def _check_reach(comp: Compilation, course: Course, found: Assessment) -> None:
         return
     top = sum(found.module_max.values())
     named = play.required_modules(course)
-    parts = [f"passes module{'s' if len(named) > 1 else ''} {', '.join(repr(m) for m in named)}"] if named else []
+    modules = ", ".join(repr(m) for m in named)
+    parts: list[Text] = []
+    if named:
+        parts.append(text(N_("passes modules {modules}") if len(named) > 1 else N_("passes module {modules}"), modules=modules))
     if course.meta.passing.percentage > 0:
-        parts.append(f"reaches {course.meta.passing.percentage:g}% of the {top} points of the course")
+        parts.append(text(N_("reaches {percentage}% of the {top} points of the course"),
+                          percentage=f"{course.meta.passing.percentage:g}", top=top))
+    join_parts: Text | str = text(N_("{one} and {other}"), one=parts[0], other=parts[1]) if len(parts) == 2 else (parts[0] if parts else "")
     comp.add(comp.course_doc, ("pass",),
-             text(N_('the course pass mark cannot be reached: no path through the course {join_parts} (the course total ranges from {lowest_total} to {highest_total}); lower the pass mark or give more points on the paths that pass'), join_parts=' and '.join(parts), lowest_total=found.lowest_total, highest_total=found.highest_total), key=True)
+             text(N_('the course pass mark cannot be reached: no path through the course {join_parts} (the course total ranges from {lowest_total} to {highest_total}); lower the pass mark or give more points on the paths that pass'), join_parts=join_parts, lowest_total=found.lowest_total, highest_total=found.highest_total), key=True)
 
 
 def _check_guessing(comp: Compilation, course: Course, found: Assessment) -> None:

@@ -49,8 +49,8 @@ def check_certificate(comp: Compilation, course: Course, templates: Mapping[str,
     """The certificate template the course names exists and prints in the course's language."""
     name, language = course.meta.certificate_template, course.meta.language
     fitting = sorted(t for t, langs in templates.items() if language in langs)
-    choose = f"the templates in '{language}': {', '.join(fitting)}" if fitting else \
-        f"there is no template in '{language}' yet; add one to certificates/"
+    choose = text(N_("the templates in '{language}': {names}"), language=language, names=", ".join(fitting)) if fitting else \
+        text(N_("there is no template in '{language}' yet; add one to certificates/"), language=language)
     if name not in templates:
         comp.add(comp.course_doc, ("certificate",),
                  text(N_("there is no certificate template '{name}' in certificates/{hint}; {choose}"), name=name, hint=suggest(name, templates), choose=choose))

@@ -71,18 +71,17 @@ def _compile(path: Path) -> tuple[Course | None, list[Problem]]:
         ) from exc
 
 
-def _summary(problems: Sequence[Problem], path: Path) -> str:
+def _summary(problems: Sequence[Problem], path: Path, lang: str) -> str:
+    """'2 errors, 1 warning in PATH' in the author's language."""
+    _ = translator(lang)
     errors = sum(1 for p in problems if p.level == "error")
     warnings = len(problems) - errors
     if not problems:
-        return f"no problems in {path}"
-    parts = [_plural(errors, "error")] if errors else []
-    parts += [_plural(warnings, "warning")] if warnings else []
-    return f"{', '.join(parts)} in {path}"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+        return _("no problems in {path}", path=path)
+    parts = [_("{n} error", n=errors) if errors == 1 else _("{n} errors", n=errors)] if errors else []
+    if warnings:
+        parts.append(_("{n} warning", n=warnings) if warnings == 1 else _("{n} warnings", n=warnings))
+    return _("{counts} in {path}", counts=", ".join(parts), path=path)
 
 
 def _language(path: Path, lang: str | None) -> str:
@@ -108,7 +107,9 @@ def _load(path: Path, lang: str | None = None) -> tuple[Course, list[Problem]]:
         for problem in problems:
             if problem.level == "error":
                 click.echo(problem.line_in(said), err=True)
-        click.echo(f"{_summary(problems, path)}; the course cannot be used until the errors are fixed", err=True)
+        _ = translator(said)
+        click.echo(_("{summary}; the course cannot be used until the errors are fixed",
+                     summary=_summary(problems, path, said)), err=True)
         raise SystemExit(1)
     return course, problems
 
@@ -133,7 +134,7 @@ def validate(path: Path, strict: bool, fmt: str, lang: str | None) -> None:
     else:
         for problem in problems:
             click.echo(problem.line_in(said))
-    click.echo(_summary(problems, path), err=True)
+    click.echo(_summary(problems, path, said), err=True)
     failing = any(p.level == "error" or strict for p in problems)
     raise SystemExit(1 if failing else 0)
 

@@ -155,9 +155,9 @@ def _check_characters(ctx: _Ctx) -> None:
     for i, character in enumerate(ctx.meta.characters):
         if character.id == LEARNER:
             ctx.comp.add(doc, ("characters", i, "id"),
-                         f"the character id '{LEARNER}' is reserved for the learner's own lines; pick another")
+                         text(N_("the character id '{character}' is reserved for the learner's own lines; pick another"), character=LEARNER))
         elif character.id in seen:
-            ctx.comp.add(doc, ("characters", i, "id"), f"the character id '{character.id}' is used twice")
+            ctx.comp.add(doc, ("characters", i, "id"), text(N_("the character id '{character}' is used twice"), character=character.id))
         seen.add(character.id)
         if character.portrait is not None:
             problem = _file_problem(ctx, character.portrait.src, "image", "media/map.svg")
@@ -172,10 +172,10 @@ def _check_text(ctx: _Ctx, doc: Document, path: PathKey, value: str, *, in_snipp
             problem: str | Text | None = ph.error
         elif ph.word == "snippet":
             if in_snippet:
-                problem = "a snippet cannot use another snippet; write its text out"
+                problem = text(N_("a snippet cannot use another snippet; write its text out"))
             elif ph.arg not in ctx.snippets and "snippets" not in ctx.unsound:
-                problem = (f"snippet({ph.arg}): there is no snippet '{ph.arg}'{suggest(str(ph.arg), ctx.snippets)}; "
-                           "declare it under 'snippets:' in course.yaml")
+                problem = text(N_("snippet({name}): there is no snippet '{name}'{hint}; declare it under 'snippets:' in course.yaml"),
+                               name=ph.arg, hint=suggest(str(ph.arg), ctx.snippets))
             else:
                 problem = None
         else:
@@ -299,8 +299,8 @@ def _check_scene(ctx: _Ctx, module: Module, scene: Scene) -> None:
     for path, value in interpolation.scene_texts(raw_scene):
         _check_text(ctx, doc, ctx.scene_path(scene.id) + path, value)
     if scene.title and "{{" in scene.title:
-        _add_scene(ctx, module, scene, ("title",), "a title cannot hold '{{ ... }}'; values and snippets work in "
-                   "a scene's texts, dialogue, labels and feedback")
+        _add_scene(ctx, module, scene, ("title",), text(N_("a title cannot hold '{braces}'; values and snippets work in a scene's texts, dialogue, labels and feedback"),
+                                                     braces="{{ ... }}"))
 
 
 def _check_dialogue(ctx: _Ctx, module: Module, scene: Scene) -> None:
@@ -308,11 +308,11 @@ def _check_dialogue(ctx: _Ctx, module: Module, scene: Scene) -> None:
         if line.speaker is not None and line.speaker != LEARNER and line.speaker not in ctx.characters \
                 and "characters" not in ctx.unsound:
             _add_scene(ctx, module, scene, ("dialogue", i, "speaker"),
-                       f"the speaker '{line.speaker}' is not a character{suggest(line.speaker, ctx.characters)}; "
-                       f"declare it under 'characters:' in course.yaml (or write '{LEARNER}' for the learner)")
+                       text(N_("the speaker '{speaker}' is not a character{hint}; declare it under 'characters:' in course.yaml (or write '{learner}' for the learner)"),
+                            speaker=line.speaker, hint=suggest(line.speaker, ctx.characters), learner=LEARNER))
         _check_condition(ctx, module, scene, ("dialogue", i, "when"), line.when)
     if scene.style == "chat" and "style" in scene.model_fields_set and not scene.dialogue:
-        _add_scene(ctx, module, scene, ("style",), f"scene '{scene.id}' has 'style: chat' but no dialogue to show",
+        _add_scene(ctx, module, scene, ("style",), text(N_("scene '{scene}' has 'style: chat' but no dialogue to show"), scene=scene.id),
                    "warning", key=True)
 
 
@@ -359,8 +359,7 @@ def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
     pooled = any(scene.id in pool.pool for pool in module.draw)
     if scene.goto is None and (pooled or not branching or len(branching) < len(scene.answers)):
         if branching:
-            _add_scene(ctx, module, scene, ("id",), f"question '{scene.id}' needs 'goto': the scene after answering "
-                       "(for the answers without a 'goto' of their own)")
+            _add_scene(ctx, module, scene, ("id",), text(N_("question '{scene}' needs 'goto': the scene after answering (for the answers without a 'goto' of their own)"), scene=scene.id))
         else:
             _add_scene(ctx, module, scene, ("id",), text(N_("question '{scene}' needs 'goto': the scene after answering"), scene=scene.id))
     elif scene.goto is not None:
@@ -370,12 +369,10 @@ def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
         assert target is not None  # noqa: S101 - chosen for having one
         if scene.multiple:
             _add_scene(ctx, module, scene, ("answers", i, "goto"),
-                       f"an answer of the multiple-answer question '{scene.id}' cannot have its own 'goto'; "
-                       "only a question with one answer can branch", key=True)
+                       text(N_("an answer of the multiple-answer question '{scene}' cannot have its own 'goto'; only a question with one answer can branch"), scene=scene.id), key=True)
         elif pooled:
             _add_scene(ctx, module, scene, ("answers", i, "goto"),
-                       f"question '{scene.id}' is drawn from a pool, so its answers cannot have their own 'goto'; "
-                       "a learner who is not asked it goes on to the question's goto", key=True)
+                       text(N_("question '{scene}' is drawn from a pool, so its answers cannot have their own 'goto'; a learner who is not asked it goes on to the question's goto"), scene=scene.id), key=True)
         else:
             _check_target(ctx, module, scene, ("answers", i, "goto"), target)
     for i, ans in enumerate(scene.answers):
@@ -385,24 +382,22 @@ def _check_question(ctx: _Ctx, module: Module, scene: Scene) -> None:
 def _check_open(ctx: _Ctx, module: Module, scene: Scene) -> None:
     spec = scene.open
     if spec is None:
-        _add_scene(ctx, module, scene, ("id",), f"open scene '{scene.id}' needs 'open:' with a model_answer or a checklist")
+        _add_scene(ctx, module, scene, ("id",), text(N_("open scene '{scene}' needs 'open:' with a model_answer or a checklist"), scene=scene.id))
     else:
         if spec.min_length > spec.max_length:
             _add_scene(ctx, module, scene, ("open", "min_length"),
-                       f"open scene '{scene.id}' asks for at least {spec.min_length} characters but allows at most "
-                       f"{spec.max_length}")
+                       text(N_("open scene '{scene}' asks for at least {least} characters but allows at most {most}"), scene=scene.id, least=spec.min_length, most=spec.max_length))
         if spec.model_answer is None and not spec.checklist:
             _add_scene(ctx, module, scene, ("open",),
-                       f"open scene '{scene.id}' needs a model_answer or a checklist: learners see it after handing in")
+                       text(N_("open scene '{scene}' needs a model_answer or a checklist: learners see it after handing in"), scene=scene.id))
         if spec.self_assessment and not spec.checklist:
             _add_scene(ctx, module, scene, ("open", "self_assessment"),
-                       f"open scene '{scene.id}' has self_assessment but no checklist to assess against")
+                       text(N_("open scene '{scene}' has self_assessment but no checklist to assess against"), scene=scene.id))
         if module.assessment and not spec.review:
             _add_scene(ctx, module, scene, ("id",),
-                       f"open scene '{scene.id}' is in an assessment module but nobody reviews it, so it proves "
-                       "nothing; add 'review: true' under 'open:' or move it to another module", "warning")
+                       text(N_("open scene '{scene}' is in an assessment module but nobody reviews it, so it proves nothing; add 'review: true' under 'open:' or move it to another module"), scene=scene.id), "warning")
     if scene.goto is None:
-        _add_scene(ctx, module, scene, ("id",), f"open scene '{scene.id}' needs 'goto': the scene after handing in")
+        _add_scene(ctx, module, scene, ("id",), text(N_("open scene '{scene}' needs 'goto': the scene after handing in"), scene=scene.id))
     else:
         _check_target(ctx, module, scene, ("goto",), scene.goto)
 
@@ -468,6 +463,11 @@ def _image_problem(ctx: _Ctx, image: Image) -> str | Text | None:
     return _file_problem(ctx, image.src, "image", "media/map.svg")
 
 
+# what a file is for -> how a message names it
+_THE = {"image": N_("the image"), "audio": N_("the audio"), "video": N_("the video"),
+        "transcript": N_("the transcript"), "captions file": N_("the captions file")}
+
+
 def _file_problem(ctx: _Ctx, src: str, what: str, example: str, *, in_media: bool = False) -> str | Text | None:
     """Why the file `src` cannot be used: outside the course folder (or, in_media, outside its
     media/ folder, the one the player serves and the course version covers), or not there."""
@@ -475,9 +475,9 @@ def _file_problem(ctx: _Ctx, src: str, what: str, example: str, *, in_media: boo
     if path.is_absolute() or ".." in path.parts or "://" in src:
         if what == "image" and example == "media/map.svg":
             return text(N_("the image '{image}' must be a path inside the course folder, such as media/map.svg"), image=src)
-        return f"the {what} '{src}' must be a path inside the course folder, such as {example}"
+        return text(N_("{the_what} '{src}' must be a path inside the course folder, such as {example}"), the_what=text(_THE[what]), src=src, example=example)
     if in_media and path.parts[0] != "media":
-        return f"the {what} '{src}' must be in the course's media folder, such as {example}"
+        return text(N_("{the_what} '{src}' must be in the course's media folder, such as {example}"), the_what=text(_THE[what]), src=src, example=example)
     try:
         exists = (ctx.comp.root / path).is_file()
         folder = ctx.comp.root / path.parent
@@ -487,7 +487,7 @@ def _file_problem(ctx: _Ctx, src: str, what: str, example: str, *, in_media: boo
     if not exists:
         if what == "image":
             return text(N_("the image '{image}' does not exist in the course folder{hint}"), image=src, hint=suggest(src, nearby))
-        return f"the {what} '{src}' does not exist in the course folder{suggest(src, nearby)}"
+        return text(N_("{the_what} '{src}' does not exist in the course folder{hint}"), the_what=text(_THE[what]), src=src, hint=suggest(src, nearby))
     return None
 
 

@@ -18,6 +18,9 @@ from typing import Any
 
 from elearning.course.loader import PathKey
 from elearning.course.messages import suggest
+from elearning.course.problems import Text
+from elearning.course.problems import text as message
+from elearning.i18n import N_
 
 WORDS: dict[str, str] = {
     "name": "the learner's name (nothing for a guest)",
@@ -27,11 +30,11 @@ WORDS: dict[str, str] = {
 }
 # call -> (what its argument names, argument optional)
 CALLS: dict[str, tuple[str, bool]] = {
-    "var": ("variable", False),
-    "count": ("notebook kind", True),
-    "visited": ("scene", False),
-    "done_count": ("hub", True),
-    "snippet": ("snippet", False),
+    "var": (N_("variable"), False),
+    "count": (N_("notebook kind"), True),
+    "visited": (N_("scene"), False),
+    "done_count": (N_("hub"), True),
+    "snippet": (N_("snippet"), False),
 }
 _TRUE_OR_FALSE = ("flag", "has", "done")
 _FORM = re.compile(r"([a-z_]+)\s*(?:\(\s*([a-z0-9][a-z0-9_-]*)?\s*\))?")
@@ -45,7 +48,7 @@ class Placeholder:
     end: int  # offset just past '}}'
     word: str = ""  # 'name', 'score', ..., or the function: 'var', 'snippet', ...
     arg: str | None = None
-    error: str | None = None  # why it cannot be read; then word and arg are empty
+    error: Text | None = None  # why it cannot be read; then word and arg are empty
 
     @property
     def key(self) -> str:
@@ -67,7 +70,7 @@ def find(text: str) -> list[Placeholder]:
         close = text.find(_CLOSE, pos + 2)
         inner = text[pos + 2:close] if close >= 0 else ""
         if close < 0 or _OPEN in inner or "\n" in inner:  # a value stands on one line
-            out.append(Placeholder(pos, pos + 2, error="'{{' is not closed with '}}' on the same line"))
+            out.append(Placeholder(pos, pos + 2, error=message(N_("'{open}' is not closed with '{close}' on the same line"), open=_OPEN, close=_CLOSE)))
             pos = text.find(_OPEN, pos + 2)
             continue
         out.append(_read(inner, pos, close + 2))
@@ -78,27 +81,25 @@ def find(text: str) -> list[Placeholder]:
 def _read(inner: str, start: int, end: int) -> Placeholder:
     bare = inner.strip()
     if not bare:
-        return Placeholder(start, end, error="there is nothing between '{{' and '}}'; write a value such as "
-                                             "{{ var(naam) }} or {{ score }}")
+        return Placeholder(start, end, error=message(N_("there is nothing between '{open}' and '{close}'; write a value such as {example} or {other}"),
+                                                  open=_OPEN, close=_CLOSE, example="{{ var(naam) }}", other="{{ score }}"))
     m = _FORM.fullmatch(bare)
     if m is None:
-        return Placeholder(start, end, error=f"cannot read '{{{{ {bare} }}}}': between '{{{{' and '}}}}' stands "
-                                             f"one of {_choices()}, nothing else")
+        return Placeholder(start, end, error=message(N_("cannot read '{value}': between '{open}' and '{close}' stands one of {choices}, nothing else"),
+                                                  value=f"{{{{ {bare} }}}}", open=_OPEN, close=_CLOSE, choices=_choices()))
     word, arg, called = m.group(1), m.group(2), "(" in bare
     if word in _TRUE_OR_FALSE:
-        return Placeholder(start, end, error=f"{word}() is true or false, not a value to show; "
-                                             "use it in the 'when' of a text block instead")
+        return Placeholder(start, end, error=message(N_("{word}() is true or false, not a value to show; use it in the 'when' of a text block instead"), word=word))
     if word in WORDS:
         if called:
-            return Placeholder(start, end, error=f"'{word}' is a value, not a function; write {{{{ {word} }}}}")
+            return Placeholder(start, end, error=message(N_("'{word}' is a value, not a function; write {value}"), word=word, value=f"{{{{ {word} }}}}"))
         return Placeholder(start, end, word)
     if word in CALLS:
         noun, optional = CALLS[word]
         if not called or (arg is None and not optional):
-            return Placeholder(start, end, error=f"{word}() needs the id of a {noun}: {{{{ {word}(id) }}}}")
+            return Placeholder(start, end, error=message(N_("{word}() needs the id of a {noun}: {value}"), word=word, noun=message(noun), value=f"{{{{ {word}(id) }}}}"))
         return Placeholder(start, end, word, arg)
-    return Placeholder(start, end, error=f"unknown value '{word}'{suggest(word, [*WORDS, *CALLS])}; "
-                                         f"write one of {_choices()}")
+    return Placeholder(start, end, error=message(N_("unknown value '{word}'{hint}; write one of {choices}"), word=word, hint=suggest(word, [*WORDS, *CALLS]), choices=_choices()))
 
 
 def _choices() -> str:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from elearning.course.problems import Text, text
+from elearning.i18n import N_
+
 # suffix -> the container its content must be
 AUDIO = {".mp3": "MP3", ".m4a": "MP4", ".ogg": "Ogg", ".oga": "Ogg", ".wav": "WAV", ".flac": "FLAC"}
 VIDEO = {".mp4": "MP4", ".m4v": "MP4", ".webm": "WebM", ".ogv": "Ogg"}
@@ -19,13 +22,13 @@ _HEAD = 64
 
 # what else a file may turn out to be, to say so in the message
 _OTHER = (
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (a Word or other office file, perhaps)"),
-    (b"<svg", "an SVG image"),
-    (b"<?xml", "an XML file"),
+    (b"\x89PNG", N_("a PNG image")),
+    (b"\xff\xd8\xff", N_("a JPEG image")),
+    (b"GIF8", N_("a GIF image")),
+    (b"%PDF", N_("a PDF document")),
+    (b"PK\x03\x04", N_("a ZIP archive (a Word or other office file, perhaps)")),
+    (b"<svg", N_("an SVG image")),
+    (b"<?xml", N_("an XML file")),
 )
 
 
@@ -46,50 +49,59 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _looks_like(head: bytes) -> str:
+def _looks_like(head: bytes) -> Text:
     found = sniff(head)
     if found:
-        return f"{found} audio or video"
+        return text(N_("{kind} audio or video"), kind=found)
     for magic, name in _OTHER:
         if head.lstrip().startswith(magic):
-            return name
-    return "not a known audio or video format"
+            return text(name)
+    return text(N_("not a known audio or video format"))
 
 
-def check_media(path: Path, src: str, what: str) -> str | None:
+# what a file is for -> how a message names it
+_THE = {"audio": N_("the audio"), "video": N_("the video"), "transcript": N_("the transcript"),
+        "captions": N_("the captions file")}
+
+
+def check_media(path: Path, src: str, what: str) -> Text | None:
     """Why the file at path (named src in the course) is not a usable `what`: 'audio',
     'video', 'transcript' or 'captions'; None when it is."""
     suffix = Path(src).suffix.lower()
+    the = text(_THE[what])
     try:
         with path.open("rb") as file:
             head = file.read(_HEAD)
             size = path.stat().st_size
     except OSError as exc:
-        return f"cannot read the {what} '{src}': {exc.strerror}"
+        return text(N_("cannot read {the_what} '{src}': {reason}"), the_what=the, src=src, reason=exc.strerror)
     if what in ("audio", "video"):
         kinds = AUDIO if what == "audio" else VIDEO
         expected = kinds.get(suffix)
         if expected is None:
-            return (f"the {what} '{src}' has a type not every browser plays; use one of "
-                    f"{', '.join(sorted(kinds))}")
+            return text(N_("{the_what} '{src}' has a type not every browser plays; use one of {kinds}"),
+                        the_what=the, src=src, kinds=", ".join(sorted(kinds)))
         if sniff(head) != expected:
-            return (f"the {what} '{src}' is not what its name says: a {suffix} file holds {expected}, "
-                    f"but this file is {_looks_like(head)}")
+            return text(N_("{the_what} '{src}' is not what its name says: a {suffix} file holds {expected}, "
+                           "but this file is {found}"),
+                        the_what=the, src=src, suffix=suffix, expected=expected, found=_looks_like(head))
         return None
     allowed = TRANSCRIPT if what == "transcript" else CAPTIONS
-    name = "transcript" if what == "transcript" else "captions file"
     if suffix not in allowed:
-        return f"the {name} '{src}' must be a {' or '.join(allowed)} file"
+        return text(N_("{the_what} '{src}' must be a {kinds} file"), the_what=the, src=src,
+                    kinds=" or ".join(allowed) if len(allowed) < 2 else text(N_("{one} or {other}"), one=allowed[0], other=allowed[1]))
     if size > MAX_TEXT_BYTES:
-        return f"the {name} '{src}' is {size:,} bytes; at most {MAX_TEXT_BYTES:,} bytes"
+        return text(N_("{the_what} '{src}' is {size} bytes; at most {most} bytes"), the_what=the, src=src,
+                    size=f"{size:,}", most=f"{MAX_TEXT_BYTES:,}")
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        content = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        return f"the {name} '{src}' is not UTF-8 text (it is {_looks_like(head)}); save it as UTF-8 text"
-    if "\x00" in text:
-        return f"the {name} '{src}' is not text (it is {_looks_like(head)})"
-    if what == "captions" and not text.startswith("WEBVTT"):
-        return f"the captions file '{src}' is not WebVTT: its first line must be WEBVTT"
-    if not text.strip():
-        return f"the {name} '{src}' is empty"
+        return text(N_("{the_what} '{src}' is not UTF-8 text (it is {found}); save it as UTF-8 text"),
+                    the_what=the, src=src, found=_looks_like(head))
+    if "\x00" in content:
+        return text(N_("{the_what} '{src}' is not text (it is {found})"), the_what=the, src=src, found=_looks_like(head))
+    if what == "captions" and not content.startswith("WEBVTT"):
+        return text(N_("the captions file '{src}' is not WebVTT: its first line must be WEBVTT"), src=src)
+    if not content.strip():
+        return text(N_("{the_what} '{src}' is empty"), the_what=the, src=src)
     return None

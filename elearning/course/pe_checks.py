@@ -13,6 +13,8 @@ import re
 from elearning.course.compilation import Compilation
 from elearning.course.model import Course, Scene
 from elearning.course.placeholders import looks_like_placeholder
+from elearning.course.problems import Text, text
+from elearning.i18n import N_
 
 # Points per hour of net study that a register allows (Registerplein: one point per net hour).
 POINTS_PER_HOUR: dict[str, float] = {"registerplein": 1.0}
@@ -38,27 +40,28 @@ def check_pe(comp: Compilation, course: Course) -> None:
     meta, doc = course.meta, comp.course_doc
     pe = meta.pe
     if pe is not None and pe.activity_id is not None:
-        what = (f"the activity id '{pe.activity_id}' is a placeholder" if looks_like_placeholder(pe.activity_id)
-                else f"the activity id '{pe.activity_id}' is no longer read from the course file")
+        what = (text(N_("the activity id '{id}' is a placeholder"), id=pe.activity_id) if looks_like_placeholder(pe.activity_id)
+                else text(N_("the activity id '{id}' is no longer read from the course file"), id=pe.activity_id))
         comp.add(doc, ("pe", "activity_id"),
-                 f"{what}; the register's activity id, points and period are the provider's accreditation: remove "
-                 "'activity_id' here and enter it with 'elearning accreditation set' (or on the administrator's "
-                 "accreditation page)", "warning")
+                 text(N_("{what}; the register's activity id, points and period are the provider's accreditation: remove 'activity_id' here and enter it with 'elearning accreditation set' (or on the administrator's accreditation page)"), what=what),
+                 "warning")
     raw = doc.data if doc is not None and isinstance(doc.data, dict) else {}
     if pe is not None and "study_load_minutes" in raw and not {"pe", "study_load_minutes"} & comp.unsound_meta:
         norm = points_norm(pe.register_name)
         if norm is not None and pe.points > norm * meta.study_load_minutes / 60 + 1e-9:
             allowed = norm * meta.study_load_minutes / 60
+            message = (N_("the course is written for {points} PE point with {register}, but its study load of {minutes} minutes is worth at most {allowed} ({norm} point per net hour of study); lower 'points' or check 'study_load_minutes'")
+                       if pe.points == 1 else
+                       N_("the course is written for {points} PE points with {register}, but its study load of {minutes} minutes is worth at most {allowed} ({norm} point per net hour of study); lower 'points' or check 'study_load_minutes'"))
             comp.add(doc, ("pe", "points"),
-                     f"the course is written for {pe.points:g} PE point{'' if pe.points == 1 else 's'} with {pe.register_name}, but its study load of "
-                     f"{meta.study_load_minutes} minutes is worth at most {_number(allowed)} ({norm:g} point per net hour of "
-                     "study); lower 'points' or check 'study_load_minutes'",
+                     text(message, points=f"{pe.points:g}", register=pe.register_name, minutes=meta.study_load_minutes,
+                          allowed=_number(allowed), norm=f"{norm:g}"),
                      "warning")
     own = meta.own_min_active_minutes
     if own is not None and own > meta.study_load_minutes:
         comp.add(doc, ("certificate", "min_active_minutes"),
-                 f"'min_active_minutes' is {own:g}, more than the study load of {meta.study_load_minutes} minutes; "
-                 "learners who study as planned would get no certificate", "warning")
+                 text(N_("'min_active_minutes' is {minutes}, more than the study load of {load} minutes; learners who study as planned would get no certificate"),
+                      minutes=f"{own:g}", load=meta.study_load_minutes), "warning")
     _check_texts(comp, course)
 
 
@@ -75,8 +78,8 @@ def _check_texts(comp: Compilation, course: Course) -> None:
         for scene in module.scenes:
             if scene.id not in index:
                 continue
-            for sub, text in _texts(scene):
-                found = hard_coded_points(text)
+            for sub, value in _texts(scene):
+                found = hard_coded_points(value)
                 if found:
                     comp.add(doc, ("scenes", index[scene.id], *sub), _message(found), "warning")
 
@@ -94,6 +97,5 @@ def _number(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
-def _message(found: str) -> str:
-    return (f"the text names a number of PE points ('{found}'); the points a certificate carries come from the "
-            "accreditation and can change, so leave the number out (the course page and the certificate show it)")
+def _message(found: str) -> Text:
+    return text(N_("the text names a number of PE points ('{found}'); the points a certificate carries come from the accreditation and can change, so leave the number out (the course page and the certificate show it)"), found=found)
