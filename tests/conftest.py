@@ -35,7 +35,7 @@ from elearning.testing import running_server, take_link
 FIXTURES = Path(__file__).parent / "fixtures"
 WEB_COURSE = FIXTURES / "web-course"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-TABLES = ["accreditation", "open_answer", "course_reviewer", "certificate_credential", "credential_key", "audit_entry", "pe_registration", "event", "attempt", "password_reset", "throttle_hit", "user_session", "course_snapshot",
+TABLES = ["course_evaluation", "accreditation", "open_answer", "course_reviewer", "certificate_credential", "credential_key", "audit_entry", "pe_registration", "event", "attempt", "password_reset", "throttle_hit", "user_session", "course_snapshot",
           "user_account"]
 
 

@@ -352,7 +352,8 @@ async def test_migrating_builds_the_indexes_and_going_back_drops_them(orm: Any, 
         assert set(analytics.INDEXES).isdisjoint(r["name"] for r in await Event._meta.db.execute_query_dict(names))
     later = [f"{app}.0004_analytics_indexes", f"{app}.0005_drop_event_type_index", f"{app}.0006_user_session",
              f"{app}.0007_pe_registration", f"{app}.0008_audit_entry",
-             f"{app}.0009_accreditation", f"{app}.0010_credentials", f"{app}.0011_open_answer"]
+             f"{app}.0009_accreditation", f"{app}.0010_credentials", f"{app}.0011_open_answer",
+             f"{app}.0012_course_evaluation"]
     assert await db.pending_migrations(orm, database_url) == later
     assert await db.migrate(orm, database_url) == later
     with orm:

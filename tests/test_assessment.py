@@ -174,11 +174,11 @@ def test_a_position_bot_and_a_value_bot_fail_the_polarisatie_test(polarisatie: C
     assert _bot_passes(polarisatie, _kth_value(polarisatie, k), range(20)) < 5
 
 
-def test_without_a_seed_the_position_bot_passes(polarisatie: Course) -> None:
-    """The bound above can fail: in the file's order "always the second answer" passes."""
-    state = choose(polarisatie, at_module(polarisatie, "toets", None), "c1")[0]
-    while polarisatie.scene(state.scene).type == "question":
-        state = answer_and_continue(polarisatie, state, _position(1)(state, view(polarisatie, state)))[0]
+def test_without_a_seed_the_position_bot_passes(course: Course) -> None:
+    """The bound above can fail: in the fixture's file order "always the second answer" passes."""
+    state = choose(course, at_module(course, "toets", None), "c1")[0]
+    while course.scene(state.scene).type == "question":
+        state = answer_and_continue(course, state, _position(1)(state, view(course, state)))[0]
     assert state.result("toets").passed  # type: ignore[union-attr]
 
 

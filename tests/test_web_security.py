@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 from starlette.routing import Route
@@ -199,3 +201,22 @@ def test_user_text_is_escaped(web) -> None:
     page = web.get("/account").text
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in page
+
+
+def test_a_pdf_handout_in_the_media_folder_downloads_and_course_text_links_to_it(client: TestClient,
+                                                                                courses_dir) -> None:
+    from elearning.web.markdown import render, render_inline
+
+    pdf = Path(__file__).parent.parent / "courses" / "polarisatie" / "media" / "werkkaart.pdf"
+    shutil.copy(pdf, courses_dir / "buurtronde" / "media" / "werkkaart.pdf")
+    response = client.get("/media/buurtronde/media/werkkaart.pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == 'attachment; filename="werkkaart.pdf"'
+    assert "sandbox" in response.headers["content-security-policy"]
+    assert response.content == pdf.read_bytes()
+
+    html = render("Neem de [werkkaart](media/werkkaart.pdf) mee. Zie [KIS](https://www.kis.nl).", "buurtronde")
+    assert '<a href="/media/buurtronde/media/werkkaart.pdf">werkkaart</a>' in html
+    assert '<a href="https://www.kis.nl">KIS</a>' in html
+    assert render_inline("[kaart](media/x.pdf)") == '<a href="media/x.pdf">kaart</a>'  # no course: left as written
+    assert client.get("/media/buurtronde/media/nope.pdf").status_code == 404

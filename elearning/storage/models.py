@@ -260,6 +260,29 @@ class AuditEntry(Model):
         indexes = (("at",),)
 
 
+class CourseEvaluation(Model):
+    """One learner's answers to the optional evaluation after passing a course.
+
+    Deliberately without a link to the learner: no user, no attempt, no timestamp (a time to
+    the second could be matched with the attempt's events), only the course, its version and
+    the month. The key is random, so the order of the rows tells nothing either.
+    """
+
+    id = fields.CharField(max_length=32, primary_key=True)
+    course_id = fields.CharField(max_length=64)
+    course_hash = fields.CharField(max_length=80)  # the version of the course (a content hash)
+    month = fields.CharField(max_length=7)  # yyyy-mm
+    useful = fields.SmallIntField(null=True)  # 1..5, or no answer
+    clear = fields.SmallIntField(null=True)
+    study_time = fields.SmallIntField(null=True)
+    recommend = fields.SmallIntField(null=True)
+    comment = fields.TextField(default="")
+
+    class Meta:
+        table = "course_evaluation"
+        indexes = (("course_id", "month"),)
+
+
 class Accreditation(Model):
     """A register's accreditation of a course, as the provider's administrator entered it.
 
@@ -285,6 +308,8 @@ class Accreditation(Model):
         table = "accreditation"
         unique_together = (("course_id", "register_name", "activity_id"),)
         indexes = (("course_id", "valid_from"),)
+
+
 class CredentialKey(Model):
     """An Ed25519 key the site signs its certificates' credentials with (storage/credential_keys.py).
 

@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 MEDIA_SUFFIXES = {
     ".svg", ".png", ".jpg", ".jpeg", ".webp", ".gif",  # images
+    ".pdf",  # a handout to download
     ".mp3", ".m4a", ".ogg", ".oga", ".wav", ".flac", ".mp4", ".m4v", ".webm", ".ogv",  # audio and video
     ".vtt", ".txt", ".md",  # captions and transcripts
 }

@@ -1,7 +1,8 @@
 """Course text (Markdown) to HTML: raw HTML is escaped, never passed through.
 
 Headings move one level down, so an author's `#` becomes <h2> under the page's one <h1>.
-Relative image paths point into the course's media route. Results are cached per
+Relative image paths, and links to `media/...` (a handout such as a PDF), point into the
+course's media route. Results are cached per
 (course, text): a scene page renders its text once per process.
 """
 
@@ -38,9 +39,19 @@ def _image(renderer: RendererHTML, tokens: list[Token], idx: int, options: Any, 
     return renderer.image(tokens, idx, options, env)
 
 
+def _link(renderer: RendererHTML, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    base = env.get("media_base") if isinstance(env, dict) else None
+    if base and href.startswith("media/"):
+        token.attrSet("href", f"{base}/{href}")
+    return renderer.renderToken(tokens, idx, options, env)
+
+
 _md.add_render_rule("heading_open", _heading)
 _md.add_render_rule("heading_close", _heading)
 _md.add_render_rule("image", _image)
+_md.add_render_rule("link_open", _link)
 
 
 def render(text: str, course_id: str = "", values: Mapping[str, str] | None = None) -> Markup:

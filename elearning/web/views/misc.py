@@ -33,9 +33,10 @@ async def media(request: Request) -> Response:
     path = library(request).media_file(request.path_params["course_id"], request.path_params["path"])
     if path is None:
         raise HTTPException(404)
-    return FileResponse(path, headers={
-        "Content-Security-Policy": MEDIA_CSP, "Cache-Control": "public, max-age=3600",
-    })
+    headers = {"Content-Security-Policy": MEDIA_CSP, "Cache-Control": "public, max-age=3600"}
+    if path.suffix.lower() == ".pdf":  # a handout: downloaded, not shown in a sandboxed viewer
+        return FileResponse(path, headers=headers, filename=path.name)
+    return FileResponse(path, headers=headers)
 
 
 _STATEMENTS = Path(__file__).resolve().parent.parent / "statements"

@@ -78,6 +78,10 @@ def _common(p: Playing, active: str) -> dict[str, Any]:
     }
 
 
+load_attempt = _load  # for the other pages of an attempt (the evaluation)
+common = _common
+
+
 @dataclass(frozen=True, slots=True)
 class Marker:
     """A place on a hub's map, as the map (HTML over the image) and the numbered list of places show it."""

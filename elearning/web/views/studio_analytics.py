@@ -20,20 +20,22 @@ from starlette.responses import Response
 
 from elearning.analytics import Report, Scope, Table, Version, figures, to_csv_bytes
 from elearning.analytics import tables as build
+from elearning.analytics.evaluation import comments_table, ratings_table, summarise
 from elearning.analytics.export import filename
 from elearning.analytics.formatting import cell
 from elearning.analytics.labels import Labels
 from elearning.analytics.results import Overview
 from elearning.course import Course
-from elearning.storage import analytics
+from elearning.storage import analytics, evaluations
 from elearning.web import i18n
 from elearning.web.views._base import library
 from elearning.web.views._studio import author_only, current_course, render_studio, zone
 
-SECTIONS = ("overview", "funnel", "choices", "questions", "notebook")
+SECTIONS = ("overview", "funnel", "choices", "questions", "notebook", "evaluation")
 TABLE_SECTION = {
     "overview": "overview", "duration": "overview", "histogram": "overview", "funnel": "funnel",
     "choices": "choices", "questions": "questions", "answers": "questions", "entries": "notebook",
+    "ratings": "evaluation", "comments": "evaluation",
 }
 
 
@@ -109,6 +111,13 @@ async def _tables(section: str, course: Course, labels: Labels, scope: Scope, la
         questions, choices = await asyncio.gather(analytics.questions(scope), analytics.choice_distribution(scope))
         report = Report(scope, empty, questions=tuple(questions), choices=tuple(choices))
         return [build.questions_table(labels, report, lang), build.answers_table(labels, report, lang)]
+    if section == "evaluation":
+        # stored by month: the months of the chosen days count whole
+        last = scope.until - timedelta(days=1) if scope.until else None
+        summary = summarise(await evaluations.evaluations(
+            scope.course_id, scope.course_hash, scope.since.date() if scope.since else None,
+            last.date() if last else None))
+        return [ratings_table(summary, lang), comments_table(summary, lang)]
     entries, written = await asyncio.gather(analytics.missed_entries(labels.course, scope), analytics.open_answers(scope))
     report = Report(scope, empty, entries=tuple(entries), open_answers=tuple(written))
     return [build.entries_table(labels, report, lang), build.open_answers_table(labels, report, lang)]
