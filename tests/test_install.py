@@ -74,7 +74,7 @@ def test_the_installed_command_previews_a_certificate(installed: Path, tmp_path:
     out = _run(installed / "elearning", "certificates", "preview", "--language", "en", cwd=tmp_path)
     assert out.strip() == "certificate-preview-standaard.pdf"
     text = " ".join(page.extract_text() for page in PdfReader(tmp_path / out.strip()).pages)
-    assert "This is to certify that" in text and "Alex Morgan" in text and "4 PE points" in text
+    assert "Buurtacademie Oost certifies that" in text and "Alex Morgan" in text and "4 PE points" in text
 
 
 def test_the_installed_server_serves_a_scene(installed: Path, tmp_path: Path) -> None:
