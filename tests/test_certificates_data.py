@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,7 +24,7 @@ from elearning.course.model import PE, Course, CourseMeta, Module, Scene
 PRINTED = {
     "code", "learner_name", "registration_number", "course_id", "course_title",
     "course_version", "completed_on", "score", "max_score", "pe_points", "register_name",
-    "activity_id", "verify_url", "language", "study_load_minutes",
+    "activity_id", "verify_url", "language", "study_load_minutes", "offline_minutes",
 }
 # Stored with the printed fields, shown to administrators only (never on the public verification).
 KEPT = {"study_load_minutes", "active_minutes", "accreditation_from", "accreditation_until"}
@@ -155,3 +156,30 @@ def test_certificate_data_checks_the_registration_number() -> None:
             registration_number="12345678", completed_on=date(2026, 1, 1), score=0, max_score=0,
             accreditation=ACCREDITATION,
         )
+
+
+def test_the_study_load_is_printed_with_its_online_and_offline_parts() -> None:
+    """Issue 14: the certificate states the study load of both parts (the tour and the assignment)."""
+    from elearning.certificates.render import render_html
+    from elearning.certificates.templates import TEMPLATES_DIR
+
+    data = dataclasses.replace(sample_certificate(), study_load_minutes=259, offline_minutes=185)
+    assert data.study_load_text == "259 minuten" and data.study_load_parts_text == "74 minuten online, 185 minuten buiten het scherm"
+    html = render_html(data, TEMPLATES_DIR / "standaard")
+    assert "Studiebelasting: 259 minuten (74 minuten online, 185 minuten buiten het scherm)." in " ".join(html.split())
+    english = dataclasses.replace(data, language="en")
+    assert english.study_load_parts_text == "74 minutes online, 185 minutes away from the screen"
+    online_only = dataclasses.replace(sample_certificate(), offline_minutes=None)
+    assert online_only.study_load_parts_text is None
+    assert "buiten het scherm" not in render_html(online_only, TEMPLATES_DIR / "standaard")
+
+
+def test_the_offline_part_comes_from_the_course() -> None:
+    from elearning.authoring import load_course
+
+    course, problems = load_course(Path(__file__).parent.parent / "docs" / "examples" / "buurthuis")
+    assert course is not None, problems
+    data = certificate_data(course, code="7KQ2-M4XD-9RTG", base_url="https://leren.example.nl/", learner_name="Anouk",
+                            registration_number=None, completed_on=date(2026, 11, 28), score=1, max_score=1)
+    assert (data.study_load_minutes, data.offline_minutes) == (15, 10)
+    assert data.study_load_parts_text == "5 minuten online, 10 minuten buiten het scherm"

@@ -53,6 +53,7 @@ class CertificateData:
     verify_url: str
     language: Language = "nl"
     study_load_minutes: int | None = None  # printed; None on certificates issued before it was
+    offline_minutes: int | None = None  # printed: the part of the study load away from the screen, if any
     # Not printed; the administrator's certificate page shows them (never the public verification).
     active_minutes: int | None = None
     accreditation_from: date | None = None
@@ -103,6 +104,16 @@ class CertificateData:
         if minutes % 60 == 0:
             return _("1 hour") if minutes == 60 else _("{n} hours", n=minutes // 60)
         return _("{n} minutes", n=minutes)
+
+    @property
+    def study_load_parts_text(self) -> str | None:
+        """'74 minuten online, 185 minuten buiten het scherm': the two parts of a study load with
+        work away from the screen (a practical assignment); None without such work."""
+        total, offline = self.study_load_minutes, self.offline_minutes
+        if not total or not offline or offline >= total:
+            return None
+        _ = translator(self.language)
+        return _("{online} minutes online, {offline} minutes away from the screen", online=total - offline, offline=offline)
 
     @property
     def pe_points_text(self) -> str:
@@ -181,6 +192,7 @@ def certificate_data(
         verify_url=verify_url(base_url, code),
         language=course.meta.language,
         study_load_minutes=course.meta.study_load_minutes,
+        offline_minutes=round(sum(s.offline_minutes or 0 for m in course.modules for s in m.scenes)) or None,
         active_minutes=active_minutes,
         accreditation_from=acc.valid_from if acc else None,
         accreditation_until=acc.valid_until if acc else None,
