@@ -206,3 +206,13 @@ def test_english_pages_mark_the_dutch_course_text_and_name_the_notebook_as_its_h
     assert '<span lang="nl">Notitieboek</span> <span class="count">' in notebook
     assert '<h1 tabindex="-1" lang="nl">Notitieboek</h1>' in notebook
     assert ">Notebook<" not in notebook
+
+
+def test_a_diagram_opens_at_full_size_for_small_text_on_a_phone(web: Any) -> None:
+    attempt = web.start()
+    web.choose(attempt, "c1")
+    web.choose(attempt, "loc-bakkerij")
+    page = web.get(f"/play/{attempt}").text
+    link = re.search(r'<figcaption class="meta"><a href="(/media/buurtronde/media/bakkerij\.svg)">Open de afbeelding op ware grootte</a>', page)
+    assert link, page
+    assert web.get(link.group(1)).headers["content-type"].startswith("image/svg+xml")
